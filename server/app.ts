@@ -1,0 +1,42 @@
+import express, { type Express } from 'express';
+import type { Config } from './config.js';
+import type { Translator } from './i18n.js';
+import type { Logger } from './logger.js';
+import { errorHandler, notFoundHandler } from './middleware/errorHandler.js';
+import { setUpHealthChecks } from './middleware/setUpHealthChecks.js';
+import { setUpLanguage } from './middleware/setUpLanguage.js';
+import { setUpRequestLogging } from './middleware/setUpRequestLogging.js';
+import { setUpStaticResources } from './middleware/setUpStaticResources.js';
+import { setUpWebSecurity } from './middleware/setUpWebSecurity.js';
+import { routes } from './routes/index.js';
+import type { Services } from './services/index.js';
+import { setUpViews } from './views.js';
+
+export interface AppDependencies {
+  config: Config;
+  logger: Logger;
+  translator: Translator;
+  services: Services;
+}
+
+// Form posts carry at most a 20,000-character narrative (up to ~120 kB URL-encoded in Spanish).
+const FORM_LIMIT = '256kb';
+
+export function createApp({ config, logger, translator, services }: AppDependencies): Express {
+  const app = express();
+  const development = config.env === 'development';
+  app.disable('x-powered-by');
+  setUpViews(app, { agencyName: config.agencyName, development });
+
+  app.use(setUpRequestLogging(logger));
+  app.use(setUpWebSecurity(config.production));
+  app.use(setUpStaticResources());
+  app.use(setUpHealthChecks(services.health));
+  app.use(setUpLanguage(translator, config.production));
+  app.use(express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 500 }));
+  app.use(express.json({ limit: FORM_LIMIT }));
+  app.use(routes(services, config));
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger, development));
+  return app;
+}

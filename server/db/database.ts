@@ -1,0 +1,91 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Logger } from '../logger.js';
+import { PGliteDialect } from './pglite.dialect.js';
+import type { Database } from './schema.js';
+
+export type Db = Kysely<Database>;
+
+export interface DatabaseHandle {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  /** Resolves when the database answers a trivial query; rejects otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** A PostgreSQL server; absent means embedded PGlite. */
+  databaseUrl?: string | undefined;
+  /** Where PGlite keeps its files; absent means in memory (tests). */
+  pgliteDir?: string | undefined;
+  /** An already open PGlite instance (tests clone a migrated one). */
+  pglite?: PGlite;
+  logger: Logger;
+  poolSize?: number;
+}
+
+// Both drivers read bigint as a number (ids and counts stay far below 2^53) and date as
+// 'YYYY-MM-DD' (a calendar day has no time zone; a JS Date would invent one).
+const INT8 = 20;
+const DATE = 1082;
+
+export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options);
+  const pglite =
+    options.pglite ??
+    (await PGlite.create({
+      ...(options.pgliteDir ? { dataDir: ensureDir(options.pgliteDir) } : {}),
+      parsers: pgliteParsers,
+    }));
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  return {
+    db,
+    kind: 'pglite',
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}
+
+export const pgliteParsers = {
+  [pgliteTypes.INT8]: (value: string) => Number(value),
+  [pgliteTypes.DATE]: (value: string) => value,
+};
+
+function openPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+        if (oid === INT8) return Number;
+        if (oid === DATE) return (value: string) => value;
+        return pg.types.getTypeParser(oid, format);
+      }) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client's connection can drop (server restart, network); without this handler the
+  // 'error' event would crash the process (R25). The pool replaces the client on next use.
+  pool.on('error', (err) => options.logger.warn({ err: { message: err.message } }, 'database connection lost'));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    kind: 'postgres',
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}
+
+function ensureDir(dir: string): string {
+  mkdirSync(path.dirname(dir), { recursive: true });
+  return dir;
+}

@@ -1,0 +1,37 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * PGlite's files must have one process at a time. The app (and each command) holds a pid file
+ * in DATA_DIR while it has the embedded database open; a second opener is refused with a message.
+ */
+export function acquireEmbeddedLock(dataDir: string, who: string): () => void {
+  mkdirSync(dataDir, { recursive: true });
+  const file = path.join(dataDir, 'pglite.lock');
+  const holder = readHolder(file);
+  if (holder && holder.pid !== process.pid && isAlive(holder.pid)) {
+    throw new Error(
+      `The embedded database in ${dataDir} is in use by ${holder.who} (pid ${holder.pid}). Stop it first, ` +
+        'or set DATABASE_URL to use a PostgreSQL server, which many processes can share.',
+    );
+  }
+  writeFileSync(file, JSON.stringify({ pid: process.pid, who }));
+  return () => rmSync(file, { force: true });
+}
+
+function readHolder(file: string): { pid: number; who: string } | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as { pid: number; who: string };
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

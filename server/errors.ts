@@ -1,0 +1,13 @@
+/** An expected failure with the HTTP status it answers with and the catalogue keys of its page. */
+export class HttpError extends Error {
+  constructor(
+    public readonly status: number,
+    public readonly titleKey: string,
+    public readonly bodyKey: string,
+  ) {
+    super(`HTTP ${status}`);
+    this.name = 'HttpError';
+  }
+}
+
+export const notFound = () => new HttpError(404, 'errors.notFoundTitle', 'errors.notFoundBody');

@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import i18next, { type TFunction } from 'i18next';
+
+export const LANGUAGES = ['en', 'es'] as const;
+export type Language = (typeof LANGUAGES)[number];
+export const DEFAULT_LANGUAGE: Language = 'en';
+
+export const LOCALES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'locales');
+
+export function isLanguage(value: unknown): value is Language {
+  return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
+}
+
+export function readCatalogue(language: Language): Record<string, unknown> {
+  return JSON.parse(readFileSync(path.join(LOCALES_DIR, `${language}.json`), 'utf8')) as Record<string, unknown>;
+}
+
+export type Translate = TFunction;
+
+export interface Translator {
+  t(language: Language): Translate;
+}
+
+/** The translation catalogue: server/locales/<language>.json, loaded once. */
+export function createTranslator(): Translator {
+  const instance = i18next.createInstance();
+  void instance.init({
+    initAsync: false,
+    resources: Object.fromEntries(LANGUAGES.map((lng) => [lng, { translation: readCatalogue(lng) }])),
+    supportedLngs: [...LANGUAGES],
+    fallbackLng: DEFAULT_LANGUAGE,
+    // Nunjucks escapes on output; escaping here too would show entities to the reader.
+    interpolation: { escapeValue: false },
+    returnNull: false,
+  });
+  const fixed = new Map(LANGUAGES.map((lng) => [lng, instance.getFixedT(lng)]));
+  return { t: (language) => fixed.get(language) ?? instance.getFixedT(DEFAULT_LANGUAGE) };
+}

@@ -1,0 +1,56 @@
+import type { Server } from 'node:http';
+import { createApp } from './app.js';
+import { openContext } from './cli/context.js';
+import { migrateToLatest } from './db/migrator.js';
+import { createTranslator } from './i18n.js';
+import type { DemoResult } from './services/demo.service.js';
+import { services } from './services/index.js';
+
+// The composition root: config, database, migrations, services, the app, and a graceful stop.
+const context = await openContext('the app (npm start)');
+const { config, logger, database } = context;
+await migrateToLatest(database.db);
+const svc = services({ config, database });
+if (!config.production) printDemoAccounts(await svc.demo.ensureDemoData(config.demoPassword));
+
+const app = createApp({ config, logger, translator: createTranslator(), services: svc });
+const server: Server = app.listen(config.port, () => {
+  logger.info({ port: config.port, database: database.kind }, 'listening');
+  process.stdout.write(`\n  ${config.agencyName} is running on ${config.publicBaseUrl}\n\n`);
+});
+server.on('error', (error) => {
+  logger.fatal({ err: { message: error.message } }, 'server failed to start');
+  void context.close().finally(() => process.exit(1));
+});
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down');
+  const force = setTimeout(() => process.exit(1), 10_000).unref();
+  server.close();
+  server.closeIdleConnections();
+  await new Promise((resolve) => server.once('close', resolve));
+  svc.mail.close();
+  await context.close();
+  clearTimeout(force);
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('unhandledRejection', (reason) => {
+  logger.error({ err: { message: reason instanceof Error ? reason.message : String(reason) } }, 'unhandled rejection');
+});
+
+/** Printed to the terminal, never to the JSON log: the log must not carry passwords. */
+function printDemoAccounts(demo: DemoResult): void {
+  const lines = ['', '  Demo staff accounts:'];
+  for (const account of demo.accounts) lines.push(`    ${account.email.padEnd(28)} ${account.roles.join(', ')}`);
+  lines.push(
+    demo.password
+      ? `  Password for all of them: ${demo.password}`
+      : '  Their password was printed when they were created; set DEMO_PASSWORD to reset it.',
+  );
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

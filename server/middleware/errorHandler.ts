@@ -1,0 +1,64 @@
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import { isDatabaseUnavailable } from '../db/errors.js';
+import { HttpError, notFound } from '../errors.js';
+import type { Logger } from '../logger.js';
+
+interface Problem {
+  status: number;
+  titleKey: string;
+  bodyKey: string;
+}
+
+const BAD_REQUEST: Problem = { status: 400, titleKey: 'errors.badRequestTitle', bodyKey: 'errors.badRequestBody' };
+const TOO_LARGE: Problem = { status: 413, titleKey: 'errors.tooLargeTitle', bodyKey: 'errors.tooLargeBody' };
+const UNAVAILABLE: Problem = { status: 503, titleKey: 'errors.unavailableTitle', bodyKey: 'errors.unavailableBody' };
+const SERVER_ERROR: Problem = { status: 500, titleKey: 'errors.serverErrorTitle', bodyKey: 'errors.serverErrorBody' };
+
+/** What an error means to the person who made the request. Expected failures are not 500s. */
+function classify(error: unknown): Problem {
+  if (error instanceof HttpError) return error;
+  if (isDatabaseUnavailable(error)) return UNAVAILABLE;
+  const status = (error as { status?: unknown; statusCode?: unknown }).status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    if (status === 404) return notFound();
+    if (status === 413) return TOO_LARGE;
+    return { ...BAD_REQUEST, status };
+  }
+  return SERVER_ERROR;
+}
+
+export const notFoundHandler: RequestHandler = (_req, _res, next) => next(notFound());
+
+/** The one error path: a page (or JSON under /api) in the reader's language; a stack only in development. */
+export function errorHandler(logger: Logger, development: boolean): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    const problem = classify(error);
+    const log = (req as Request & { log?: Logger }).log ?? logger;
+    if (problem.status >= 500) log.error({ err: describe(error) }, 'request failed');
+    if (res.headersSent) return next(error);
+    const requestId = String(req.id ?? '');
+    res.status(problem.status);
+    if (problem.status === 503) res.setHeader('Retry-After', '30');
+    const t = req.t;
+    if (req.path.startsWith('/api/') || !t) {
+      res.json({ error: { status: problem.status, message: t ? t(problem.titleKey) : problem.titleKey, requestId } });
+      return;
+    }
+    const stack = development && problem.status >= 500 && error instanceof Error ? error.stack : undefined;
+    res.render('pages/error.njk', { ...problem, requestId, stack }, (renderError: Error | null, html?: string) => {
+      if (renderError) {
+        log.error({ err: describe(renderError) }, 'error page failed to render');
+        res.type('text/plain').send(t(problem.titleKey));
+        return;
+      }
+      res.send(html);
+    });
+  };
+}
+
+/** Only what helps find the bug: never a driver's `detail`, which can quote the values of a row. */
+function describe(error: unknown) {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const code = (error as { code?: unknown }).code;
+  return { name: error.name, message: error.message, code, stack: error.stack };
+}

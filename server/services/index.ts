@@ -1,0 +1,34 @@
+import path from 'node:path';
+import type { Config } from '../config.js';
+import type { DatabaseHandle } from '../db/database.js';
+import { demoService } from './demo.service.js';
+import { healthService } from './health.service.js';
+import { mailService, type MailService } from './mail.service.js';
+import { seedService } from './seed.service.js';
+
+export interface ServiceDependencies {
+  config: Config;
+  database: DatabaseHandle;
+  /** Tests pass their own; by default built from the config. */
+  mail?: MailService;
+}
+
+/** The composition root of the use cases: a plain factory, no container. */
+export function services({ config, database, mail }: ServiceDependencies) {
+  return {
+    health: healthService(database),
+    mail: mail ?? mailService(mailOptions(config)),
+    demo: demoService(database.db),
+    seed: seedService(database.db),
+  };
+}
+
+export type Services = ReturnType<typeof services>;
+
+export function mailOptions(config: Config) {
+  return {
+    smtpUrl: config.smtpUrl,
+    from: `"${config.agencyName.replaceAll('"', '')}" <no-reply@${new URL(config.publicBaseUrl).hostname}>`,
+    captureDir: path.join(config.dataDir, 'mail'),
+  };
+}

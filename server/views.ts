@@ -1,0 +1,20 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Express } from 'express';
+import nunjucks from 'nunjucks';
+
+export const VIEWS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../views');
+
+/** Nunjucks with autoescaping on; templates are cached outside development. */
+export function setUpViews(app: Express, options: { agencyName: string; development: boolean }): nunjucks.Environment {
+  const env = nunjucks.configure(VIEWS_DIR, {
+    autoescape: true,
+    throwOnUndefined: false,
+    noCache: options.development,
+    express: app,
+  });
+  env.addGlobal('agencyName', options.agencyName);
+  env.addGlobal('showDevBanner', options.development);
+  app.set('view engine', 'njk');
+  return env;
+}
