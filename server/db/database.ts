@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { PGlite, type PGliteInterface } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
@@ -23,24 +23,19 @@ export interface DatabaseOptions {
   /** Where PGlite keeps its files; absent means in memory (tests). */
   pgliteDir?: string | undefined;
   /** An already open PGlite instance (tests clone a migrated one). */
-  pglite?: PGlite;
+  pglite?: PGliteInterface;
   logger: Logger;
   poolSize?: number;
 }
 
-// Both drivers read bigint as a number (ids and counts stay far below 2^53) and date as
-// 'YYYY-MM-DD' (a calendar day has no time zone; a JS Date would invent one).
+// Both drivers read bigint as a number and date as 'YYYY-MM-DD' (see PGLITE_PARSERS).
 const INT8 = 20;
 const DATE = 1082;
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options);
   const pglite =
-    options.pglite ??
-    (await PGlite.create({
-      ...(options.pgliteDir ? { dataDir: ensureDir(options.pgliteDir) } : {}),
-      parsers: pgliteParsers,
-    }));
+    options.pglite ?? (await PGlite.create(options.pgliteDir ? { dataDir: ensureDir(options.pgliteDir) } : {}));
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return {
     db,
@@ -48,14 +43,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     ping: async () => {
       await sql`select 1`.execute(db);
     },
-    close: () => db.destroy(),
+    // Kysely's destroy() skips a driver it never initialised, so the instance is closed here too.
+    close: async () => {
+      await db.destroy();
+      if (!pglite.closed) await pglite.close();
+    },
   };
 }
-
-export const pgliteParsers = {
-  [pgliteTypes.INT8]: (value: string) => Number(value),
-  [pgliteTypes.DATE]: (value: string) => value,
-};
 
 function openPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
   const pool = new pg.Pool({

@@ -1,4 +1,4 @@
-import type { PGlite } from '@electric-sql/pglite';
+import { types, type PGliteInterface } from '@electric-sql/pglite';
 import {
   CompiledQuery,
   PostgresAdapter,
@@ -21,7 +21,7 @@ import {
  * ROLLBACK could undo another's writes; the queue makes that impossible.)
  */
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pglite: PGlite) {}
+  constructor(private readonly pglite: PGliteInterface) {}
   createAdapter() {
     return new PostgresAdapter();
   }
@@ -38,11 +38,21 @@ export class PGliteDialect implements Dialect {
 
 const ROW_CHANGING = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE']);
 
+/**
+ * Read bigint as a number (ids and counts stay far below 2^53) and date as 'YYYY-MM-DD' (a
+ * calendar day has no time zone; a JS Date would invent one), as the pg Pool in database.ts does.
+ * Given per query, because PGlite's clone() does not carry an instance's parsers over.
+ */
+export const PGLITE_PARSERS = {
+  [types.INT8]: (value: string) => Number(value),
+  [types.DATE]: (value: string) => value,
+};
+
 class PGliteConnection implements DatabaseConnection {
-  constructor(private readonly pglite: PGlite) {}
+  constructor(private readonly pglite: PGliteInterface) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.pglite.query<R>(query.sql, [...query.parameters]);
+    const result = await this.pglite.query<R>(query.sql, [...query.parameters], { parsers: PGLITE_PARSERS });
     // Zero is a real answer (an UPDATE ... WHERE version = $1 that lost a race), so it is kept.
     const changes = result.command !== undefined && ROW_CHANGING.has(result.command);
     return { rows: result.rows, ...(changes ? { numAffectedRows: BigInt(result.rowCount ?? 0) } : {}) };
@@ -60,7 +70,7 @@ class PGliteDriver implements Driver {
   private busy = false;
   private readonly waiting: Array<() => void> = [];
 
-  constructor(private readonly pglite: PGlite) {
+  constructor(private readonly pglite: PGliteInterface) {
     this.connection = new PGliteConnection(pglite);
   }
 

@@ -1,0 +1,85 @@
+import { expect } from 'chai';
+import { databaseKind, emptyDatabase, type TestDatabase } from './support/database.js';
+import { freePort, runTs, tempDataDir, waitFor, type Spawned } from './support/process.js';
+
+describe('the app as a process (npm start, npm run migrate)', function () {
+  this.timeout(120_000);
+  let dataDir: string;
+  let database: TestDatabase | undefined;
+  let env: Record<string, string>;
+
+  before(async () => {
+    dataDir = tempDataDir();
+    env = { NODE_ENV: 'development', DATA_DIR: dataDir, LOG_LEVEL: 'info', DEMO_PASSWORD: 'demo-password-for-tests' };
+    if (databaseKind === 'postgres') {
+      database = await emptyDatabase();
+      env['DATABASE_URL'] = database.url!;
+    }
+  });
+  after(async () => database?.close());
+
+  it('starts on an empty database with demo accounts, serves both languages, and stops cleanly on SIGTERM', async () => {
+    const port = await freePort();
+    const app = runTs('server/main.ts', [], { ...env, PORT: String(port) });
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      await waitFor(async () => (await fetch(`${base}/readyz`)).status === 200, 60_000);
+      expect(await (await fetch(`${base}/`)).text()).to.contain('<html lang="en">');
+      const spanish = await fetch(`${base}/`, { headers: { 'Accept-Language': 'es' } });
+      expect(await spanish.text()).to.contain('<html lang="es">');
+    } finally {
+      app.child.kill('SIGTERM');
+    }
+    expect(await app.exited).to.equal(0);
+    const output = app.output();
+    expect(output).to.contain('admin@example.org');
+    expect(output).to.contain('Password for all of them: demo-password-for-tests');
+    const jsonLines = output.split('\n').filter((line) => line.startsWith('{'));
+    expect(jsonLines.length).to.be.greaterThan(2);
+    for (const line of jsonLines) {
+      const record = JSON.parse(line) as Record<string, unknown>;
+      expect(line).not.to.contain('demo-password-for-tests');
+      if (record['msg'] === 'request completed') expect(record['req']).to.have.property('id');
+    }
+    expect(output).to.match(/"msg":"shutting down"/);
+  });
+
+  it('migrates down one step and up again from the command line', async () => {
+    const down = await finish(runTs('server/cli/migrate.ts', ['--down'], env));
+    expect(down.code).to.equal(0);
+    expect(down.output).to.match(/undid 20261122_0006_reference_data/);
+    const up = await finish(runTs('server/cli/migrate.ts', [], env));
+    expect(up.code).to.equal(0);
+    expect(up.output).to.match(/applied 20261122_0006_reference_data/);
+    const again = await finish(runTs('server/cli/migrate.ts', [], env));
+    expect(again.output).to.contain('Nothing to do');
+  });
+
+  it('stops at start-up with a clear message on a bad setting', async () => {
+    const bad = await finish(runTs('server/main.ts', [], { ...env, PORT: 'eighty', AGENCY_TIMEZONE: 'Nowhere/Land' }));
+    expect(bad.code).to.equal(1);
+    expect(bad.output).to.contain('Invalid configuration');
+    expect(bad.output).to.contain('PORT');
+    expect(bad.output).to.contain('AGENCY_TIMEZONE');
+  });
+
+  it('refuses a second process on the same embedded database', async function () {
+    if (databaseKind !== 'pglite') this.skip();
+    const port = await freePort();
+    const first = runTs('server/main.ts', [], { ...env, PORT: String(port) });
+    try {
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200, 60_000);
+      const second = await finish(runTs('server/cli/migrate.ts', [], env));
+      expect(second.code).to.equal(1);
+      expect(second.output).to.match(/in use by the app \(npm start\)/);
+    } finally {
+      first.child.kill('SIGTERM');
+      await first.exited;
+    }
+  });
+});
+
+async function finish(spawned: Spawned): Promise<{ code: number | null; output: string }> {
+  const code = await spawned.exited;
+  return { code, output: spawned.output() };
+}

@@ -1,0 +1,34 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createApp } from '../../server/app.js';
+import { loadConfig, type Config } from '../../server/config.js';
+import type { DatabaseHandle } from '../../server/db/database.js';
+import { createTranslator } from '../../server/i18n.js';
+import { services, type Services } from '../../server/services/index.js';
+import { silentLogger } from './logger.js';
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    SESSION_SECRET: 'test-secret-test-secret-test-secret-0123',
+    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'oversight-test-')),
+    AGENCY_NAME: 'Test Oversight Board',
+    ...overrides,
+  });
+}
+
+/** The real app on a test database; a test replaces only the services it must. */
+export function testApp(
+  database: DatabaseHandle,
+  options: { config?: Config; override?: (svc: Services) => Partial<Services> } = {},
+) {
+  const config = options.config ?? testConfig();
+  const base = services({ config, database });
+  const svc = { ...base, ...options.override?.(base) };
+  return {
+    app: createApp({ config, logger: silentLogger, translator: createTranslator(), services: svc }),
+    services: svc,
+    config,
+  };
+}

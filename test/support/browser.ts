@@ -1,0 +1,119 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/**
+ * Browser tests drive Debian's Chromium through playwright-core (its own browser download does not
+ * work here) and check each page with axe-core. Without Chromium they are skipped with one line.
+ */
+export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] || '/usr/bin/chromium';
+export const chromiumAvailable = existsSync(CHROMIUM_PATH);
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
+
+export const VIEWPORTS = {
+  phone: { width: 375, height: 740 },
+  desktop: { width: 1280, height: 900 },
+} as const;
+
+let browser: Promise<Browser> | undefined;
+let skipNoticePrinted = false;
+
+/** Call in a describe block's before hook with `this`: skips the block when Chromium is absent. */
+export function requireChromium(context: Mocha.Context): void {
+  if (chromiumAvailable) return;
+  if (!skipNoticePrinted) {
+    process.stdout.write(
+      `  Browser tests skipped: no Chromium at ${CHROMIUM_PATH} (.ci/run installs it: apt-get install chromium).\n`,
+    );
+    skipNoticePrinted = true;
+  }
+  context.skip();
+}
+
+export function sharedBrowser(): Promise<Browser> {
+  browser ??= chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+    ],
+  });
+  return browser;
+}
+
+export async function closeBrowser(): Promise<void> {
+  if (browser) await (await browser).close();
+  browser = undefined;
+}
+
+export async function listen(app: Express): Promise<{ baseUrl: string; close(): Promise<void> }> {
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export interface PageReport {
+  lang: string | null;
+  violations: Array<{ id: string; impact: string | null; help: string; nodes: string[] }>;
+  horizontalOverflow: boolean;
+  cspErrors: string[];
+}
+
+/** Opens a page at a viewport and reports its language, axe WCAG 2.2 A/AA violations and overflow. */
+export async function inspectPage(url: string, viewport: { width: number; height: number }): Promise<PageReport> {
+  const context = await (await sharedBrowser()).newContext({ viewport });
+  const page: Page = await context.newPage();
+  const cspErrors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) cspErrors.push(message.text());
+  });
+  try {
+    await page.goto(url, { waitUntil: 'load' });
+    const lang = await page.getAttribute('html', 'lang');
+    // Evaluated through the DevTools protocol, so the page's CSP does not block it.
+    await page.evaluate(AXE_SOURCE);
+    const violations = (await page.evaluate(async (tags) => {
+      const axe = (
+        globalThis as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: unknown[] }> } }
+      ).axe;
+      const result = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
+      return result.violations;
+    }, WCAG_TAGS)) as Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> }>;
+    const horizontalOverflow = await page.evaluate(
+      () => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1,
+    );
+    return {
+      lang,
+      violations: violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.map((n) => n.target.join(' ')),
+      })),
+      horizontalOverflow,
+      cspErrors,
+    };
+  } finally {
+    await context.close();
+  }
+}

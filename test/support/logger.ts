@@ -1,0 +1,3 @@
+import { createLogger } from '../../server/logger.js';
+
+export const silentLogger = createLogger('silent');
