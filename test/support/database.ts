@@ -51,16 +51,23 @@ export async function emptyDatabase(): Promise<TestDatabase> {
   if (!TEST_DATABASE_URL) {
     return openDatabase({ pglite: await PGlite.create(), logger: silentLogger });
   }
-  const name = `oversight_empty_${randomBytes(6).toString('hex')}`;
-  await withAdmin(TEST_DATABASE_URL, (admin) => sql`create database ${sql.id(name)}`.execute(admin));
-  const url = databaseUrl(TEST_DATABASE_URL, name);
-  const handle = await openDatabase({ databaseUrl: url, logger: silentLogger });
+  return throwawayPostgres(TEST_DATABASE_URL, 'template0');
+}
+
+/** A new database copied from `template`, dropped again by close(). */
+async function throwawayPostgres(serverUrl: string, template: string): Promise<TestDatabase> {
+  const name = `oversight_test_${randomBytes(6).toString('hex')}`;
+  await withAdmin(serverUrl, (admin) =>
+    sql`create database ${sql.id(name)} template ${sql.id(template)}`.execute(admin),
+  );
+  const url = databaseUrl(serverUrl, name);
+  const handle = await openDatabase({ databaseUrl: url, logger: silentLogger, poolSize: 12 });
   return {
     ...handle,
     url,
     close: async () => {
       await handle.close();
-      await withAdmin(TEST_DATABASE_URL, (admin) => sql`drop database if exists ${sql.id(name)}`.execute(admin));
+      await withAdmin(serverUrl, (admin) => sql`drop database if exists ${sql.id(name)}`.execute(admin));
     },
   };
 }
