@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import type { Translator } from './i18n.js';
 import type { Logger } from './logger.js';
 import { errorHandler, notFoundHandler } from './middleware/errorHandler.js';
+import { setUpDatabaseGate } from './middleware/setUpDatabaseGate.js';
 import { setUpHealthChecks } from './middleware/setUpHealthChecks.js';
 import { setUpLanguage } from './middleware/setUpLanguage.js';
 import { setUpRequestLogging } from './middleware/setUpRequestLogging.js';
@@ -33,6 +34,7 @@ export function createApp({ config, logger, translator, services }: AppDependenc
   app.use(setUpStaticResources());
   app.use(setUpHealthChecks(services.health));
   app.use(setUpLanguage(translator, config.production));
+  app.use(setUpDatabaseGate(services.health));
   app.use(express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 500 }));
   app.use(express.json({ limit: FORM_LIMIT }));
   app.use(routes(services, config));

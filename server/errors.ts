@@ -11,3 +11,5 @@ export class HttpError extends Error {
 }
 
 export const notFound = () => new HttpError(404, 'errors.notFoundTitle', 'errors.notFoundBody');
+
+export const databaseUnavailable = () => new HttpError(503, 'errors.unavailableTitle', 'errors.unavailableBody');

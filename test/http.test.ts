@@ -19,12 +19,17 @@ describe('HTTP foundation', () => {
       expect(res.body).to.deep.equal({ status: 'ok', checks: { database: 'ok' } });
     });
 
-    it('GET /readyz answers 503 when the database is gone', async () => {
+    it('GET /readyz and every page answer 503 when the database is gone; /healthz stays 200', async () => {
       const gone = await freshDatabase();
       const { app: broken } = testApp(gone);
       await gone.close();
       const res = await request(broken).get('/readyz').expect(503);
       expect(res.body).to.deep.equal({ status: 'unavailable', checks: { database: 'unavailable' } });
+      const page = await request(broken).get('/').set('Accept-Language', 'es').expect(503);
+      expect(page.text).to.contain('Servicio no disponible temporalmente');
+      expect(page.headers['retry-after']).to.equal('30');
+      await request(broken).get('/healthz').expect(200);
+      await request(broken).get('/assets/app.css').expect(200);
     });
 
     it('answers a page with 503 and a calm message when the database cannot be reached', async () => {

@@ -35,14 +35,17 @@ describe('database outage and recovery (R25)', function () {
   it('answers 503 while PostgreSQL is down and 200 again once it is back, without a restart', async () => {
     const { app } = testApp(handle);
     await request(app).get('/readyz').expect(200);
+    await request(app).get('/').expect(200);
 
     await proxy.stop();
     const down = await request(app).get('/readyz').expect(503);
     expect(down.body.checks.database).to.equal('unavailable');
+    await request(app).get('/').expect(503);
     await request(app).get('/healthz').expect(200);
 
     await proxy.start();
     await request(app).get('/readyz').expect(200);
+    await request(app).get('/').expect(200);
   });
 
   it('survives idle connections dropping under the pool (no crash from the pool error event)', async () => {

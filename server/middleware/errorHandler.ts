@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { isDatabaseUnavailable } from '../db/errors.js';
-import { HttpError, notFound } from '../errors.js';
+import { HttpError, databaseUnavailable, notFound } from '../errors.js';
 import type { Logger } from '../logger.js';
 
 interface Problem {
@@ -11,13 +11,12 @@ interface Problem {
 
 const BAD_REQUEST: Problem = { status: 400, titleKey: 'errors.badRequestTitle', bodyKey: 'errors.badRequestBody' };
 const TOO_LARGE: Problem = { status: 413, titleKey: 'errors.tooLargeTitle', bodyKey: 'errors.tooLargeBody' };
-const UNAVAILABLE: Problem = { status: 503, titleKey: 'errors.unavailableTitle', bodyKey: 'errors.unavailableBody' };
 const SERVER_ERROR: Problem = { status: 500, titleKey: 'errors.serverErrorTitle', bodyKey: 'errors.serverErrorBody' };
 
 /** What an error means to the person who made the request. Expected failures are not 500s. */
 function classify(error: unknown): Problem {
   if (error instanceof HttpError) return error;
-  if (isDatabaseUnavailable(error)) return UNAVAILABLE;
+  if (isDatabaseUnavailable(error)) return databaseUnavailable();
   const status = (error as { status?: unknown; statusCode?: unknown }).status;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     if (status === 404) return notFound();

@@ -8,15 +8,33 @@ export interface Readiness {
 export type HealthService = ReturnType<typeof healthService>;
 
 const PING_TIMEOUT_MS = 3_000;
+/** Pages ask whether the database is up at most this often; concurrent requests share one ping. */
+const AVAILABILITY_TTL_MS = 1_000;
 
-export function healthService(database: Pick<DatabaseHandle, 'ping'>) {
+export function healthService(database: Pick<DatabaseHandle, 'ping'>, now: () => number = Date.now) {
+  const ping = () =>
+    withTimeout(database.ping(), PING_TIMEOUT_MS).then(
+      () => true,
+      () => false,
+    );
+  let checkedAt = -Infinity;
+  let latest: Promise<boolean> = Promise.resolve(true);
+
   return {
     async readiness(): Promise<Readiness> {
-      const ok = await withTimeout(database.ping(), PING_TIMEOUT_MS).then(
-        () => true,
-        () => false,
-      );
+      const ok = await ping();
+      checkedAt = now();
+      latest = Promise.resolve(ok);
       return { status: ok ? 'ok' : 'unavailable', checks: { database: ok ? 'ok' : 'unavailable' } };
+    },
+
+    /** Whether the database answered within the last second (pinging again when that is older). */
+    available(): Promise<boolean> {
+      if (now() - checkedAt >= AVAILABILITY_TTL_MS) {
+        checkedAt = now();
+        latest = ping();
+      }
+      return latest;
     },
   };
 }
