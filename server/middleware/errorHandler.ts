@@ -33,7 +33,7 @@ export function errorHandler(logger: Logger, development: boolean): ErrorRequest
   return (error: unknown, req, res, next) => {
     const problem = classify(error);
     const log = (req as Request & { log?: Logger }).log ?? logger;
-    if (problem.status >= 500) log.error({ err: describe(error) }, 'request failed');
+    if (problem.status === 500) log.error({ err: describe(error) }, 'request failed');
     if (res.headersSent) return next(error);
     const requestId = String(req.id ?? '');
     res.status(problem.status);

@@ -18,7 +18,16 @@ export function setUpRequestLogging(logger: Logger) {
       return id;
     },
     autoLogging: { ignore: (req) => /^\/(healthz|readyz|assets\/)/.test(req.url ?? '') },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+    customLogLevel: (_req, res, err) =>
+      err || res.statusCode === 500 ? 'error' : res.statusCode >= 500 ? 'warn' : 'info',
+    // pino-http would attach a made-up "failed with status code" error; the error handler already
+    // logs the real one (with this request id) for unexpected failures.
+    customErrorObject: (_req, _res, _err, val: { req: unknown; res: unknown; responseTime: number }) => ({
+      req: val.req,
+      res: val.res,
+      responseTime: val.responseTime,
+    }),
+    customErrorMessage: () => 'request completed',
     serializers: {
       req: (req: { id: string; method: string; url: string }) => ({
         id: req.id,

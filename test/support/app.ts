@@ -5,6 +5,7 @@ import { createApp } from '../../server/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import type { DatabaseHandle } from '../../server/db/database.js';
 import { createTranslator } from '../../server/i18n.js';
+import type { Logger } from '../../server/logger.js';
 import { services, type Services } from '../../server/services/index.js';
 import { silentLogger } from './logger.js';
 
@@ -21,13 +22,13 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 /** The real app on a test database; a test replaces only the services it must. */
 export function testApp(
   database: DatabaseHandle,
-  options: { config?: Config; override?: (svc: Services) => Partial<Services> } = {},
+  options: { config?: Config; logger?: Logger; override?: (svc: Services) => Partial<Services> } = {},
 ) {
   const config = options.config ?? testConfig();
   const base = services({ config, database });
   const svc = { ...base, ...options.override?.(base) };
   return {
-    app: createApp({ config, logger: silentLogger, translator: createTranslator(), services: svc }),
+    app: createApp({ config, logger: options.logger ?? silentLogger, translator: createTranslator(), services: svc }),
     services: svc,
     config,
   };
