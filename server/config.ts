@@ -68,6 +68,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const problems: string[] = [];
   if (production && !env.SESSION_SECRET) problems.push('SESSION_SECRET: required when NODE_ENV=production');
   if (production && !env.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL: required when NODE_ENV=production');
+  // Captured mail would hold residents' messages on disk and never reach them.
+  if (production && !env.SMTP_URL) problems.push('SMTP_URL: required when NODE_ENV=production');
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = path.resolve(env.DATA_DIR);
@@ -91,12 +93,32 @@ export function loadConfig(source: Record<string, string | undefined> = process.
 /** Outside production, a secret generated once and kept in DATA_DIR, so sessions survive restarts. */
 function developmentSecret(dataDir: string): string {
   const file = path.join(dataDir, 'session-secret');
+  const existing = readSecret(file);
+  if (existing) return existing;
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
   try {
-    return readFileSync(file, 'utf8').trim();
-  } catch {
-    mkdirSync(dataDir, { recursive: true });
-    const secret = randomBytes(32).toString('base64url');
-    writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+    // An empty or cut file is replaced; a process that started at the same moment may win the race.
+    writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: existing === '' ? 'w' : 'wx' });
     return secret;
+  } catch (error) {
+    const winner = (error as NodeJS.ErrnoException).code === 'EEXIST' ? readSecret(file) : undefined;
+    if (winner) return winner;
+    throw error;
   }
+}
+
+/** The stored secret, '' when the file is there but unusable, undefined when absent. */
+function readSecret(file: string): string | undefined {
+  try {
+    const secret = readFileSync(file, 'utf8').trim();
+    return secret.length >= 32 ? secret : '';
+  } catch {
+    return undefined;
+  }
+}
+
+/** The environment for a child process (pg_dump) with extra variables; env is read here only. */
+export function childEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...extra };
 }

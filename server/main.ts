@@ -43,7 +43,7 @@ process.on('unhandledRejection', (reason) => {
   logger.error({ err: { message: reason instanceof Error ? reason.message : String(reason) } }, 'unhandled rejection');
 });
 
-/** Printed to the terminal, never to the JSON log: the log must not carry passwords. */
+/** Printed to standard error, apart from the JSON log on standard output: the log must not carry passwords. */
 function printDemoAccounts(demo: DemoResult): void {
   const lines = ['', '  Demo staff accounts:'];
   for (const account of demo.accounts) lines.push(`    ${account.email.padEnd(28)} ${account.roles.join(', ')}`);
@@ -52,5 +52,5 @@ function printDemoAccounts(demo: DemoResult): void {
       ? `  Password for all of them: ${demo.password}`
       : '  Their password was printed when they were created; set DEMO_PASSWORD to reset it.',
   );
-  process.stdout.write(`${lines.join('\n')}\n`);
+  process.stderr.write(`${lines.join('\n')}\n`);
 }

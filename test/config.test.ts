@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -60,12 +60,21 @@ describe('config', () => {
     expect(problemsOf({ SESSION_SECRET: 'short' })[0]).to.match(/SESSION_SECRET/);
   });
 
-  it('requires SESSION_SECRET and PUBLIC_BASE_URL in production', () => {
+  it('requires SESSION_SECRET, PUBLIC_BASE_URL and SMTP_URL in production', () => {
     const problems = problemsOf({ NODE_ENV: 'production' });
     expect(problems).to.deep.equal([
       'SESSION_SECRET: required when NODE_ENV=production',
       'PUBLIC_BASE_URL: required when NODE_ENV=production',
+      'SMTP_URL: required when NODE_ENV=production',
     ]);
+  });
+
+  it('replaces an unusable session secret file and keeps a good one', () => {
+    const dir = dataDir();
+    writeFileSync(path.join(dir, 'session-secret'), 'short\n');
+    const replaced = loadConfig({ DATA_DIR: dir }).sessionSecret;
+    expect(replaced).to.have.length.greaterThan(31);
+    expect(loadConfig({ DATA_DIR: dir }).sessionSecret).to.equal(replaced);
   });
 
   it('accepts a full production configuration', () => {

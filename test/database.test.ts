@@ -1,5 +1,7 @@
+import { PGlite } from '@electric-sql/pglite';
 import { expect } from 'chai';
-import { sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
+import { PGliteDialect } from '../server/db/pglite.dialect.js';
 import { migrateDown, migrateToLatest, migrateToNone } from '../server/db/migrator.js';
 import { isUniqueViolation } from '../server/db/errors.js';
 import { emptyDatabase, useDatabase, type TestDatabase } from './support/database.js';
@@ -184,14 +186,13 @@ describe('transactions on one database', () => {
   it('a rollback never touches a concurrent transaction’s committed writes', async () => {
     const db = database.db;
     await sql`create table probe (label text not null)`.execute(db);
-    let open = () => {};
-    const gate = { promise: new Promise<void>((resolve) => (open = resolve)), resolve: () => open() };
+    // On PostgreSQL the two really overlap; on PGlite the second waits for the session.
     const committed = db.transaction().execute(async (trx) => {
       await trx
         .insertInto('probe' as never)
         .values({ label: 'kept' } as never)
         .execute();
-      await gate.promise;
+      await new Promise((resolve) => setTimeout(resolve, 50));
     });
     const rolledBack = db
       .transaction()
@@ -203,7 +204,6 @@ describe('transactions on one database', () => {
         throw new Error('roll back');
       })
       .catch((e: Error) => e.message);
-    gate.resolve();
     await committed;
     expect(await rolledBack).to.equal('roll back');
     const rows = await sql<{ label: string }>`select label from probe order by label`.execute(db);
@@ -227,5 +227,57 @@ describe('transactions on one database', () => {
     const rows = await sql<{ n: number }>`select n from probe2 order by n`.execute(db);
     const expected = Array.from({ length: 20 }, (_, i) => i * 2);
     expect(rows.rows.map((r) => r.n)).to.deep.equal([...expected, ...expected.map((n) => n + 1000)]);
+  });
+});
+
+describe('the PGlite dialect', () => {
+  let pglite: PGlite;
+  before(async () => {
+    pglite = await PGlite.create();
+  });
+  after(async () => {
+    if (!pglite.closed) await pglite.close();
+  });
+
+  it('frees the session after a failed query inside a transaction', async () => {
+    const db = new Kysely<unknown>({ dialect: new PGliteDialect(pglite) });
+    const failed = await db
+      .transaction()
+      .execute((trx) => sql`select * from no_such_table`.execute(trx))
+      .catch((e: Error) => e.message);
+    expect(failed).to.match(/no_such_table/);
+    expect((await sql<{ one: number }>`select 1 as one`.execute(db)).rows).to.deep.equal([{ one: 1 }]);
+  });
+
+  it('fails a query made outside its own transaction after the wait limit, instead of hanging', async () => {
+    const db = new Kysely<unknown>({ dialect: new PGliteDialect(pglite, 200) });
+    const outcome = await db
+      .transaction()
+      .execute(async () => {
+        await sql`select 1`.execute(db); // wrong: db, not trx
+      })
+      .catch((e: Error) => e.message);
+    expect(outcome).to.match(/not free after 200 ms/);
+    expect((await sql<{ one: number }>`select 1 as one`.execute(db)).rows).to.have.length(1);
+  });
+
+  it('exchanges timestamps in UTC', async () => {
+    const db = new Kysely<unknown>({ dialect: new PGliteDialect(pglite) });
+    const { rows } = await sql<{ zone: string }>`select current_setting('TimeZone') as zone`.execute(db);
+    expect(rows[0]!.zone).to.equal('UTC');
+  });
+
+  it('rejects queries still waiting when it is destroyed', async () => {
+    const db = new Kysely<unknown>({ dialect: new PGliteDialect(pglite) });
+    const holder = db.transaction().execute(() => new Promise((resolve) => setTimeout(resolve, 100)));
+    const waiting = sql`select 1`.execute(db).then(
+      () => 'answered',
+      (e: Error) => e.message,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const destroyed = db.destroy();
+    expect(await waiting).to.equal('PGlite is closed');
+    await holder.catch(() => undefined);
+    await destroyed;
   });
 });

@@ -56,8 +56,10 @@ describe('HTTP foundation', () => {
       await request(app()).get('/assets/uswds/css/uswds.min.css').expect(200).expect('Content-Type', /css/);
       await request(app()).get('/assets/uswds/js/uswds.min.js').expect(200);
       await request(app()).get('/assets/app.css').expect(200);
-      const traversal = await request(app()).get('/assets/uswds/css/%2e%2e/%2e%2e/package.json');
-      expect(traversal.status).to.be.oneOf([403, 404]);
+      const traversal = await request(app()).get('/assets/uswds/css/%2e%2e/%2e%2e/package.json').expect(404);
+      expect(traversal.headers['cache-control']).to.equal('no-store');
+      const missing = await request(app()).get('/assets/uswds/css/missing.css').expect(404);
+      expect(missing.headers['cache-control']).to.equal('no-store');
     });
 
     it('answers an unknown page with a 404 page in the reader’s language', async () => {
@@ -95,13 +97,40 @@ describe('HTTP foundation', () => {
       expect(res.text).to.contain('We could not read that request');
     });
 
+    it('answers a request target that is not a URL without failing', async () => {
+      const res = await request(app()).get('//[').expect(404);
+      expect(res.text).to.contain('href="/?lang=es"');
+    });
+
+    it('answers a malformed value the database refuses with 400, not 500', async () => {
+      const { app: strict } = testApp(database.handle, {
+        override: (svc) => ({
+          mail: {
+            ...svc.mail,
+            captured: {
+              list: async () => {
+                await database.db.selectFrom('complaints').select('id').where('id', '=', 'not-a-uuid').execute();
+                return [];
+              },
+              read: async () => undefined,
+            },
+          },
+        }),
+      });
+      await request(strict).get('/dev/mail').expect(400);
+    });
+
     it('answers under /api with JSON errors', async () => {
       const res = await request(app()).get('/api/v1/nothing').expect(404).expect('Content-Type', /json/);
       expect(res.body.error.status).to.equal(404);
     });
 
     it('does not mount /dev/mail in production', async () => {
-      const config = testConfig({ NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://oversight.example.gov' });
+      const config = testConfig({
+        NODE_ENV: 'production',
+        PUBLIC_BASE_URL: 'https://oversight.example.gov',
+        SMTP_URL: 'smtp://127.0.0.1:2525',
+      });
       await request(testApp(database.handle, { config }).app).get('/dev/mail').expect(404);
     });
   });

@@ -1,3 +1,5 @@
+import { readFileSync, statSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
 import { expect } from 'chai';
 import { databaseKind, emptyDatabase, type TestDatabase } from './support/database.js';
 import { freePort, runTs, tempDataDir, waitFor, type Spawned } from './support/process.js';
@@ -53,6 +55,25 @@ describe('the app as a process (npm start, npm run migrate)', function () {
     expect(up.output).to.match(/applied 20261122_0006_reference_data/);
     const again = await finish(runTs('server/cli/migrate.ts', [], env));
     expect(again.output).to.contain('Nothing to do');
+  });
+
+  it('writes a backup that can be restored (npm run backup)', async () => {
+    const backup = await finish(runTs('server/cli/backup.ts', [], env));
+    expect(backup.code, backup.output).to.equal(0);
+    const file = /Wrote (\S+)/.exec(backup.output)?.[1];
+    expect(file).to.be.a('string');
+    expect(statSync(file!).mode & 0o777).to.equal(0o600);
+    if (databaseKind === 'pglite') {
+      const restored = await PGlite.create({ loadDataDir: new Blob([readFileSync(file!)]) });
+      try {
+        const { rows } = await restored.query<{ n: number }>('select count(*)::int as n from users');
+        expect(rows[0]!.n).to.equal(10);
+      } finally {
+        await restored.close();
+      }
+    } else {
+      expect(readFileSync(file!).subarray(0, 5).toString()).to.equal('PGDMP');
+    }
   });
 
   it('stops at start-up with a clear message on a bad setting', async () => {

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { loadConfig } from '../config.js';
+import { childEnvironment, loadConfig } from '../config.js';
 import { acquireEmbeddedLock } from '../db/embeddedLock.js';
 import { pgliteDir, runCommand } from './context.js';
 
@@ -26,20 +27,27 @@ await runCommand(async () => {
     const archive = await pglite.dumpDataDir('gzip');
     await pglite.close();
     const file = path.join(dir, `oversight-${stamp}.tar.gz`);
-    await writeFile(file, Buffer.from(await archive.arrayBuffer()));
+    await writeFile(file, Buffer.from(await archive.arrayBuffer()), { mode: 0o600 });
     process.stdout.write(`Wrote ${file}\n`);
   } finally {
     release();
   }
 });
 
-function pgDump(url: string, file: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('pg_dump', ['--format=custom', '--dbname', url], { stdio: ['ignore', 'pipe', 'inherit'] });
-    child.stdout.pipe(createWriteStream(file));
+/** pg_dump to a file readable only by its owner; the password goes by environment, not argv (ps shows argv). */
+async function pgDump(databaseUrl: string, file: string): Promise<void> {
+  const url = new URL(databaseUrl);
+  const password = decodeURIComponent(url.password);
+  url.password = '';
+  const child = spawn('pg_dump', ['--format=custom', '--dbname', url.toString()], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: childEnvironment(password ? { PGPASSWORD: password } : {}),
+  });
+  const exited = new Promise<void>((resolve, reject) => {
     child.on('error', (err) =>
       reject(new Error(`pg_dump could not be started (${err.message}); install PostgreSQL's client.`)),
     );
     child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`pg_dump exited with ${code}`))));
   });
+  await Promise.all([pipeline(child.stdout, createWriteStream(file, { mode: 0o600 })), exited]);
 }

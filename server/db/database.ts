@@ -54,6 +54,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
 function openPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: url,
+    // Timestamps are exchanged in UTC on both drivers; the agency's zone is applied in code.
+    options: '-c TimeZone=UTC',
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,

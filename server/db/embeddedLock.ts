@@ -8,15 +8,25 @@ import path from 'node:path';
 export function acquireEmbeddedLock(dataDir: string, who: string): () => void {
   mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, 'pglite.lock');
-  const holder = readHolder(file);
-  if (holder && holder.pid !== process.pid && isAlive(holder.pid)) {
-    throw new Error(
-      `The embedded database in ${dataDir} is in use by ${holder.who} (pid ${holder.pid}). Stop it first, ` +
-        'or set DATABASE_URL to use a PostgreSQL server, which many processes can share.',
-    );
+  const record = JSON.stringify({ pid: process.pid, who });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      // 'wx' creates the file only if it is absent, so two processes starting together cannot both win.
+      writeFileSync(file, record, { flag: 'wx' });
+      return () => rmSync(file, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = readHolder(file);
+      if (holder && holder.pid !== process.pid && isAlive(holder.pid)) {
+        throw new Error(
+          `The embedded database in ${dataDir} is in use by ${holder.who} (pid ${holder.pid}). Stop it first, ` +
+            'or set DATABASE_URL to use a PostgreSQL server, which many processes can share.',
+        );
+      }
+      rmSync(file, { force: true }); // left by a process that is gone
+    }
   }
-  writeFileSync(file, JSON.stringify({ pid: process.pid, who }));
-  return () => rmSync(file, { force: true });
+  throw new Error(`Could not take the lock ${file}`);
 }
 
 function readHolder(file: string): { pid: number; who: string } | undefined {

@@ -21,12 +21,15 @@ import {
  * ROLLBACK could undo another's writes; the queue makes that impossible.)
  */
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pglite: PGliteInterface) {}
+  constructor(
+    private readonly pglite: PGliteInterface,
+    private readonly acquireTimeoutMs = ACQUIRE_TIMEOUT_MS,
+  ) {}
   createAdapter() {
     return new PostgresAdapter();
   }
   createDriver(): Driver {
-    return new PGliteDriver(this.pglite);
+    return new PGliteDriver(this.pglite, this.acquireTimeoutMs);
   }
   createQueryCompiler(): QueryCompiler {
     return new PostgresQueryCompiler();
@@ -65,28 +68,66 @@ class PGliteConnection implements DatabaseConnection {
   }
 }
 
+/**
+ * How long a query may wait for the session. A wait this long means a bug, typically a query made
+ * on `db` inside a transaction (it waits for the transaction that waits for it): it fails with a
+ * message instead of hanging every request forever.
+ */
+export const ACQUIRE_TIMEOUT_MS = 15_000;
+
+interface Waiter {
+  grant(): void;
+  fail(error: Error): void;
+}
+
 class PGliteDriver implements Driver {
   private readonly connection: PGliteConnection;
   private busy = false;
-  private readonly waiting: Array<() => void> = [];
+  private readonly waiting: Waiter[] = [];
 
-  constructor(private readonly pglite: PGliteInterface) {
+  constructor(
+    private readonly pglite: PGliteInterface,
+    private readonly acquireTimeoutMs: number,
+  ) {
     this.connection = new PGliteConnection(pglite);
   }
 
   async init(): Promise<void> {
     await this.pglite.waitReady;
+    // Timestamps are exchanged in UTC on both drivers; the agency's zone is applied in code.
+    await this.pglite.query(`set time zone 'UTC'`);
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    if (this.busy) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.busy = true;
+    if (!this.busy) {
+      this.busy = true;
+      return this.connection;
+    }
+    await new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = {
+        grant: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        fail: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiting.splice(this.waiting.indexOf(waiter), 1);
+        reject(
+          new Error(`PGlite session not free after ${this.acquireTimeoutMs} ms (a query outside its transaction?)`),
+        );
+      }, this.acquireTimeoutMs);
+      this.waiting.push(waiter);
+    });
     return this.connection;
   }
 
   async releaseConnection(): Promise<void> {
     const next = this.waiting.shift();
-    if (next) next();
+    if (next) next.grant();
     else this.busy = false;
   }
 
@@ -119,6 +160,7 @@ class PGliteDriver implements Driver {
   }
 
   async destroy(): Promise<void> {
+    for (const waiter of this.waiting.splice(0)) waiter.fail(new Error('PGlite is closed'));
     if (!this.pglite.closed) await this.pglite.close();
   }
 }

@@ -17,6 +17,8 @@ const SERVER_ERROR: Problem = { status: 500, titleKey: 'errors.serverErrorTitle'
 function classify(error: unknown): Problem {
   if (error instanceof HttpError) return error;
   if (isDatabaseUnavailable(error)) return databaseUnavailable();
+  // SQLSTATE class 22 (data exception: a malformed id, a value out of range) is the request's fault.
+  if (sqlState(error)?.startsWith('22')) return BAD_REQUEST;
   const status = (error as { status?: unknown; statusCode?: unknown }).status;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     if (status === 404) return notFound();
@@ -37,6 +39,7 @@ export function errorHandler(logger: Logger, development: boolean): ErrorRequest
     if (res.headersSent) return next(error);
     const requestId = String(req.id ?? '');
     res.status(problem.status);
+    res.setHeader('Cache-Control', 'no-store');
     if (problem.status === 503) res.setHeader('Retry-After', '30');
     const t = req.t;
     if (req.path.startsWith('/api/') || !t) {
@@ -55,9 +58,21 @@ export function errorHandler(logger: Logger, development: boolean): ErrorRequest
   };
 }
 
-/** Only what helps find the bug: never a driver's `detail`, which can quote the values of a row. */
+function sqlState(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
+/**
+ * Only what helps find the bug. A database error's message and detail can quote the values of a
+ * row (a name, a narrative), so for those only the SQLSTATE, constraint and routine are kept.
+ */
 function describe(error: unknown) {
-  if (!(error instanceof Error)) return { message: String(error) };
-  const code = (error as { code?: unknown }).code;
-  return { name: error.name, message: error.message, code, stack: error.stack };
+  if (!(error instanceof Error)) return { message: 'non-error thrown' };
+  const state = sqlState(error);
+  if (state) {
+    const { constraint, routine } = error as { constraint?: string; routine?: string };
+    return { name: error.name, code: state, constraint, routine };
+  }
+  return { name: error.name, message: error.message, stack: error.stack };
 }

@@ -43,6 +43,8 @@ function negotiated(req: Request): Language {
 }
 
 function withLanguage(originalUrl: string, language: Language): string {
+  // Request targets such as '//[' are not URLs; the switch then leads to the home page.
+  if (!URL.canParse(originalUrl, 'http://placeholder')) return `/?lang=${language}`;
   const url = new URL(originalUrl, 'http://placeholder');
   url.searchParams.set('lang', language);
   return `${url.pathname}${url.search}`;

@@ -26,6 +26,8 @@ let skipNoticePrinted = false;
 /** Call in a describe block's before hook with `this`: skips the block when Chromium is absent. */
 export function requireChromium(context: Mocha.Context): void {
   if (chromiumAvailable) return;
+  // CI installs Chromium: there a missing browser is a failure, not a reason to skip.
+  if (process.env['CI']) throw new Error(`CI: no Chromium at ${CHROMIUM_PATH}; the browser tests cannot run.`);
   if (!skipNoticePrinted) {
     process.stdout.write(
       `  Browser tests skipped: no Chromium at ${CHROMIUM_PATH} (.ci/run installs it: apt-get install chromium).\n`,
