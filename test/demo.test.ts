@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { demoService } from '../server/services/demo.service.js';
 import { verifyPassword } from '../server/services/password.js';
 import { seedService } from '../server/services/seed.service.js';
+import { restore, stateName } from '../workflows/complaint.snapshot.js';
 import { useDatabase } from './support/database.js';
 
 describe('demo agency', () => {
@@ -70,5 +71,12 @@ describe('demo agency', () => {
     expect(Math.max(...perComplaint.values())).to.be.at.most(3);
     expect(allegations.filter((a) => a.outcome === 'decided').every((a) => a.finding !== null)).to.equal(true);
     expect(allegations.filter((a) => a.outcome === null).every((a) => a.finding === null)).to.equal(true);
+
+    // Every synthetic snapshot is one the machine can load and act on.
+    const stored = await database.db
+      .selectFrom('complaints')
+      .select(['snapshot', 'machine_version', 'state'])
+      .execute();
+    for (const row of stored) expect(stateName(restore(row.snapshot, row.machine_version))).to.equal(row.state);
   });
 });
