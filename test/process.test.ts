@@ -1,4 +1,5 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { expect } from 'chai';
 import { databaseKind, emptyDatabase, type TestDatabase } from './support/database.js';
@@ -49,12 +50,27 @@ describe('the app as a process (npm start, npm run migrate)', function () {
   it('migrates down one step and up again from the command line', async () => {
     const down = await finish(runTs('server/cli/migrate.ts', ['--down'], env));
     expect(down.code).to.equal(0);
-    expect(down.output).to.match(/undid 20261122_0006_reference_data/);
+    const undone = /undid (\S+)/.exec(down.output)?.[1];
+    expect(undone).to.match(/^\d{8}_\d{4}_/);
     const up = await finish(runTs('server/cli/migrate.ts', [], env));
     expect(up.code).to.equal(0);
-    expect(up.output).to.match(/applied 20261122_0006_reference_data/);
+    expect(up.output).to.contain(`applied ${undone}`);
     const again = await finish(runTs('server/cli/migrate.ts', [], env));
     expect(again.output).to.contain('Nothing to do');
+  });
+
+  it('verifies the audit chain and prints a checkpoint (npm run audit:verify, audit:checkpoint)', async () => {
+    const verify = await finish(runTs('server/cli/auditVerify.ts', [], env));
+    expect(verify.code, verify.output).to.equal(0);
+    expect(verify.output).to.match(/^audit chain OK \(\d+ events\)$/m);
+    const checkpoint = await finish(runTs('server/cli/auditCheckpoint.ts', [], env));
+    expect(checkpoint.code).to.equal(0);
+    const head = JSON.parse(checkpoint.output.trim().split('\n').pop()!) as { hash: string; count: number };
+    expect(head.hash).to.match(/^[0-9a-f]{64}$/);
+    const file = path.join(dataDir, 'head.json');
+    writeFileSync(file, JSON.stringify(head));
+    const against = await finish(runTs('server/cli/auditVerify.ts', ['--checkpoint', file], env));
+    expect(against.code, against.output).to.equal(0);
   });
 
   it('writes a backup that can be restored (npm run backup)', async () => {

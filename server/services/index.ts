@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/database.js';
+import { auditService } from './audit.service.js';
 import { demoService } from './demo.service.js';
 import { healthService } from './health.service.js';
 import { mailService, type MailService } from './mail.service.js';
@@ -16,6 +17,7 @@ export interface ServiceDependencies {
 /** The composition root of the use cases: a plain factory, no container. */
 export function services({ config, database, mail }: ServiceDependencies) {
   return {
+    audit: auditService(database.db),
     health: healthService(database),
     mail: mail ?? mailService(mailOptions(config)),
     demo: demoService(database.db),
