@@ -10,10 +10,12 @@ import { services } from './services/index.js';
 const context = await openContext('the app (npm start)');
 const { config, logger, database } = context;
 await migrateToLatest(database.db);
-const svc = services({ config, database });
+const translator = createTranslator();
+const svc = services({ config, database, translator, logger });
 if (!config.production) printDemoAccounts(await svc.demo.ensureDemoData(config.demoPassword));
 
-const app = createApp({ config, logger, translator: createTranslator(), services: svc });
+const app = createApp({ config, logger, translator, services: svc });
+svc.outbox.start();
 const server: Server = app.listen(config.port, () => {
   logger.info({ port: config.port, database: database.kind }, 'listening');
   process.stdout.write(`\n  ${config.agencyName} is running on ${config.publicBaseUrl}\n\n`);
@@ -32,6 +34,7 @@ async function shutdown(signal: string): Promise<void> {
   server.close();
   server.closeIdleConnections();
   await new Promise((resolve) => server.once('close', resolve));
+  await svc.outbox.stop();
   svc.mail.close();
   await context.close();
   clearTimeout(force);

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { migrateToLatest } from '../db/migrator.js';
+import { createTranslator } from '../i18n.js';
 import { services } from '../services/index.js';
 import { openContext, runCommand } from './context.js';
 
@@ -14,7 +15,12 @@ await runCommand(async () => {
   const context = await openContext('npm run seed');
   try {
     await migrateToLatest(context.database.db);
-    const svc = services({ config: context.config, database: context.database });
+    const svc = services({
+      config: context.config,
+      database: context.database,
+      translator: createTranslator(),
+      logger: context.logger,
+    });
     const demo = await svc.demo.ensureDemoData(context.config.demoPassword);
     process.stdout.write(demo.created ? 'Created the demo agency.\n' : 'The demo agency already exists.\n');
     if (count > 0) {

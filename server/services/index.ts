@@ -1,25 +1,39 @@
 import path from 'node:path';
 import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/database.js';
+import type { Translator } from '../i18n.js';
+import type { Logger } from '../logger.js';
 import { auditService } from './audit.service.js';
 import { demoService } from './demo.service.js';
 import { healthService } from './health.service.js';
 import { mailService, type MailService } from './mail.service.js';
+import { outboxService } from './outbox.service.js';
 import { seedService } from './seed.service.js';
 
 export interface ServiceDependencies {
   config: Config;
   database: DatabaseHandle;
+  translator: Translator;
+  logger: Logger;
   /** Tests pass their own; by default built from the config. */
   mail?: MailService;
 }
 
 /** The composition root of the use cases: a plain factory, no container. */
-export function services({ config, database, mail }: ServiceDependencies) {
+export function services({ config, database, translator, logger, mail }: ServiceDependencies) {
+  const mailer = mail ?? mailService(mailOptions(config));
   return {
     audit: auditService(database.db),
     health: healthService(database),
-    mail: mail ?? mailService(mailOptions(config)),
+    mail: mailer,
+    outbox: outboxService({
+      db: database.db,
+      mail: mailer,
+      translator,
+      logger,
+      agencyName: config.agencyName,
+      messageIdDomain: new URL(config.publicBaseUrl).hostname,
+    }),
     demo: demoService(database.db),
     seed: seedService(database.db),
   };

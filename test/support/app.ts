@@ -25,11 +25,9 @@ export function testApp(
   options: { config?: Config; logger?: Logger; override?: (svc: Services) => Partial<Services> } = {},
 ) {
   const config = options.config ?? testConfig();
-  const base = services({ config, database });
+  const logger = options.logger ?? silentLogger;
+  const translator = createTranslator();
+  const base = services({ config, database, translator, logger });
   const svc = { ...base, ...options.override?.(base) };
-  return {
-    app: createApp({ config, logger: options.logger ?? silentLogger, translator: createTranslator(), services: svc }),
-    services: svc,
-    config,
-  };
+  return { app: createApp({ config, logger, translator, services: svc }), services: svc, config };
 }

@@ -1,0 +1,51 @@
+import type { Language, Translator } from '../i18n.js';
+import type { PublicStage } from '../../workflows/complaint.types.js';
+
+/** The closed set of emails this system sends, each with the data it needs (no narrative, ever). */
+export interface EmailTemplates {
+  complaintReceived: { trackingNumber: string; statusUrl: string };
+  stageChanged: { trackingNumber: string; stage: PublicStage; statusUrl: string };
+  staffNotice: {
+    trackingNumber: string;
+    about: 'assignment' | 'withdrawal' | 'reconsideration' | 'information';
+    caseUrl: string;
+  };
+  deadlineWarning: { trackingNumber: string; deadline: string; dueDate: string; caseUrl: string };
+  deadlineBreached: { trackingNumber: string; deadline: string; dueDate: string; caseUrl: string };
+}
+
+export type TemplateName = keyof EmailTemplates;
+export const TEMPLATE_NAMES: readonly TemplateName[] = [
+  'complaintReceived',
+  'stageChanged',
+  'staffNotice',
+  'deadlineWarning',
+  'deadlineBreached',
+];
+
+export interface RenderedEmail {
+  subject: string;
+  text: string;
+}
+
+/**
+ * Renders from the translation catalogue (email.<template>.subject/body), in the recipient's
+ * language. Values that are themselves catalogue keys (a stage, a notice) are translated first.
+ */
+export function renderEmail<T extends TemplateName>(
+  translator: Translator,
+  template: T,
+  language: Language,
+  data: EmailTemplates[T],
+  agencyName: string,
+): RenderedEmail {
+  const t = translator.t(language);
+  const values: Record<string, string> = { ...(data as Record<string, string>), agency: agencyName };
+  if ('stage' in data) values['stageName'] = t(`publicStage.${data.stage}`);
+  if ('about' in data) values['aboutText'] = t(`email.staffNotice.about.${data.about}`);
+  if ('deadline' in data) values['deadlineName'] = t(`deadline.${data.deadline}`);
+  return {
+    subject: t(`email.${template}.subject`, values),
+    text: `${t(`email.${template}.body`, values)}\n\n${t('email.signature', values)}\n`,
+  };
+}
