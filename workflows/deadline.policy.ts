@@ -43,7 +43,8 @@ export interface Due {
 }
 
 function localDay(at: Date | string, timeZone: string): DateTime {
-  const dt = typeof at === 'string' ? DateTime.fromISO(at, { zone: timeZone }) : DateTime.fromJSDate(at, { zone: timeZone });
+  const dt =
+    typeof at === 'string' ? DateTime.fromISO(at, { zone: timeZone }) : DateTime.fromJSDate(at, { zone: timeZone });
   if (!dt.isValid) throw new RangeError(`invalid date or time zone: ${String(at)} ${timeZone}`);
   return dt.startOf('day');
 }
@@ -98,12 +99,14 @@ export function extendForTolling(
   const to = localDay(resumedAt, calendar.timeZone);
   let paused = 0;
   if (policy.unit === 'business_days') {
-    for (let day = from.plus({ days: 1 }); day <= to; day = day.plus({ days: 1 })) if (isBusinessDay(day, calendar)) paused++;
+    for (let day = from.plus({ days: 1 }); day <= to; day = day.plus({ days: 1 }))
+      if (isBusinessDay(day, calendar)) paused++;
   } else {
     paused = Math.round(to.diff(from, 'days').days);
   }
   const lastDay = DateTime.fromISO(due.dueDate, { zone: calendar.timeZone });
-  const moved = policy.unit === 'business_days' ? addBusinessDays(lastDay, paused, calendar) : lastDay.plus({ days: paused });
+  const moved =
+    policy.unit === 'business_days' ? addBusinessDays(lastDay, paused, calendar) : lastDay.plus({ days: paused });
   return dueFromLastDay(moved, policy.warnBeforeDays);
 }
 
