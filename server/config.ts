@@ -18,6 +18,10 @@ const envSchema = z.object({
     .default('America/Los_Angeles')
     .refine(isTimeZone, 'must be an IANA time zone such as America/Los_Angeles'),
   PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  AGENCY_HOLIDAY_REGION: z
+    .string()
+    .regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'must be a country or country-region code such as US-CA or US-NY')
+    .default('US-CA'),
   DEMO_PASSWORD: z.string().min(12, 'must be at least 12 characters').max(128).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -44,6 +48,8 @@ export interface Config {
   sessionSecret: string;
   agencyName: string;
   agencyTimeZone: string;
+  /** Public holidays of this region are days off for business-day clocks (date-holidays codes). */
+  agencyHolidayRegion: string;
   publicBaseUrl: string;
   demoPassword: string | undefined;
   logLevel: Env['LOG_LEVEL'];
@@ -84,6 +90,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     sessionSecret: env.SESSION_SECRET ?? developmentSecret(dataDir),
     agencyName: env.AGENCY_NAME,
     agencyTimeZone: env.AGENCY_TIMEZONE,
+    agencyHolidayRegion: env.AGENCY_HOLIDAY_REGION,
     publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
     demoPassword: env.DEMO_PASSWORD,
     logLevel: env.LOG_LEVEL,

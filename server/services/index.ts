@@ -4,6 +4,7 @@ import type { DatabaseHandle } from '../db/database.js';
 import type { Translator } from '../i18n.js';
 import type { Logger } from '../logger.js';
 import { auditService } from './audit.service.js';
+import { deadlineService } from './deadline.service.js';
 import { demoService } from './demo.service.js';
 import { healthService } from './health.service.js';
 import { mailService, type MailService } from './mail.service.js';
@@ -22,17 +23,26 @@ export interface ServiceDependencies {
 /** The composition root of the use cases: a plain factory, no container. */
 export function services({ config, database, translator, logger, mail }: ServiceDependencies) {
   const mailer = mail ?? mailService(mailOptions(config));
+  const outbox = outboxService({
+    db: database.db,
+    mail: mailer,
+    translator,
+    logger,
+    agencyName: config.agencyName,
+    messageIdDomain: new URL(config.publicBaseUrl).hostname,
+  });
   return {
     audit: auditService(database.db),
     health: healthService(database),
     mail: mailer,
-    outbox: outboxService({
+    outbox,
+    deadlines: deadlineService({
       db: database.db,
-      mail: mailer,
-      translator,
+      outbox,
       logger,
-      agencyName: config.agencyName,
-      messageIdDomain: new URL(config.publicBaseUrl).hostname,
+      timeZone: config.agencyTimeZone,
+      holidayRegion: config.agencyHolidayRegion,
+      publicBaseUrl: config.publicBaseUrl,
     }),
     demo: demoService(database.db),
     seed: seedService(database.db),

@@ -1,0 +1,21 @@
+import { migrateToLatest } from '../db/migrator.js';
+import { createTranslator } from '../i18n.js';
+import { services } from '../services/index.js';
+import { openContext, runCommand } from './context.js';
+
+// npm run sweep: one pass of the deadline sweeper (warnings and breaches), then the outbox.
+await runCommand(async () => {
+  const context = await openContext('npm run sweep');
+  try {
+    await migrateToLatest(context.database.db);
+    const svc = services({ ...context, translator: createTranslator() });
+    const swept = await svc.deadlines.sweep();
+    const mailed = await svc.outbox.runOnce();
+    process.stdout.write(
+      `deadlines: ${swept.warned} warned, ${swept.breached} breached; emails sent: ${mailed.sent}\n`,
+    );
+    svc.mail.close();
+  } finally {
+    await context.close();
+  }
+});

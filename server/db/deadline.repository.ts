@@ -1,0 +1,92 @@
+import { sql, type Insertable, type Selectable } from 'kysely';
+import type { Executor } from './executor.js';
+import type { DeadlinesTable } from './schema.js';
+
+export type DeadlineRow = Selectable<DeadlinesTable>;
+const RUNNING = ['open', 'warned', 'breached'] as const;
+
+export async function insertDeadline(trx: Executor, row: Insertable<DeadlinesTable>): Promise<void> {
+  await trx.insertInto('deadlines').values(row).execute();
+}
+
+export async function runningDeadlines(trx: Executor, complaintId: string, kind?: string): Promise<DeadlineRow[]> {
+  let query = trx
+    .selectFrom('deadlines')
+    .selectAll()
+    .where('complaint_id', '=', complaintId)
+    .where('status', 'in', RUNNING)
+    .where('completed_at', 'is', null);
+  if (kind) query = query.where('kind', '=', kind);
+  return query.execute();
+}
+
+export async function updateDeadline(
+  trx: Executor,
+  id: string,
+  changes: Partial<
+    Pick<
+      DeadlineRow,
+      'status' | 'due_at' | 'warn_at' | 'tolled_at' | 'tolled_reason' | 'next_check_at' | 'completed_at'
+    >
+  >,
+): Promise<void> {
+  await trx.updateTable('deadlines').set(changes).where('id', '=', id).execute();
+}
+
+/**
+ * The rows whose next check has come, locked for this sweeper; other instances skip them. Reads
+ * only the partial index on next_check_at, so its cost follows the due rows, not the open cases.
+ */
+export async function claimDueDeadlines(trx: Executor, now: Date, limit: number): Promise<DeadlineRow[]> {
+  const { rows } = await sql<DeadlineRow>`
+    select * from deadlines
+     where next_check_at is not null and next_check_at <= ${now}
+     order by next_check_at
+     limit ${limit}
+     for update skip locked`.execute(trx);
+  return rows;
+}
+
+export async function caseWatchers(
+  trx: Executor,
+  complaintId: string,
+): Promise<{
+  trackingNumber: string;
+  recipients: Array<{ email: string; language: 'en' | 'es'; supervisor: boolean }>;
+}> {
+  const complaint = await trx
+    .selectFrom('complaints')
+    .select('tracking_number')
+    .where('id', '=', complaintId)
+    .executeTakeFirstOrThrow();
+  const assignees = await trx
+    .selectFrom('assignments')
+    .innerJoin('users', 'users.id', 'assignments.user_id')
+    .select(['users.email', 'users.language'])
+    .where('assignments.complaint_id', '=', complaintId)
+    .where('assignments.ended_at', 'is', null)
+    .where('users.disabled_at', 'is', null)
+    .execute();
+  const supervisors = await trx
+    .selectFrom('users')
+    .innerJoin('user_roles', 'user_roles.user_id', 'users.id')
+    .select(['users.email', 'users.language'])
+    .where('user_roles.role', '=', 'supervisor')
+    .where('users.disabled_at', 'is', null)
+    .execute();
+  return {
+    trackingNumber: complaint.tracking_number,
+    recipients: [
+      ...assignees.map((u) => ({ ...u, supervisor: false })),
+      ...supervisors.map((u) => ({ ...u, supervisor: true })),
+    ],
+  };
+}
+
+export async function policyOverrides(db: Executor) {
+  return db.selectFrom('deadline_policies').selectAll().execute();
+}
+
+export async function adminHolidays(db: Executor): Promise<string[]> {
+  return (await db.selectFrom('holidays').select('day').execute()).map((h) => h.day);
+}
