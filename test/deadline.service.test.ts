@@ -14,7 +14,6 @@ describe('deadlines in the database: clocks and the sweeper', () => {
   let clock: number;
   let deadlines: DeadlineService;
   let complaintId: string;
-  let counter = 0;
 
   const makeService = () =>
     deadlineService({

@@ -10,6 +10,8 @@ import { healthService } from './health.service.js';
 import { mailService, type MailService } from './mail.service.js';
 import { outboxService } from './outbox.service.js';
 import { seedService } from './seed.service.js';
+import { effectRunner } from './workflow.effects.js';
+import { workflowService } from './workflow.service.js';
 
 export interface ServiceDependencies {
   config: Config;
@@ -31,18 +33,25 @@ export function services({ config, database, translator, logger, mail }: Service
     agencyName: config.agencyName,
     messageIdDomain: new URL(config.publicBaseUrl).hostname,
   });
+  const audit = auditService(database.db);
+  const deadlines = deadlineService({
+    db: database.db,
+    outbox,
+    logger,
+    timeZone: config.agencyTimeZone,
+    holidayRegion: config.agencyHolidayRegion,
+    publicBaseUrl: config.publicBaseUrl,
+  });
   return {
-    audit: auditService(database.db),
+    audit,
     health: healthService(database),
     mail: mailer,
     outbox,
-    deadlines: deadlineService({
+    deadlines,
+    workflow: workflowService({
       db: database.db,
-      outbox,
-      logger,
-      timeZone: config.agencyTimeZone,
-      holidayRegion: config.agencyHolidayRegion,
-      publicBaseUrl: config.publicBaseUrl,
+      audit,
+      runEffects: effectRunner({ deadlines, outbox, publicBaseUrl: config.publicBaseUrl }),
     }),
     demo: demoService(database.db),
     seed: seedService(database.db),

@@ -1,0 +1,155 @@
+import type { Insertable } from 'kysely';
+import type { Db } from '../db/database.js';
+import { complaintForTransition, insertComplaint, saveSnapshot } from '../db/complaint.repository.js';
+import type { Executor } from '../db/executor.js';
+import type { ComplaintsTable } from '../db/schema.js';
+import { MACHINE_VERSION } from '../../workflows/complaint.machine.js';
+import { mayActorSend, type Actor } from '../../workflows/complaint.permissions.js';
+import { advance, persist, restore, stageOf, startComplaint, stateName } from '../../workflows/complaint.snapshot.js';
+import type { ComplaintEvent } from '../../workflows/complaint.types.js';
+import type { AuditActor, AuditService } from './audit.service.js';
+import type { EffectContext } from './workflow.effects.js';
+import type { Effect } from '../../workflows/complaint.snapshot.js';
+
+type WithoutAt<T> = T extends unknown ? Omit<T, 'at'> : never;
+/** An event as a caller sends it; dispatch stamps the time. */
+export type DispatchEvent = WithoutAt<ComplaintEvent>;
+
+export class ComplaintNotFound extends Error {
+  constructor() {
+    super('complaint not found');
+    this.name = 'ComplaintNotFound';
+  }
+}
+
+/** Someone changed the case since the caller read it, or at the same moment: HTTP 409, nothing changed. */
+export class ConflictError extends Error {
+  constructor() {
+    super('the complaint changed since it was read');
+    this.name = 'ConflictError';
+  }
+}
+
+export class ForbiddenEvent extends Error {
+  constructor(eventType: string) {
+    super(`not allowed to send ${eventType}`);
+    this.name = 'ForbiddenEvent';
+  }
+}
+
+export interface DispatchOptions {
+  /** The version the user acted on (from the page they saw); a different current version is a conflict. */
+  expectedVersion?: number;
+  requestId?: string;
+  /** The caller's own writes (an assignment row, draft findings), in the same transaction. */
+  within?: (trx: Executor) => Promise<void>;
+}
+
+export interface DispatchResult {
+  state: string;
+  version: number;
+}
+
+export type WorkflowService = ReturnType<typeof workflowService>;
+
+type RunEffects = (trx: Executor, effects: Effect[], ctx: EffectContext) => Promise<void>;
+
+export function auditActorOf(actor: Actor): AuditActor {
+  return actor.kind === 'staff'
+    ? { type: 'user', id: actor.userId }
+    : { type: actor.kind === 'system' ? 'system' : 'public' };
+}
+
+/** The event's details for the audit log: its type and payload, never free text from a resident. */
+function eventDetails(event: ComplaintEvent): Record<string, string> {
+  return Object.fromEntries(Object.entries(event).map(([k, v]) => [k === 'type' ? 'event' : k, String(v)]));
+}
+
+export function workflowService(deps: { db: Db; audit: AuditService; runEffects: RunEffects; now?: () => Date }) {
+  const now = deps.now ?? (() => new Date());
+
+  return {
+    /** Creates a complaint in its initial state; the caller's transaction also writes the rest of it. */
+    async create(
+      trx: Executor,
+      complaint: Omit<Insertable<ComplaintsTable>, 'snapshot' | 'machine_version' | 'stage' | 'state'>,
+      options: {
+        actor: Actor;
+        requestId?: string;
+        statutoryFrom?: Date | string;
+        within?: (trx: Executor, id: string) => Promise<void>;
+      },
+    ): Promise<string> {
+      const at = now();
+      const { snapshot, effects } = startComplaint();
+      const id = await insertComplaint(trx, {
+        ...complaint,
+        snapshot: JSON.stringify(persist(snapshot)),
+        machine_version: MACHINE_VERSION,
+        stage: stageOf(snapshot),
+        state: stateName(snapshot),
+        received_at: complaint.received_at ?? at,
+        stage_changed_at: complaint.received_at ?? at,
+      });
+      await options.within?.(trx, id);
+      await deps.audit.record(trx, {
+        type: 'complaint.create',
+        actor: auditActorOf(options.actor),
+        object: { type: 'complaint', id },
+        requestId: options.requestId,
+        details: { state: stateName(snapshot), channel: String(complaint.channel) },
+      });
+      await deps.runEffects(trx, effects, {
+        complaintId: id,
+        trackingNumber: complaint.tracking_number,
+        at,
+        event: { type: 'CREATE' },
+        ...(options.statutoryFrom ? { statutoryFrom: options.statutoryFrom } : {}),
+      });
+      return id;
+    },
+
+    /**
+     * One transition, one transaction: load, check the role and the machine, compute the next
+     * snapshot, write it only where the version still matches, audit, and run the effects.
+     */
+    async dispatch(
+      complaintId: string,
+      input: DispatchEvent,
+      actor: Actor,
+      options: DispatchOptions = {},
+    ): Promise<DispatchResult> {
+      return deps.db.transaction().execute(async (trx) => {
+        const row = await complaintForTransition(trx, complaintId);
+        if (!row) throw new ComplaintNotFound();
+        if (options.expectedVersion !== undefined && options.expectedVersion !== row.version) throw new ConflictError();
+        if (!mayActorSend(actor, input.type)) throw new ForbiddenEvent(input.type);
+        const at = now();
+        const event = { ...input, at: at.toISOString() } as ComplaintEvent;
+        const current = restore(row.snapshot, row.machine_version);
+        const { snapshot, effects } = advance(current, event);
+        const stage = stageOf(snapshot);
+        const saved = await saveSnapshot(trx, complaintId, row.version, {
+          snapshot: persist(snapshot),
+          machineVersion: MACHINE_VERSION,
+          stage,
+          state: stateName(snapshot),
+          outcome: snapshot.context.outcome,
+          at,
+          stageChanged: stage !== row.stage,
+        });
+        if (!saved) throw new ConflictError();
+        await options.within?.(trx);
+        await deps.audit.record(trx, {
+          type: 'complaint.transition',
+          actor: auditActorOf(actor),
+          object: { type: 'complaint', id: complaintId },
+          requestId: options.requestId,
+          details: { ...eventDetails(event), from: row.state, to: stateName(snapshot), version: row.version + 1 },
+        });
+        await deps.runEffects(trx, effects, { complaintId, trackingNumber: row.tracking_number, at, event });
+        return { state: stateName(snapshot), version: row.version + 1 };
+      });
+    },
+  };
+}
