@@ -52,6 +52,7 @@ process.on('unhandledRejection', (reason) => {
 function printDemoAccounts(demo: DemoResult): void {
   const lines = ['', '  Demo staff accounts:'];
   for (const account of demo.accounts) lines.push(`    ${account.email.padEnd(28)} ${account.roles.join(', ')}`);
+  if (demo.complaints) lines.push(`  ${demo.complaints} demo complaints filed through the workflow.`);
   lines.push(
     demo.password
       ? `  Password for all of them: ${demo.password}`

@@ -1,5 +1,8 @@
 import { expect } from 'chai';
-import { demoService } from '../server/services/demo.service.js';
+import { createTranslator } from '../server/i18n.js';
+import { services } from '../server/services/index.js';
+import { testConfig } from './support/app.js';
+import { silentLogger } from './support/logger.js';
 import { verifyPassword } from '../server/services/password.js';
 import { seedService } from '../server/services/seed.service.js';
 import { restore, stateName } from '../workflows/complaint.snapshot.js';
@@ -7,9 +10,12 @@ import { useDatabase } from './support/database.js';
 
 describe('demo agency', () => {
   const database = useDatabase();
+  const demo = () =>
+    services({ config: testConfig(), database: database.handle, translator: createTranslator(), logger: silentLogger })
+      .demo;
 
   it('creates staff of every role, districts and 30 officers on an empty database', async () => {
-    const result = await demoService(database.db).ensureDemoData(undefined);
+    const result = await demo().ensureDemoData(undefined);
     expect(result.created).to.equal(true);
     expect(result.password).to.match(/^[a-z2-9]{5}(-[a-z2-9]{5}){3}$/);
     const roles = await database.db.selectFrom('user_roles').select(['role']).execute();
@@ -30,15 +36,41 @@ describe('demo agency', () => {
     expect(await verifyPassword('wrong password!', admin.password_hash)).to.equal(false);
   });
 
+  it('files about 60 complaints through the workflow, over every stage, with verifiable audit trails', async () => {
+    const complaints = await database.db
+      .selectFrom('complaints')
+      .select(['stage', 'state', 'tracking_number'])
+      .execute();
+    expect(complaints.length).to.be.within(55, 65);
+    expect(new Set(complaints.map((c) => c.stage))).to.deep.equal(
+      new Set(['intake', 'mediation', 'investigation', 'boardReview', 'disposition', 'closed']),
+    );
+    expect(new Set(complaints.map((c) => c.state)).size, 'every state of the machine').to.equal(11);
+    expect(new Set(complaints.map((c) => c.tracking_number)).size).to.equal(complaints.length);
+    const transitions = await database.db
+      .selectFrom('audit_events')
+      .select('id')
+      .where('event_type', '=', 'complaint.transition')
+      .execute();
+    expect(transitions.length).to.be.greaterThan(200);
+    const audit = services({
+      config: testConfig(),
+      database: database.handle,
+      translator: createTranslator(),
+      logger: silentLogger,
+    }).audit;
+    expect(await audit.verify()).to.include({ ok: true });
+  });
+
   it('does nothing on a second start, and prints no password', async () => {
-    const again = await demoService(database.db).ensureDemoData(undefined);
+    const again = await demo().ensureDemoData(undefined);
     expect(again.created).to.equal(false);
     expect(again.password).to.equal(undefined);
     expect(await database.db.selectFrom('users').select('id').execute()).to.have.length(10);
   });
 
   it('resets the demo accounts to DEMO_PASSWORD when given', async () => {
-    const result = await demoService(database.db).ensureDemoData('correct horse battery');
+    const result = await demo().ensureDemoData('correct horse battery');
     expect(result.password).to.equal('correct horse battery');
     const users = await database.db.selectFrom('users').select('password_hash').execute();
     for (const user of users) expect(await verifyPassword('correct horse battery', user.password_hash)).to.equal(true);
@@ -49,6 +81,7 @@ describe('demo agency', () => {
     expect(loaded).to.be.within(598, 600);
     const complaints = await database.db
       .selectFrom('complaints')
+      .where('access_code_hash', 'like', 'synthetic:%')
       .select(['tracking_number', 'stage', 'district', 'received_at', 'outcome', 'closed_at'])
       .execute();
     expect(complaints).to.have.length(loaded);
@@ -62,6 +95,7 @@ describe('demo agency', () => {
     const allegations = await database.db
       .selectFrom('allegations')
       .innerJoin('complaints', 'complaints.id', 'allegations.complaint_id')
+      .where('complaints.access_code_hash', 'like', 'synthetic:%')
       .select(['allegations.complaint_id', 'allegations.finding', 'complaints.outcome'])
       .execute();
     const perComplaint = new Map<string, number>();

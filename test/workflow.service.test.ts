@@ -11,6 +11,7 @@ import {
 import { EVENT_TYPES, probeEvent, type Actor } from '../workflows/complaint.permissions.js';
 import { IllegalTransition, advance, persist, restore, startComplaint } from '../workflows/complaint.snapshot.js';
 import type { ComplaintEvent } from '../workflows/complaint.types.js';
+import { putSetting } from '../server/db/settings.repository.js';
 import { testConfig } from './support/app.js';
 import { useDatabase } from './support/database.js';
 import { silentLogger } from './support/logger.js';
@@ -134,6 +135,45 @@ describe('workflow dispatch: one transition, one transaction', () => {
       .where('object_id', '=', id)
       .execute();
     expect(audit).to.deep.equal([{ event_type: 'complaint.create', actor_type: 'public' }]);
+  });
+
+  it('the statutory clock counts from discovery, or from the incident when the agency says so', async () => {
+    const statutoryDue = async (id: string) =>
+      (
+        await database.db
+          .selectFrom('deadlines')
+          .select('due_at')
+          .where('complaint_id', '=', id)
+          .where('kind', '=', 'statutory')
+          .executeTakeFirstOrThrow()
+      ).due_at.toISOString();
+    const fileOn = (discovered: string, incident: string) =>
+      database.db.transaction().execute((trx) =>
+        svc.workflow.create(
+          trx,
+          {
+            tracking_number: `OC-STAT-${++serial}`,
+            access_code_hash: 'h',
+            language: 'en',
+            channel: 'web',
+            narrative: 'n',
+            discovered_on: discovered,
+            incident_date: incident,
+          },
+          { actor: { kind: 'complainant' } },
+        ),
+      );
+    const byDiscovery = await fileOn('2026-02-10', '2026-01-05');
+    expect(await statutoryDue(byDiscovery)).to.equal('2027-02-11T08:00:00.000Z'); // one year, local midnight
+    await putSetting(database.db, 'statutory_basis', 'incident');
+    await database.db
+      .insertInto('deadline_policies')
+      .values({ kind: 'statutory', amount: 18, unit: 'months', warn_before_days: 60, statutory: true })
+      .execute();
+    const byIncident = await fileOn('2026-02-10', '2026-01-05');
+    expect(await statutoryDue(byIncident)).to.equal('2027-07-06T07:00:00.000Z'); // 18 months from the incident
+    await database.db.deleteFrom('deadline_policies').execute();
+    await database.db.deleteFrom('settings').execute();
   });
 
   it('an anonymous complaint sends no email', async () => {

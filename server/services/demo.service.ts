@@ -1,55 +1,71 @@
 import type { Db } from '../db/database.js';
 import { insertDistricts, insertOfficers } from '../db/reference.repository.js';
 import { countUsers, insertUser, setPasswordHash } from '../db/user.repository.js';
+import { createDemoComplaints } from './demo.complaints.js';
 import { DEMO_DISTRICTS, DEMO_STAFF, demoOfficers } from './demo.data.js';
 import { generatePassword, hashPassword } from './password.js';
+import type { WorkflowService } from './workflow.service.js';
 
 export interface DemoResult {
   created: boolean;
   accounts: ReadonlyArray<{ email: string; roles: string[] }>;
   /** The password, only when this call set it (first start, or DEMO_PASSWORD given). */
   password?: string;
+  /** How many demo complaints were filed (first start only). */
+  complaints?: number;
 }
 
 export type DemoService = ReturnType<typeof demoService>;
 
-export function demoService(db: Db) {
+export function demoService(db: Db, workflow: WorkflowService) {
   return {
     /**
-     * On an empty database, creates the demo agency (districts, staff, officers). With a
-     * DEMO_PASSWORD on a later start, resets the demo accounts to it, for scripted use.
+     * On an empty database, creates the demo agency (districts, staff, officers) and files its
+     * complaints through the workflow. With a DEMO_PASSWORD on a later start, resets the demo
+     * accounts to it, for scripted use.
      */
     async ensureDemoData(demoPassword: string | undefined): Promise<DemoResult> {
       const accounts = DEMO_STAFF.map((s) => ({ email: s.email, roles: [...s.roles] }));
       if ((await countUsers(db)) > 0) {
         if (!demoPassword) return { created: false, accounts };
-        const hash = await hashPassword(demoPassword);
         await setPasswordHash(
           db,
           accounts.map((a) => a.email),
-          hash,
+          await hashPassword(demoPassword),
         );
         return { created: false, accounts, password: demoPassword };
       }
       const password = demoPassword ?? generatePassword();
       const hashes = await Promise.all(DEMO_STAFF.map(() => hashPassword(password)));
-      await db.transaction().execute(async (trx) => {
+      const ids = await db.transaction().execute(async (trx) => {
         await insertDistricts(trx, DEMO_DISTRICTS);
+        const byEmail = new Map<string, string>();
         for (const [i, staff] of DEMO_STAFF.entries()) {
-          await insertUser(
-            trx,
-            {
-              email: staff.email,
-              display_name: staff.name,
-              password_hash: hashes[i]!,
-              language: staff.language ?? 'en',
-            },
-            staff.roles,
-          );
+          const user = {
+            email: staff.email,
+            display_name: staff.name,
+            password_hash: hashes[i]!,
+            language: staff.language ?? ('en' as const),
+          };
+          byEmail.set(staff.email, await insertUser(trx, user, staff.roles));
         }
         await insertOfficers(trx, demoOfficers());
+        return byEmail;
       });
-      return { created: true, accounts, password };
+      const officerIds = (await db.selectFrom('officers').select('id').orderBy('badge_number').execute()).map(
+        (o) => o.id,
+      );
+      const complaints = await createDemoComplaints(
+        db,
+        workflow,
+        {
+          intake: ids.get('intake@example.org')!,
+          supervisor: ids.get('supervisor@example.org')!,
+          investigators: [ids.get('investigator1@example.org')!, ids.get('investigator2@example.org')!],
+        },
+        officerIds,
+      );
+      return { created: true, accounts, password, complaints };
     },
   };
 }

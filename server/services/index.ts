@@ -42,18 +42,19 @@ export function services({ config, database, translator, logger, mail }: Service
     holidayRegion: config.agencyHolidayRegion,
     publicBaseUrl: config.publicBaseUrl,
   });
+  const workflow = workflowService({
+    db: database.db,
+    audit,
+    runEffects: effectRunner({ deadlines, outbox, publicBaseUrl: config.publicBaseUrl }),
+  });
   return {
     audit,
     health: healthService(database),
     mail: mailer,
     outbox,
     deadlines,
-    workflow: workflowService({
-      db: database.db,
-      audit,
-      runEffects: effectRunner({ deadlines, outbox, publicBaseUrl: config.publicBaseUrl }),
-    }),
-    demo: demoService(database.db),
+    workflow,
+    demo: demoService(database.db, workflow),
     seed: seedService(database.db),
   };
 }

@@ -1,6 +1,7 @@
 import type { Insertable } from 'kysely';
 import type { Db } from '../db/database.js';
 import { complaintForTransition, insertComplaint, saveSnapshot } from '../db/complaint.repository.js';
+import { getSetting } from '../db/settings.repository.js';
 import type { Executor } from '../db/executor.js';
 import type { ComplaintsTable } from '../db/schema.js';
 import { MACHINE_VERSION } from '../../workflows/complaint.machine.js';
@@ -82,6 +83,14 @@ export function workflowService(deps: { db: Db; audit: AuditService; runEffects:
     ): Promise<string> {
       const at = now();
       const { snapshot, effects } = startComplaint();
+      // The statutory clock counts from discovery (California) or, where the agency's setting says
+      // so, from the incident (New York); the length itself is the 'statutory' deadline policy.
+      const basis = (await getSetting<'discovery' | 'incident'>(trx, 'statutory_basis')) ?? 'discovery';
+      const statutoryFrom =
+        options.statutoryFrom ??
+        (basis === 'incident' ? complaint.incident_date : complaint.discovered_on) ??
+        complaint.received_at ??
+        at;
       const id = await insertComplaint(trx, {
         ...complaint,
         snapshot: JSON.stringify(persist(snapshot)),
@@ -104,7 +113,7 @@ export function workflowService(deps: { db: Db; audit: AuditService; runEffects:
         trackingNumber: complaint.tracking_number,
         at,
         event: { type: 'CREATE' },
-        ...(options.statutoryFrom ? { statutoryFrom: options.statutoryFrom } : {}),
+        statutoryFrom,
       });
       return id;
     },
