@@ -132,6 +132,12 @@ describe('email outbox against a real SMTP server (R24)', () => {
     expect(new Set(ids).size).to.equal(10);
   });
 
+  it('a run drains more than one batch', async () => {
+    for (let i = 0; i < 45; i++) await queueOne();
+    expect(await outbox.runOnce()).to.deep.equal({ sent: 45, retried: 0, dead: 0 });
+    expect(peer.received).to.have.length(45);
+  });
+
   it('backs off exponentially up to an hour', () => {
     expect([1, 2, 3, 4].map(retryDelayMs)).to.deep.equal([30_000, 60_000, 120_000, 240_000]);
     expect(retryDelayMs(30)).to.equal(3_600_000);

@@ -16,6 +16,7 @@ import { renderEmail, type EmailTemplates, type TemplateName } from './email.tem
 import type { MailService } from './mail.service.js';
 
 const BATCH = 20;
+const MAX_BATCHES = 50;
 const LEASE_MS = 5 * 60_000;
 const FIRST_RETRY_MS = 30_000;
 const MAX_RETRY_MS = 60 * 60_000;
@@ -80,13 +81,17 @@ export function outboxService(options: OutboxOptions) {
     }
   }
 
+  /** Claims and sends batches until nothing is due (at most MAX_BATCHES a run, so a run always ends). */
   async function runOnce(): Promise<OutboxRun> {
     const run: OutboxRun = { sent: 0, retried: 0, dead: 0 };
-    const at = now();
-    const claimed = await db
-      .transaction()
-      .execute((trx) => claimDueMessages(trx, at, new Date(at.getTime() + LEASE_MS), BATCH));
-    for (const row of claimed) run[await deliver(row)]++;
+    for (let batch = 0; batch < MAX_BATCHES; batch++) {
+      const at = now();
+      const claimed = await db
+        .transaction()
+        .execute((trx) => claimDueMessages(trx, at, new Date(at.getTime() + LEASE_MS), BATCH));
+      for (const row of claimed) run[await deliver(row)]++;
+      if (claimed.length < BATCH) break;
+    }
     return run;
   }
 
