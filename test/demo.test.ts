@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { createTranslator } from '../server/i18n.js';
+import type { DemoResult } from '../server/services/demo.service.js';
 import { services } from '../server/services/index.js';
 import { testConfig } from './support/app.js';
 import { silentLogger } from './support/logger.js';
@@ -14,8 +15,12 @@ describe('demo agency', () => {
     services({ config: testConfig(), database: database.handle, translator: createTranslator(), logger: silentLogger })
       .demo;
 
+  let result: DemoResult;
+  before(async () => {
+    result = await demo().ensureDemoData(undefined);
+  });
+
   it('creates staff of every role, districts and 30 officers on an empty database', async () => {
-    const result = await demo().ensureDemoData(undefined);
     expect(result.created).to.equal(true);
     expect(result.password).to.match(/^[a-z2-9]{5}(-[a-z2-9]{5}){3}$/);
     const roles = await database.db.selectFrom('user_roles').select(['role']).execute();

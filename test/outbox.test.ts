@@ -23,7 +23,11 @@ describe('email outbox against a real SMTP server (R24)', () => {
     peer.answer = 'accept';
     clock = Date.now() + 1_000; // after the rows' default next_attempt_at (the database's now())
     await database.db.deleteFrom('outbox').execute();
-    outbox = outboxService({
+    outbox = worker();
+  });
+
+  const worker = () =>
+    outboxService({
       db: database.db,
       mail: mailService({ smtpUrl: peer.url, from: 'Board <no-reply@example.org>', captureDir: '/nonexistent' }),
       translator: createTranslator(),
@@ -32,7 +36,6 @@ describe('email outbox against a real SMTP server (R24)', () => {
       messageIdDomain: 'oversight.test',
       now: () => new Date(clock),
     });
-  });
 
   const queueOne = (language: 'en' | 'es' = 'en') =>
     database.db.transaction().execute((trx) =>
@@ -117,15 +120,7 @@ describe('email outbox against a real SMTP server (R24)', () => {
 
   it('two workers never send the same message', async () => {
     for (let i = 0; i < 10; i++) await queueOne();
-    const other = outboxService({
-      db: database.db,
-      mail: mailService({ smtpUrl: peer.url, from: 'Board <no-reply@example.org>', captureDir: '/nonexistent' }),
-      translator: createTranslator(),
-      logger: silentLogger,
-      agencyName: 'Test Oversight Board',
-      messageIdDomain: 'oversight.test',
-      now: () => new Date(clock),
-    });
+    const other = worker();
     const runs = await Promise.all([outbox.runOnce(), other.runOnce()]);
     expect(runs[0]!.sent + runs[1]!.sent).to.equal(10);
     const ids = peer.received.map((r) => /Message-ID: <([^@]+)@/.exec(r.raw)![1]);

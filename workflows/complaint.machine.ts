@@ -36,6 +36,24 @@ export const initialContext: ComplaintContext = {
 
 const noEffect = () => {};
 
+/**
+ * Once an investigation is under way, a resident's withdrawal is recorded and the agency decides:
+ * close the case, or continue (DESIGN.md). Shared by investigation and board review.
+ */
+const withdrawalOnceUnderWay = {
+  WITHDRAW: {
+    guard: not('withdrawalRequested'),
+    actions: ['requestWithdrawal', { type: 'notifyStaff', params: { about: 'withdrawal' } }],
+  },
+  CONTINUE_AFTER_WITHDRAWAL: { guard: 'withdrawalRequested', actions: 'continueAfterWithdrawal' },
+  CLOSE_WITHDRAWN: {
+    guard: 'withdrawalRequested',
+    target: '#complaint.closed',
+    actions: [{ type: 'recordOutcome', params: { outcome: 'withdrawn' } }],
+  },
+  ADD_INFORMATION: { actions: [{ type: 'notifyStaff', params: { about: 'information' } }] },
+} as const;
+
 export const complaintMachine = setup({
   types: {
     context: {} as ComplaintContext,
@@ -147,17 +165,7 @@ export const complaintMachine = setup({
         ASSIGN: { actions: [{ type: 'notifyStaff', params: { about: 'assignment' } }] },
         TOLL: { guard: not('tolled'), actions: ['toll', 'pauseClocks'] },
         RESUME: { guard: 'tolled', actions: ['resume', 'resumeClocks'] },
-        WITHDRAW: {
-          guard: not('withdrawalRequested'),
-          actions: ['requestWithdrawal', { type: 'notifyStaff', params: { about: 'withdrawal' } }],
-        },
-        CONTINUE_AFTER_WITHDRAWAL: { guard: 'withdrawalRequested', actions: 'continueAfterWithdrawal' },
-        CLOSE_WITHDRAWN: {
-          guard: 'withdrawalRequested',
-          target: 'closed',
-          actions: [{ type: 'recordOutcome', params: { outcome: 'withdrawn' } }],
-        },
-        ADD_INFORMATION: { actions: [{ type: 'notifyStaff', params: { about: 'information' } }] },
+        ...withdrawalOnceUnderWay,
       },
       states: {
         awaitingAssignment: {
@@ -187,17 +195,7 @@ export const complaintMachine = setup({
       exit: [{ type: 'stopClock', params: { kind: 'board_decision' } }],
       on: {
         RETURN_TO_INVESTIGATION: '#complaint.investigation.active',
-        WITHDRAW: {
-          guard: not('withdrawalRequested'),
-          actions: ['requestWithdrawal', { type: 'notifyStaff', params: { about: 'withdrawal' } }],
-        },
-        CONTINUE_AFTER_WITHDRAWAL: { guard: 'withdrawalRequested', actions: 'continueAfterWithdrawal' },
-        CLOSE_WITHDRAWN: {
-          guard: 'withdrawalRequested',
-          target: 'closed',
-          actions: [{ type: 'recordOutcome', params: { outcome: 'withdrawn' } }],
-        },
-        ADD_INFORMATION: { actions: [{ type: 'notifyStaff', params: { about: 'information' } }] },
+        ...withdrawalOnceUnderWay,
       },
       states: {
         scheduled: { on: { OPEN_VOTING: 'voting' } },

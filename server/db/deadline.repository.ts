@@ -1,4 +1,5 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
+import { assigneeContacts, supervisorContacts } from './complaint.repository.js';
 import type { Executor } from './executor.js';
 import type { DeadlinesTable } from './schema.js';
 
@@ -47,33 +48,15 @@ export async function claimDueDeadlines(trx: Executor, now: Date, limit: number)
   return rows;
 }
 
-export async function caseWatchers(
-  trx: Executor,
-  complaintId: string,
-): Promise<{
-  trackingNumber: string;
-  recipients: Array<{ email: string; language: 'en' | 'es'; supervisor: boolean }>;
-}> {
+/** Who hears about a case's deadlines: its investigator(s), and for breaches every supervisor. */
+export async function caseWatchers(trx: Executor, complaintId: string) {
   const complaint = await trx
     .selectFrom('complaints')
     .select('tracking_number')
     .where('id', '=', complaintId)
     .executeTakeFirstOrThrow();
-  const assignees = await trx
-    .selectFrom('assignments')
-    .innerJoin('users', 'users.id', 'assignments.user_id')
-    .select(['users.email', 'users.language'])
-    .where('assignments.complaint_id', '=', complaintId)
-    .where('assignments.ended_at', 'is', null)
-    .where('users.disabled_at', 'is', null)
-    .execute();
-  const supervisors = await trx
-    .selectFrom('users')
-    .innerJoin('user_roles', 'user_roles.user_id', 'users.id')
-    .select(['users.email', 'users.language'])
-    .where('user_roles.role', '=', 'supervisor')
-    .where('users.disabled_at', 'is', null)
-    .execute();
+  const assignees = await assigneeContacts(trx, complaintId);
+  const supervisors = await supervisorContacts(trx);
   return {
     trackingNumber: complaint.tracking_number,
     recipients: [

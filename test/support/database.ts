@@ -29,21 +29,7 @@ export async function freshDatabase(): Promise<TestDatabase> {
     return openDatabase({ pglite: clone, logger: silentLogger });
   }
   postgresTemplate ??= migratedTemplate(TEST_DATABASE_URL);
-  const template = await postgresTemplate;
-  const name = `oversight_test_${randomBytes(6).toString('hex')}`;
-  await withAdmin(TEST_DATABASE_URL, (admin) =>
-    sql`create database ${sql.id(name)} template ${sql.id(template)}`.execute(admin),
-  );
-  const url = databaseUrl(TEST_DATABASE_URL, name);
-  const handle = await openDatabase({ databaseUrl: url, logger: silentLogger, poolSize: 12 });
-  return {
-    ...handle,
-    url,
-    close: async () => {
-      await handle.close();
-      await withAdmin(TEST_DATABASE_URL, (admin) => sql`drop database if exists ${sql.id(name)}`.execute(admin));
-    },
-  };
+  return throwawayPostgres(TEST_DATABASE_URL, await postgresTemplate);
 }
 
 /** An empty database with no migrations applied, for testing the migrations themselves. */
