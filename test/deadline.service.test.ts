@@ -135,6 +135,39 @@ describe('deadlines in the database: clocks and the sweeper', () => {
     expect(Math.round((after.due_at.getTime() - before.getTime()) / DAY)).to.equal(42);
   });
 
+  it('a breached clock stays breached when the case is tolled, and a tolled clock is judged when it stopped', async () => {
+    await start('acknowledge'); // 5 business days
+    clock += 30 * DAY;
+    expect((await deadlines.sweep()).breached).to.equal(1);
+    await database.db
+      .transaction()
+      .execute((trx) => deadlines.pause(trx, complaintId, new Date(clock), 'written_waiver'));
+    expect((await rows())[0]).to.include({ status: 'breached', tolled_at: null });
+
+    await database.db.deleteFrom('deadlines').execute();
+    clock = Date.parse('2026-11-02T18:00:00Z');
+    await start('investigation');
+    const due = (await rows())[0]!.due_at.getTime();
+    await database.db
+      .transaction()
+      .execute((trx) => deadlines.pause(trx, complaintId, new Date(clock + DAY), 'written_waiver'));
+    await database.db
+      .transaction()
+      .execute((trx) => deadlines.stop(trx, complaintId, 'investigation', new Date(due + 10 * DAY)));
+    expect((await rows())[0]).to.include({ status: 'met' });
+  });
+
+  it('warns the supervisors when a case has no investigator yet', async () => {
+    await database.db.updateTable('assignments').set({ ended_at: new Date() }).execute();
+    await start('acknowledge');
+    clock = (await rows())[0]!.warn_at!.getTime();
+    expect((await deadlines.sweep()).warned).to.equal(1);
+    expect(await mails()).to.deep.equal([
+      { recipient: 'sup@example.org', template: 'deadlineWarning', language: 'en' },
+    ]);
+    await database.db.updateTable('assignments').set({ ended_at: null }).execute();
+  });
+
   it('reads only due rows, and two sweepers never handle the same row', async () => {
     await sql`
       insert into deadlines (complaint_id, kind, starts_at, due_at, next_check_at)

@@ -209,6 +209,23 @@ describe('complaint workflow machine', () => {
       expect(again.context.boardRound).to.equal(2);
     });
 
+    it('reopening a case closed while tolled leaves it untolled, so it can be worked and submitted', () => {
+      const tolled = advance(walk([...TO_INVESTIGATION, 'ASSIGN', 'BEGIN_INVESTIGATION']), event('TOLL')).snapshot;
+      const closed = ['WITHDRAW', 'CLOSE_WITHDRAWN'].reduce(
+        (s, type) => advance(s, event(type as ComplaintEventType)).snapshot,
+        tolled,
+      );
+      const reopened = advance(closed, { type: 'REOPEN', reason: 'new evidence', at: NOW }).snapshot;
+      expect(reopened.context).to.include({ tolled: false, tollingReason: null, withdrawalRequested: false });
+      expect(reopened.can(event('TOLL'))).to.equal(true);
+    });
+
+    it('a reconsideration reopens the decision: no outcome until the board decides again', () => {
+      const decided = walk([...TO_VOTING, 'BOARD_DECIDED']);
+      const again = advance(decided, event('REQUEST_RECONSIDERATION')).snapshot;
+      expect(again.context).to.include({ outcome: null, reconsiderationUntil: null });
+    });
+
     it('referral and dismissal record their details; reopening clears the outcome', () => {
       const referred = advance(walk(['BEGIN_TRIAGE']), { type: 'REFER', agency: 'State Attorney General', at: NOW });
       expect(referred.snapshot.context).to.include({ outcome: 'referred', referredTo: 'State Attorney General' });

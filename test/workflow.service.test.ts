@@ -176,6 +176,22 @@ describe('workflow dispatch: one transition, one transaction', () => {
     await database.db.deleteFrom('settings').execute();
   });
 
+  it('keeps free text out of the audit chain: a reopening reason is not recorded there (R2)', async () => {
+    const id = await file();
+    await svc.workflow.dispatch(id, { type: 'BEGIN_TRIAGE' }, intake());
+    await svc.workflow.dispatch(id, { type: 'DISMISS', reason: 'duplicate' }, intake());
+    await svc.workflow.dispatch(id, { type: 'REOPEN', reason: 'Mrs Example called with a video' }, supervisor());
+    const details = await database.db
+      .selectFrom('audit_events')
+      .select('details')
+      .where('object_id', '=', id)
+      .where('event_type', '=', 'complaint.transition')
+      .orderBy('id')
+      .execute();
+    expect(details[1]!.details).to.include({ event: 'DISMISS', reason: 'duplicate' });
+    expect(JSON.stringify(details[2]!.details)).not.to.contain('Mrs Example');
+  });
+
   it('an anonymous complaint sends no email', async () => {
     const before = (await database.db.selectFrom('outbox').select('id').execute()).length;
     await file();

@@ -97,10 +97,14 @@ export const complaintMachine = setup({
       outcome: null,
       dismissalReason: null,
       referredTo: null,
+      tolled: false,
+      tollingReason: null,
       withdrawalRequested: false,
       reconsiderationUntil: null,
       reopenCount: context.reopenCount + 1,
     })),
+    // The decision is open again: the board decides anew.
+    reconsider: assign({ outcome: null, reconsiderationUntil: null }),
   },
 }).createMachine({
   id: 'complaint',
@@ -223,7 +227,7 @@ export const complaintMachine = setup({
         REQUEST_RECONSIDERATION: {
           guard: 'withinReconsiderationWindow',
           target: 'boardReview',
-          actions: [{ type: 'notifyStaff', params: { about: 'reconsideration' } }],
+          actions: ['reconsider', { type: 'notifyStaff', params: { about: 'reconsideration' } }],
         },
         RECONSIDERATION_WINDOW_CLOSED: { guard: 'reconsiderationWindowOver', target: 'closed' },
       },

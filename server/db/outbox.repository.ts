@@ -32,20 +32,30 @@ export async function claimDueMessages(db: Executor, now: Date, leaseUntil: Date
   return rows;
 }
 
-export async function markSent(db: Executor, id: string, at: Date): Promise<void> {
-  await db.updateTable('outbox').set({ status: 'sent', sent_at: at, last_error: null }).where('id', '=', id).execute();
+/** A claim: the row and the attempt this worker holds. Marks apply only while the claim is still ours. */
+export interface Claim {
+  id: string;
+  attempts: number;
 }
 
-export async function markRetry(db: Executor, id: string, nextAttemptAt: Date, error: string): Promise<void> {
-  await db
+function ours(db: Executor, claim: Claim) {
+  return db
     .updateTable('outbox')
-    .set({ status: 'pending', next_attempt_at: nextAttemptAt, last_error: error })
-    .where('id', '=', id)
-    .execute();
+    .where('id', '=', claim.id)
+    .where('status', '=', 'sending')
+    .where('attempts', '=', claim.attempts);
 }
 
-export async function markDead(db: Executor, id: string, error: string): Promise<void> {
-  await db.updateTable('outbox').set({ status: 'dead', last_error: error }).where('id', '=', id).execute();
+export async function markSent(db: Executor, claim: Claim, at: Date): Promise<void> {
+  await ours(db, claim).set({ status: 'sent', sent_at: at, last_error: null }).execute();
+}
+
+export async function markRetry(db: Executor, claim: Claim, nextAttemptAt: Date, error: string): Promise<void> {
+  await ours(db, claim).set({ status: 'pending', next_attempt_at: nextAttemptAt, last_error: error }).execute();
+}
+
+export async function markDead(db: Executor, claim: Claim, error: string): Promise<void> {
+  await ours(db, claim).set({ status: 'dead', last_error: error }).execute();
 }
 
 export async function deadLetters(db: Executor): Promise<OutboxRow[]> {

@@ -73,8 +73,10 @@ export function deadlineService(options: DeadlineOptions) {
   async function notify(trx: Executor, row: DeadlineRow, template: 'deadlineWarning' | 'deadlineBreached') {
     const { trackingNumber, recipients } = await caseWatchers(trx, row.complaint_id);
     const dueDate = new Date(row.due_at.getTime() - 1).toLocaleDateString('en-CA', { timeZone: options.timeZone });
-    // Warnings go to the investigator; a breach also goes to every supervisor.
-    const to = recipients.filter((r) => template === 'deadlineBreached' || !r.supervisor);
+    // Warnings go to the investigator; a breach also goes to every supervisor. Before a case has
+    // an investigator (acknowledge, triage, mediation), its clocks are the supervisors' to watch.
+    const assigned = recipients.filter((r) => !r.supervisor);
+    const to = template === 'deadlineBreached' || assigned.length === 0 ? recipients : assigned;
     for (const recipient of new Map(to.map((r) => [r.email.toLowerCase(), r])).values()) {
       await outbox.enqueue(trx, {
         to: recipient.email,
@@ -106,8 +108,10 @@ export function deadlineService(options: DeadlineOptions) {
 
     async stop(trx: Executor, complaintId: string, kind: DeadlineKind, at: Date): Promise<void> {
       for (const row of await runningDeadlines(trx, complaintId, kind)) {
+        // A tolled clock stood still from tolled_at: it is judged at that moment, not now.
+        const judgedAt = row.tolled_at ?? at;
         await updateDeadline(trx, row.id, {
-          status: row.status === 'breached' || at >= row.due_at ? 'breached' : 'met',
+          status: row.status === 'breached' || judgedAt >= row.due_at ? 'breached' : 'met',
           completed_at: at,
           next_check_at: null,
         });
@@ -116,8 +120,9 @@ export function deadlineService(options: DeadlineOptions) {
 
     async pause(trx: Executor, complaintId: string, at: Date, reason: string): Promise<void> {
       for (const row of await runningDeadlines(trx, complaintId)) {
-        if (!row.tolled_at)
-          await updateDeadline(trx, row.id, { tolled_at: at, tolled_reason: reason, next_check_at: null });
+        // A deadline already missed stays missed: tolling cannot undo a breach.
+        if (row.tolled_at || row.status === 'breached') continue;
+        await updateDeadline(trx, row.id, { tolled_at: at, tolled_reason: reason, next_check_at: null });
       }
     },
 
@@ -133,7 +138,6 @@ export function deadlineService(options: DeadlineOptions) {
           warn_at: due.warnAt,
           tolled_at: null,
           tolled_reason: null,
-          status: row.status === 'breached' && at < due.dueAt ? 'warned' : row.status,
           next_check_at: warnPending ? due.warnAt : due.dueAt,
         });
       }

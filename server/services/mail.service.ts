@@ -38,7 +38,13 @@ const CAPTURED_ID = /^[0-9a-f-]{36}$/;
 /** nodemailer behind one interface: SMTP when configured, otherwise messages are kept as files. */
 export function mailService(options: MailOptions): MailService {
   if (options.smtpUrl) {
-    const transport = nodemailer.createTransport(options.smtpUrl);
+    // Timeouts well inside the outbox's five-minute lease, so a hung server cannot outlive a claim.
+    const transport = nodemailer.createTransport({
+      url: options.smtpUrl,
+      connectionTimeout: 30_000,
+      greetingTimeout: 30_000,
+      socketTimeout: 60_000,
+    });
     return {
       async send(message) {
         const info = await transport.sendMail({ from: options.from, ...message });

@@ -15,8 +15,7 @@ import type { Logger } from '../logger.js';
 import { renderEmail, type EmailTemplates, type TemplateName } from './email.templates.js';
 import type { MailService } from './mail.service.js';
 
-const BATCH = 20;
-const MAX_BATCHES = 50;
+const MAX_PER_RUN = 1_000;
 const LEASE_MS = 5 * 60_000;
 const FIRST_RETRY_MS = 30_000;
 const MAX_RETRY_MS = 60 * 60_000;
@@ -64,33 +63,39 @@ export function outboxService(options: OutboxOptions) {
       row.data as unknown as EmailTemplates[TemplateName],
       options.agencyName,
     );
+    let failure: unknown;
     try {
       await mail.send({ to: row.recipient, ...rendered, messageId: `<${row.id}@${options.messageIdDomain}>` });
-      await markSent(db, row.id, now());
-      return 'sent';
     } catch (error) {
-      const code = (error as { responseCode?: unknown }).responseCode;
-      const reason = typeof code === 'number' ? `SMTP ${code}` : ((error as { code?: string }).code ?? 'send failed');
-      if (typeof code === 'number' && code >= 500) {
-        await markDead(db, row.id, reason);
-        logger.warn({ outboxId: row.id, reason }, 'email dead-lettered');
-        return 'dead';
-      }
-      await markRetry(db, row.id, new Date(now().getTime() + retryDelayMs(row.attempts)), reason);
-      return 'retried';
+      failure = error;
     }
+    // Outside the try: a database hiccup after a successful send must not turn into a resend.
+    if (failure === undefined) {
+      await markSent(db, row, now());
+      return 'sent';
+    }
+    const code = (failure as { responseCode?: unknown }).responseCode;
+    const reason = typeof code === 'number' ? `SMTP ${code}` : ((failure as { code?: string }).code ?? 'send failed');
+    if (typeof code === 'number' && code >= 500) {
+      await markDead(db, row, reason);
+      logger.warn({ outboxId: row.id, reason }, 'email dead-lettered');
+      return 'dead';
+    }
+    await markRetry(db, row, new Date(now().getTime() + retryDelayMs(row.attempts)), reason);
+    return 'retried';
   }
 
-  /** Claims and sends batches until nothing is due (at most MAX_BATCHES a run, so a run always ends). */
+  /** Claims and sends until nothing is due (at most MAX_PER_RUN a run, so a run always ends). */
   async function runOnce(): Promise<OutboxRun> {
     const run: OutboxRun = { sent: 0, retried: 0, dead: 0 };
-    for (let batch = 0; batch < MAX_BATCHES; batch++) {
+    for (let sent = 0; sent < MAX_PER_RUN; sent++) {
       const at = now();
-      const claimed = await db
+      // One message per claim, so a lease covers one send (SMTP timeouts stay well inside it).
+      const [row] = await db
         .transaction()
-        .execute((trx) => claimDueMessages(trx, at, new Date(at.getTime() + LEASE_MS), BATCH));
-      for (const row of claimed) run[await deliver(row)]++;
-      if (claimed.length < BATCH) break;
+        .execute((trx) => claimDueMessages(trx, at, new Date(at.getTime() + LEASE_MS), 1));
+      if (!row) break;
+      run[await deliver(row)]++;
     }
     return run;
   }

@@ -61,9 +61,18 @@ export function auditActorOf(actor: Actor): AuditActor {
     : { type: actor.kind === 'system' ? 'system' : 'public' };
 }
 
-/** The event's details for the audit log: its type and payload, never free text from a resident. */
+/**
+ * The event's details for the audit log: its type, time, and payload fields that are codes, ids or
+ * an agency's name. Free text (a reopening reason) belongs in the case notes, not the chain (R2).
+ */
+const AUDITED_FIELDS = new Set(['at', 'agency', 'investigatorId', 'reconsiderationUntil']);
+const AUDITED_REASONS = new Set(['DISMISS', 'TOLL']); // their reasons come from fixed lists
 function eventDetails(event: ComplaintEvent): Record<string, string> {
-  return Object.fromEntries(Object.entries(event).map(([k, v]) => [k === 'type' ? 'event' : k, String(v)]));
+  const details: Record<string, string> = { event: event.type };
+  for (const [key, value] of Object.entries(event)) {
+    if (AUDITED_FIELDS.has(key) || (key === 'reason' && AUDITED_REASONS.has(event.type))) details[key] = String(value);
+  }
+  return details;
 }
 
 export function workflowService(deps: { db: Db; audit: AuditService; runEffects: RunEffects; now?: () => Date }) {
@@ -101,6 +110,16 @@ export function workflowService(deps: { db: Db; audit: AuditService; runEffects:
         stage_changed_at: complaint.received_at ?? at,
       });
       await options.within?.(trx, id);
+      // Clocks run from receipt: a complaint taken by phone or mail and entered later is not
+      // given extra time by the delay in entering it.
+      const receivedAt = complaint.received_at === undefined ? at : new Date(complaint.received_at);
+      await deps.runEffects(trx, effects, {
+        complaintId: id,
+        trackingNumber: complaint.tracking_number,
+        at: receivedAt,
+        event: { type: 'CREATE' },
+        statutoryFrom,
+      });
       await deps.audit.record(trx, {
         type: 'complaint.create',
         actor: auditActorOf(options.actor),
@@ -108,19 +127,12 @@ export function workflowService(deps: { db: Db; audit: AuditService; runEffects:
         requestId: options.requestId,
         details: { state: stateName(snapshot), channel: String(complaint.channel) },
       });
-      await deps.runEffects(trx, effects, {
-        complaintId: id,
-        trackingNumber: complaint.tracking_number,
-        at,
-        event: { type: 'CREATE' },
-        statutoryFrom,
-      });
       return id;
     },
 
     /**
      * One transition, one transaction: load, check the role and the machine, compute the next
-     * snapshot, write it only where the version still matches, audit, and run the effects.
+     * snapshot, write it only where the version still matches, run the effects, and audit.
      */
     async dispatch(
       complaintId: string,
@@ -149,6 +161,8 @@ export function workflowService(deps: { db: Db; audit: AuditService; runEffects:
         });
         if (!saved) throw new ConflictError();
         await options.within?.(trx);
+        await deps.runEffects(trx, effects, { complaintId, trackingNumber: row.tracking_number, at, event });
+        // Last: the chain's lock is then held only for the append, not while effects wait on rows.
         await deps.audit.record(trx, {
           type: 'complaint.transition',
           actor: auditActorOf(actor),
@@ -156,7 +170,6 @@ export function workflowService(deps: { db: Db; audit: AuditService; runEffects:
           requestId: options.requestId,
           details: { ...eventDetails(event), from: row.state, to: stateName(snapshot), version: row.version + 1 },
         });
-        await deps.runEffects(trx, effects, { complaintId, trackingNumber: row.tracking_number, at, event });
         return { state: stateName(snapshot), version: row.version + 1 };
       });
     },
