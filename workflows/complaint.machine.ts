@@ -93,14 +93,10 @@ export const complaintMachine = setup({
     requestWithdrawal: assign({ withdrawalRequested: true }),
     continueAfterWithdrawal: assign({ withdrawalRequested: false }),
     startBoardRound: assign(({ context }) => ({ boardRound: context.boardRound + 1 })),
+    // A reopened case starts afresh but keeps its counters.
     reopen: assign(({ context }) => ({
-      outcome: null,
-      dismissalReason: null,
-      referredTo: null,
-      tolled: false,
-      tollingReason: null,
-      withdrawalRequested: false,
-      reconsiderationUntil: null,
+      ...initialContext,
+      boardRound: context.boardRound,
       reopenCount: context.reopenCount + 1,
     })),
     // The decision is open again: the board decides anew.
