@@ -5,6 +5,7 @@ import {
   DEFAULT_POLICIES,
   computeDue,
   extendForTolling,
+  lastDayOf,
   statutoryDue,
   type Calendar,
 } from '../workflows/deadline.policy.js';
@@ -60,6 +61,7 @@ describe('deadline arithmetic in the agency’s time zone (R27)', () => {
       fc.property(instants, fc.integer({ min: 1, max: 400 }), fc.integer({ min: 0, max: 30 }), (start, days, warn) => {
         const due = computeDue(start, { amount: days, unit: 'calendar_days', warnBeforeDays: warn }, calendar);
         expect(due.dueDate).to.equal(plusDays(local(start).date, days));
+        expect(lastDayOf(due.dueAt, ZONE)).to.equal(due.dueDate);
         // It falls due at local midnight after the last day, whatever the UTC offset is then.
         expect(local(due.dueAt)).to.deep.equal({ date: plusDays(due.dueDate, 1), time: '00:00' });
         if (warn > 0) expect(local(due.warnAt!)).to.deep.equal({ date: plusDays(due.dueDate, -warn), time: '00:00' });

@@ -101,14 +101,17 @@ describe('workflow dispatch: one transition, one transaction', () => {
     ).length,
   });
 
-  async function replay(id: string) {
-    const rows = await database.db
+  const transitionsOf = (id: string) =>
+    database.db
       .selectFrom('audit_events')
       .select('details')
       .where('object_id', '=', id)
       .where('event_type', '=', 'complaint.transition')
       .orderBy('id')
       .execute();
+
+  async function replay(id: string) {
+    const rows = await transitionsOf(id);
     let snapshot = startComplaint().snapshot;
     for (const { details } of rows) {
       const { event, from: _from, to: _to, version: _version, ...payload } = details as Record<string, string>;
@@ -181,13 +184,7 @@ describe('workflow dispatch: one transition, one transaction', () => {
     await svc.workflow.dispatch(id, { type: 'BEGIN_TRIAGE' }, intake());
     await svc.workflow.dispatch(id, { type: 'DISMISS', reason: 'duplicate' }, intake());
     await svc.workflow.dispatch(id, { type: 'REOPEN', reason: 'Mrs Example called with a video' }, supervisor());
-    const details = await database.db
-      .selectFrom('audit_events')
-      .select('details')
-      .where('object_id', '=', id)
-      .where('event_type', '=', 'complaint.transition')
-      .orderBy('id')
-      .execute();
+    const details = await transitionsOf(id);
     expect(details[1]!.details).to.include({ event: 'DISMISS', reason: 'duplicate' });
     expect(JSON.stringify(details[2]!.details)).not.to.contain('Mrs Example');
   });

@@ -78,6 +78,11 @@ function dueFromLastDay(lastDay: DateTime, warnBeforeDays: number): Due {
   };
 }
 
+/** The last day (in the agency's zone) of a deadline that passes at `dueAt`. */
+export function lastDayOf(dueAt: Date, timeZone: string): string {
+  return DateTime.fromJSDate(dueAt, { zone: timeZone }).minus({ milliseconds: 1 }).toISODate()!;
+}
+
 /** When a clock started at `start` (an instant, or a 'YYYY-MM-DD' local date) falls due. */
 export function computeDue(start: Date | string, policy: DeadlinePolicy, calendar: Calendar): Due {
   const first = localDay(start, calendar.timeZone);

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Stage } from '../../workflows/complaint.types.js';
 
 /** Table shapes, as the migrations in migrations/ create them. Only server/db/ imports this. */
 
@@ -10,7 +11,8 @@ type Json<T = unknown> = ColumnType<T, string, string>;
 
 export type Language = 'en' | 'es';
 export type Role = 'intake' | 'investigator' | 'supervisor' | 'board' | 'admin';
-export type Stage = 'intake' | 'mediation' | 'investigation' | 'boardReview' | 'disposition' | 'closed';
+
+export type { Stage };
 export type Finding =
   | 'sustained'
   | 'not_sustained'

@@ -17,6 +17,7 @@ import {
   DEFAULT_POLICIES,
   computeDue,
   extendForTolling,
+  lastDayOf,
   type Calendar,
   type DeadlinePolicy,
 } from '../../workflows/deadline.policy.js';
@@ -72,7 +73,7 @@ export function deadlineService(options: DeadlineOptions) {
 
   async function notify(trx: Executor, row: DeadlineRow, template: 'deadlineWarning' | 'deadlineBreached') {
     const { trackingNumber, recipients } = await caseWatchers(trx, row.complaint_id);
-    const dueDate = new Date(row.due_at.getTime() - 1).toLocaleDateString('en-CA', { timeZone: options.timeZone });
+    const dueDate = lastDayOf(row.due_at, options.timeZone);
     // Warnings go to the investigator; a breach also goes to every supervisor. Before a case has
     // an investigator (acknowledge, triage, mediation), its clocks are the supervisors' to watch.
     const assigned = recipients.filter((r) => !r.supervisor);
@@ -130,7 +131,7 @@ export function deadlineService(options: DeadlineOptions) {
       const cal = await calendar(trx);
       for (const row of await runningDeadlines(trx, complaintId)) {
         if (!row.tolled_at) continue;
-        const lastDay = new Date(row.due_at.getTime() - 1).toLocaleDateString('en-CA', { timeZone: options.timeZone });
+        const lastDay = lastDayOf(row.due_at, options.timeZone);
         const due = extendForTolling({ dueDate: lastDay }, row.tolled_at, at, await policy(trx, row.kind), cal);
         const warnPending = row.status === 'open' && due.warnAt !== null;
         await updateDeadline(trx, row.id, {
