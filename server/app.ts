@@ -27,7 +27,8 @@ export function createApp({ config, logger, translator, services }: AppDependenc
   const app = express();
   const development = config.env === 'development';
   app.disable('x-powered-by');
-  setUpViews(app, { agencyName: config.agencyName, development });
+  app.set('trust proxy', config.trustProxy);
+  setUpViews(app, { agencyName: config.agencyName, development, timeZone: config.agencyTimeZone });
 
   app.use(setUpRequestLogging(logger));
   app.use(setUpWebSecurity(config.production));

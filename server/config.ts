@@ -10,6 +10,12 @@ const envSchema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   UPLOAD_DIR: z.string().min(1).default('./uploads'),
+  UPLOAD_MAX_FILES: z.coerce.number().int().min(1).max(50).default(10),
+  UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(2048).default(25),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(false|true|\d{1,2}|loopback|[\d.:/a-f, ]+)$/i, 'must be false, a hop count, loopback or addresses')
+    .default('false'),
   SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   AGENCY_NAME: z.string().min(1).max(200).default('Civilian Police Oversight Agency'),
@@ -44,6 +50,9 @@ export interface Config {
   databaseUrl: string | undefined;
   dataDir: string;
   uploadDir: string;
+  uploads: { maxFiles: number; maxBytes: number };
+  /** Express's 'trust proxy': which proxies' X-Forwarded-For to believe for the client address. */
+  trustProxy: boolean | number | string;
   smtpUrl: string | undefined;
   sessionSecret: string;
   agencyName: string;
@@ -86,6 +95,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     databaseUrl: env.DATABASE_URL,
     dataDir,
     uploadDir: path.resolve(env.UPLOAD_DIR),
+    uploads: { maxFiles: env.UPLOAD_MAX_FILES, maxBytes: env.UPLOAD_MAX_MB * 1024 * 1024 },
+    trustProxy: trustProxyValue(env.TRUST_PROXY),
     smtpUrl: env.SMTP_URL,
     sessionSecret: env.SESSION_SECRET ?? developmentSecret(dataDir),
     agencyName: env.AGENCY_NAME,
@@ -95,6 +106,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     demoPassword: env.DEMO_PASSWORD,
     logLevel: env.LOG_LEVEL,
   };
+}
+
+function trustProxyValue(value: string): boolean | number | string {
+  if (/^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value;
 }
 
 /** Outside production, a secret generated once and kept in DATA_DIR, so sessions survive restarts. */

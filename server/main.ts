@@ -17,6 +17,7 @@ if (!config.production) printDemoAccounts(await svc.demo.ensureDemoData(config.d
 const app = createApp({ config, logger, translator, services: svc });
 svc.outbox.start();
 svc.deadlines.startSweeper();
+svc.housekeeping.start();
 const server: Server = app.listen(config.port, () => {
   logger.info({ port: config.port, database: database.kind }, 'listening');
   process.stdout.write(`\n  ${config.agencyName} is running on ${config.publicBaseUrl}\n\n`);
@@ -36,6 +37,7 @@ async function shutdown(signal: string): Promise<void> {
   server.closeIdleConnections();
   await new Promise((resolve) => server.once('close', resolve));
   svc.deadlines.stopSweeper();
+  svc.housekeeping.stop();
   await svc.outbox.stop();
   svc.mail.close();
   await context.close();

@@ -6,7 +6,10 @@ import nunjucks from 'nunjucks';
 export const VIEWS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../views');
 
 /** Nunjucks with autoescaping on; templates are cached outside development. */
-export function setUpViews(app: Express, options: { agencyName: string; development: boolean }): nunjucks.Environment {
+export function setUpViews(
+  app: Express,
+  options: { agencyName: string; development: boolean; timeZone: string },
+): nunjucks.Environment {
   const env = nunjucks.configure(VIEWS_DIR, {
     autoescape: true,
     throwOnUndefined: false,
@@ -15,6 +18,13 @@ export function setUpViews(app: Express, options: { agencyName: string; developm
   });
   env.addGlobal('agencyName', options.agencyName);
   env.addGlobal('showDevBanner', options.development);
+  // A day as residents read it: in the agency's time zone, in the page's language.
+  env.addFilter('localDate', (value: Date | string, language: string) =>
+    new Intl.DateTimeFormat(language === 'es' ? 'es-US' : 'en-US', {
+      dateStyle: 'long',
+      timeZone: options.timeZone,
+    }).format(new Date(value)),
+  );
   app.set('view engine', 'njk');
   return env;
 }

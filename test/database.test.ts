@@ -15,6 +15,7 @@ const DOMAIN_TABLES = [
   'audit_events',
   'board_meetings',
   'complainants',
+  'complaint_drafts',
   'complaints',
   'deadline_policies',
   'deadlines',
@@ -23,13 +24,16 @@ const DOMAIN_TABLES = [
   'notes',
   'officers',
   'outbox',
+  'rate_limits',
   'recusals',
+  'reported_officers',
   'sessions',
   'settings',
   'surveys',
   'user_roles',
   'users',
   'votes',
+  'witnesses',
 ];
 
 async function tables(handle: TestDatabase): Promise<string[]> {

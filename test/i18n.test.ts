@@ -51,7 +51,10 @@ describe('translation catalogue', () => {
       [...readFileSync(file, 'utf8').matchAll(/\bt\(\s*'([^']+)'/g)].map((m) => m[1]!),
     );
     expect(used.length).to.be.greaterThan(10);
-    expect(used.filter((key) => !english.has(key))).to.deep.equal([]);
+    // 'publicStage.' + stage: a key built in the template must at least have its prefix in the catalogue.
+    const known = (key: string) =>
+      key.endsWith('.') ? [...english.keys()].some((k) => k.startsWith(key)) : english.has(key);
+    expect(used.filter((key) => !known(key))).to.deep.equal([]);
   });
 
   it('translates with interpolation and does not HTML-escape (Nunjucks does)', () => {

@@ -20,6 +20,7 @@ describe('workflow diagram in the README', () => {
       'WITHDRAW',
       'CONTINUE_AFTER_WITHDRAWAL',
       'ADD_INFORMATION',
+      'UPDATE_CONTACT',
       'ASSIGN',
     ]);
     for (const type of EVENT_TYPES.filter((t) => !contextOnly.has(t))) expect(diagram, type).to.contain(`: ${type}`);

@@ -142,6 +142,9 @@ describe('complaint workflow machine', () => {
     ]);
   });
 
+  // New contact details are taken in every state, closed included, and move nothing.
+  for (const [name, state] of Object.entries(STATES)) state.accepts.UPDATE_CONTACT ??= name;
+
   for (const [name, { path, accepts }] of Object.entries(STATES)) {
     describe(`from ${name}`, () => {
       const from = () => walk(path);
@@ -299,10 +302,18 @@ describe('complaint workflow machine', () => {
         'DISMISS',
         'WITHDRAW',
         'ADD_INFORMATION',
+        'UPDATE_CONTACT',
       ]);
       expect(availableEvents(triage, staff(['investigator']), NOW)).to.deep.equal([]);
       expect(availableEvents(triage, staff(['board']), NOW)).to.deep.equal([]);
-      expect(availableEvents(triage, { kind: 'complainant' }, NOW)).to.deep.equal(['WITHDRAW', 'ADD_INFORMATION']);
+      expect(availableEvents(triage, { kind: 'complainant' }, NOW)).to.deep.equal([
+        'WITHDRAW',
+        'ADD_INFORMATION',
+        'UPDATE_CONTACT',
+      ]);
+      // Contact details can change after closing too: the closing survey goes there.
+      const closed = walk(['BEGIN_TRIAGE', 'DISMISS']);
+      expect(availableEvents(closed, { kind: 'complainant' }, NOW)).to.deep.equal(['UPDATE_CONTACT']);
 
       const active = walk([...TO_INVESTIGATION, 'ASSIGN', 'BEGIN_INVESTIGATION']);
       expect(availableEvents(active, staff(['investigator'], true), NOW)).to.deep.equal(['DRAFT_FINDINGS', 'TOLL']);

@@ -70,7 +70,8 @@ export const complaintMachine = setup({
   actions: {
     // Effects for the server; they do nothing here.
     notifyComplainant: (_, _params: { stage: PublicStage }) => noEffect(),
-    notifyStaff: (_, _params: { about: 'assignment' | 'withdrawal' | 'reconsideration' | 'information' }) => noEffect(),
+    notifyStaff: (_, _params: { about: 'assignment' | 'withdrawal' | 'reconsideration' | 'information' | 'contact' }) =>
+      noEffect(),
     startClock: (_, _params: { kind: DeadlineKind }) => noEffect(),
     stopClock: (_, _params: { kind: DeadlineKind }) => noEffect(),
     pauseClocks: noEffect,
@@ -107,6 +108,8 @@ export const complaintMachine = setup({
   initial: 'intake',
   context: initialContext,
   entry: [{ type: 'startClock', params: { kind: 'statutory' } }],
+  // New contact details matter at every stage, closed included (the closing survey goes there).
+  on: { UPDATE_CONTACT: { actions: [{ type: 'notifyStaff', params: { about: 'contact' } }] } },
   states: {
     intake: {
       initial: 'received',

@@ -33,6 +33,7 @@ export const EVENT_PARTIES: Readonly<Record<ComplaintEventType, readonly Party[]
   REQUEST_RECONSIDERATION: ['complainant', 'supervisor'],
   RECONSIDERATION_WINDOW_CLOSED: ['system'],
   ADD_INFORMATION: ['complainant', 'intake'],
+  UPDATE_CONTACT: ['complainant', 'intake'],
   REOPEN: ['supervisor'],
 };
 

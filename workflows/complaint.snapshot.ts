@@ -13,7 +13,7 @@ export interface StoredSnapshot {
 /** The side effects a transition asks for, for the server to carry out in the same transaction. */
 export type Effect =
   | { type: 'notifyComplainant'; stage: PublicStage }
-  | { type: 'notifyStaff'; about: 'assignment' | 'withdrawal' | 'reconsideration' | 'information' }
+  | { type: 'notifyStaff'; about: 'assignment' | 'withdrawal' | 'reconsideration' | 'information' | 'contact' }
   | { type: 'startClock'; kind: DeadlineKind }
   | { type: 'stopClock'; kind: DeadlineKind }
   | { type: 'pauseClocks' }

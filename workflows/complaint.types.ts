@@ -74,6 +74,7 @@ export type ComplaintEvent =
   | ({ type: 'REQUEST_RECONSIDERATION' } & At)
   | ({ type: 'RECONSIDERATION_WINDOW_CLOSED' } & At)
   | ({ type: 'ADD_INFORMATION' } & At)
+  | ({ type: 'UPDATE_CONTACT' } & At)
   | ({ type: 'REOPEN'; reason: string } & At);
 
 export type ComplaintEventType = ComplaintEvent['type'];

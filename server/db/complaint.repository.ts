@@ -1,6 +1,7 @@
 import type { Insertable } from 'kysely';
 import type { Executor } from './executor.js';
-import type { ComplaintsTable, Stage } from './schema.js';
+import { sql } from 'kysely';
+import type { ComplaintsTable, PublicHistoryEntry, Stage } from './schema.js';
 
 export async function insertComplaint(trx: Executor, row: Insertable<ComplaintsTable>): Promise<string> {
   const { id } = await trx.insertInto('complaints').values(row).returning('id').executeTakeFirstOrThrow();
@@ -28,6 +29,8 @@ export async function saveSnapshot(
     outcome: ComplaintsTable['outcome'];
     at: Date;
     stageChanged: boolean;
+    /** A public stage newly reached, appended to the history residents see. */
+    reached?: PublicHistoryEntry | undefined;
   },
 ): Promise<boolean> {
   const result = await trx
@@ -42,6 +45,9 @@ export async function saveSnapshot(
       updated_at: next.at,
       closed_at: next.stage === 'closed' ? next.at : null,
       ...(next.stageChanged ? { stage_changed_at: next.at } : {}),
+      ...(next.reached
+        ? { public_history: sql<string>`public_history || ${JSON.stringify([next.reached])}::jsonb` }
+        : {}),
     }))
     .where('id', '=', id)
     .where('version', '=', loadedVersion)

@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { Stage } from '../../workflows/complaint.types.js';
+import type { PublicStage, Stage } from '../../workflows/complaint.types.js';
 
 /** Table shapes, as the migrations in migrations/ create them. Only server/db/ imports this. */
 
@@ -94,6 +94,14 @@ export interface ComplaintsTable {
   outcome: 'referred' | 'dismissed' | 'mediated' | 'withdrawn' | 'decided' | null;
   legal_hold: Generated<boolean>;
   updated_at: Timestamp;
+  /** The public stages reached, oldest first, for the status lookup. */
+  public_history: ColumnType<PublicHistoryEntry[], string | undefined, string>;
+}
+
+export interface PublicHistoryEntry {
+  stage: PublicStage;
+  /** ISO 8601 time. */
+  at: string;
 }
 
 export interface ComplainantsTable {
@@ -293,6 +301,38 @@ export interface SettingsTable {
   updated_at: Timestamp;
 }
 
+export interface ComplaintDraftsTable {
+  id_hash: string;
+  data: Json;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export interface ReportedOfficersTable {
+  id: Generated<string>;
+  complaint_id: string;
+  position: number;
+  name: string | null;
+  badge_number: string | null;
+  description: string | null;
+}
+
+export interface WitnessesTable {
+  id: Generated<string>;
+  complaint_id: string;
+  position: number;
+  name: string | null;
+  contact: string | null;
+  description: string | null;
+}
+
+export interface RateLimitsTable {
+  bucket: string;
+  failures: number;
+  window_ends_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   user_roles: UserRolesTable;
@@ -317,6 +357,10 @@ export interface Database {
   outbox: OutboxTable;
   surveys: SurveysTable;
   settings: SettingsTable;
+  complaint_drafts: ComplaintDraftsTable;
+  reported_officers: ReportedOfficersTable;
+  witnesses: WitnessesTable;
+  rate_limits: RateLimitsTable;
 }
 
 export type User = Selectable<UsersTable>;

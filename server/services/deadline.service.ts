@@ -12,7 +12,7 @@ import {
 } from '../db/deadline.repository.js';
 import type { Executor } from '../db/executor.js';
 import type { Logger } from '../logger.js';
-import type { DeadlineKind } from '../../workflows/complaint.machine.js';
+import { DEADLINE_KINDS, type DeadlineKind } from '../../workflows/complaint.machine.js';
 import {
   DEFAULT_POLICIES,
   computeDue,
@@ -142,6 +142,12 @@ export function deadlineService(options: DeadlineOptions) {
           next_check_at: warnPending ? due.warnAt : due.dueAt,
         });
       }
+    },
+
+    /** The policy in force for every clock: the admin's where set, else the default. */
+    async policies(): Promise<Record<DeadlineKind, DeadlinePolicy>> {
+      const entries = await Promise.all(DEADLINE_KINDS.map(async (kind) => [kind, await policy(db, kind)] as const));
+      return Object.fromEntries(entries) as Record<DeadlineKind, DeadlinePolicy>;
     },
 
     /** One pass over the due rows: warnings, then breaches, each emailed through the outbox. */

@@ -7,7 +7,7 @@ export interface EmailTemplates {
   stageChanged: { trackingNumber: string; stage: PublicStage; statusUrl: string };
   staffNotice: {
     trackingNumber: string;
-    about: 'assignment' | 'withdrawal' | 'reconsideration' | 'information';
+    about: 'assignment' | 'withdrawal' | 'reconsideration' | 'information' | 'contact';
     caseUrl: string;
   };
   deadlineWarning: { trackingNumber: string; deadline: string; dueDate: string; caseUrl: string };

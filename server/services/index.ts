@@ -6,7 +6,15 @@ import type { Logger } from '../logger.js';
 import { auditService } from './audit.service.js';
 import { deadlineService } from './deadline.service.js';
 import { demoService } from './demo.service.js';
+import { evidenceService } from './evidence.service.js';
+import { localEvidenceStorage } from './evidence.storage.js';
 import { healthService } from './health.service.js';
+import { housekeepingService } from './housekeeping.service.js';
+import { intakeService } from './intake.service.js';
+import { deriveKeys } from './keys.js';
+import { referenceService } from './reference.service.js';
+import { residentCaseService } from './residentCase.service.js';
+import { statusService } from './status.service.js';
 import { mailService, type MailService } from './mail.service.js';
 import { outboxService } from './outbox.service.js';
 import { seedService } from './seed.service.js';
@@ -47,8 +55,19 @@ export function services({ config, database, translator, logger, mail }: Service
     audit,
     runEffects: effectRunner({ deadlines, outbox, publicBaseUrl: config.publicBaseUrl }),
   });
+  const keys = deriveKeys(config.sessionSecret);
+  const evidence = evidenceService({ storage: localEvidenceStorage(path.join(config.uploadDir, 'files')) });
+  const intake = intakeService({ db: database.db, workflow, audit, evidence, keys });
+  const status = statusService({ db: database.db, keys });
   return {
     audit,
+    keys,
+    evidence,
+    intake,
+    status,
+    reference: referenceService(database.db),
+    residentCase: residentCaseService({ db: database.db, workflow, audit }),
+    housekeeping: housekeepingService({ intake, status, logger }),
     health: healthService(database),
     mail: mailer,
     outbox,

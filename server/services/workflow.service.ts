@@ -6,7 +6,15 @@ import type { Executor } from '../db/executor.js';
 import type { ComplaintsTable } from '../db/schema.js';
 import { MACHINE_VERSION } from '../../workflows/complaint.machine.js';
 import { mayActorSend, type Actor } from '../../workflows/complaint.permissions.js';
-import { advance, persist, restore, stageOf, startComplaint, stateName } from '../../workflows/complaint.snapshot.js';
+import {
+  advance,
+  persist,
+  publicStageOf,
+  restore,
+  stageOf,
+  startComplaint,
+  stateName,
+} from '../../workflows/complaint.snapshot.js';
 import type { ComplaintEvent } from '../../workflows/complaint.types.js';
 import type { AuditActor, AuditService } from './audit.service.js';
 import type { EffectContext } from './workflow.effects.js';
@@ -41,7 +49,7 @@ export class ForbiddenEvent extends Error {
 export interface DispatchOptions {
   /** The version the user acted on (from the page they saw); a different current version is a conflict. */
   expectedVersion?: number;
-  requestId?: string;
+  requestId?: string | undefined;
   /** The caller's own writes (an assignment row, draft findings), in the same transaction. */
   within?: (trx: Executor) => Promise<void>;
 }
@@ -82,10 +90,13 @@ export function workflowService(deps: { db: Db; audit: AuditService; runEffects:
     /** Creates a complaint in its initial state; the caller's transaction also writes the rest of it. */
     async create(
       trx: Executor,
-      complaint: Omit<Insertable<ComplaintsTable>, 'snapshot' | 'machine_version' | 'stage' | 'state'>,
+      complaint: Omit<
+        Insertable<ComplaintsTable>,
+        'snapshot' | 'machine_version' | 'stage' | 'state' | 'public_history'
+      >,
       options: {
         actor: Actor;
-        requestId?: string;
+        requestId?: string | undefined;
         statutoryFrom?: Date | string;
         within?: (trx: Executor, id: string) => Promise<void>;
       },
@@ -108,6 +119,9 @@ export function workflowService(deps: { db: Db; audit: AuditService; runEffects:
         state: stateName(snapshot),
         received_at: complaint.received_at ?? at,
         stage_changed_at: complaint.received_at ?? at,
+        public_history: JSON.stringify([
+          { stage: publicStageOf(snapshot), at: new Date(complaint.received_at ?? at).toISOString() },
+        ]),
       });
       await options.within?.(trx, id);
       // Clocks run from receipt: a complaint taken by phone or mail and entered later is not
@@ -150,6 +164,7 @@ export function workflowService(deps: { db: Db; audit: AuditService; runEffects:
         const current = restore(row.snapshot, row.machine_version);
         const { snapshot, effects } = advance(current, event);
         const stage = stageOf(snapshot);
+        const publicStage = publicStageOf(snapshot);
         const saved = await saveSnapshot(trx, complaintId, row.version, {
           snapshot: persist(snapshot),
           machineVersion: MACHINE_VERSION,
@@ -158,6 +173,7 @@ export function workflowService(deps: { db: Db; audit: AuditService; runEffects:
           outcome: snapshot.context.outcome,
           at,
           stageChanged: stage !== row.stage,
+          reached: publicStage !== publicStageOf(current) ? { stage: publicStage, at: at.toISOString() } : undefined,
         });
         if (!saved) throw new ConflictError();
         await options.within?.(trx);

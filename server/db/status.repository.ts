@@ -1,0 +1,72 @@
+import { sql } from 'kysely';
+import type { Executor } from './executor.js';
+import type { PublicHistoryEntry } from './schema.js';
+
+export interface StatusRow {
+  id: string | null;
+  tracking_number: string | null;
+  access_code_hash: string | null;
+  snapshot: unknown;
+  machine_version: number | null;
+  anonymous: boolean | null;
+  outcome: string | null;
+  public_history: PublicHistoryEntry[] | null;
+  allegations: Array<{ name_en: string; name_es: string; finding: string | null }> | null;
+  next_deadline: { kind: string; due_at: string } | null;
+  number_failures: number;
+  client_failures: number;
+}
+
+/**
+ * Everything a status page shows, and the failed-lookup counters of both buckets, in one indexed
+ * read (R16: a lookup costs one read, an HMAC and a render). Unknown numbers still return the
+ * counters, in a row whose case columns are null.
+ */
+export async function statusRow(
+  db: Executor,
+  by: { trackingNumber: string } | { id: string },
+  buckets: { number: string; client: string },
+  now: Date,
+): Promise<StatusRow> {
+  const match = 'id' in by ? sql`c.id = ${by.id}` : sql`c.tracking_number = ${by.trackingNumber}`;
+  const { rows } = await sql<StatusRow>`
+    select c.id, c.tracking_number, c.access_code_hash, c.snapshot, c.machine_version, c.anonymous, c.outcome,
+      c.public_history,
+      (select coalesce(json_agg(json_build_object('name_en', k.name_en, 'name_es', k.name_es, 'finding', a.finding)
+                 order by a.created_at, a.id), '[]'::json)
+         from allegations a join allegation_categories k on k.code = a.category
+        where a.complaint_id = c.id) as allegations,
+      (select json_build_object('kind', d.kind, 'due_at', d.due_at)
+         from deadlines d
+        where d.complaint_id = c.id and d.status in ('open', 'warned', 'breached')
+          and d.kind <> 'statutory' and d.tolled_at is null
+        order by d.due_at limit 1) as next_deadline,
+      coalesce((select r.failures from rate_limits r
+                 where r.bucket = ${buckets.number} and r.window_ends_at > ${now}), 0) as number_failures,
+      coalesce((select r.failures from rate_limits r
+                 where r.bucket = ${buckets.client} and r.window_ends_at > ${now}), 0) as client_failures
+    from (select 1) as one
+    left join complaints c on ${match}`.execute(db);
+  return rows[0]!;
+}
+
+/** Counts a failed lookup in each bucket, starting a new window where the old one has ended. */
+export async function recordFailures(db: Executor, buckets: string[], now: Date, windowMs: number): Promise<void> {
+  const ends = new Date(now.getTime() + windowMs);
+  await db
+    .insertInto('rate_limits')
+    .values(buckets.map((bucket) => ({ bucket, failures: 1, window_ends_at: ends })))
+    .onConflict((oc) =>
+      oc.column('bucket').doUpdateSet({
+        failures: sql`case when rate_limits.window_ends_at <= ${now} then 1 else rate_limits.failures + 1 end`,
+        window_ends_at: sql`case when rate_limits.window_ends_at <= ${now} then excluded.window_ends_at
+          else rate_limits.window_ends_at end`,
+      }),
+    )
+    .execute();
+}
+
+export async function purgeEndedWindows(db: Executor, now: Date): Promise<number> {
+  const result = await db.deleteFrom('rate_limits').where('window_ends_at', '<=', now).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,0 +1,217 @@
+import { Router, type Request, type Response } from 'express';
+import type { Config } from '../config.js';
+import { MAX_OFFICERS, MAX_WITNESSES, NARRATIVE_MAX } from '../schemas/complaint.schemas.js';
+import type { Services } from '../services/index.js';
+import { UnknownChoice, type DraftData } from '../services/intake.service.js';
+import { assembled, isStep, parseStep, STEPS, stepOfField, type Step } from './complaintForm.steps.js';
+import { byField, fieldErrors, type FieldError } from './formErrors.js';
+import { complaintOptions } from './complaintForm.options.js';
+import { DRAFT_COOKIE, clearCookie, csrfToken, csrfValid, readCookie, setCookie } from './residentSession.js';
+import { acceptEvidence, dropTemporaries, receiveEvidence, uploadedFiles } from './uploads.js';
+
+const PATH = '/complaint';
+const stepUrl = (step: Step) => `${PATH}/${step}`;
+
+/**
+ * The complaint form: a start page, one page per step (each saved in the server-side draft),
+ * a check-your-answers page that files the complaint, and the receipt. Works without JavaScript.
+ */
+export function complaintFormRoutes(services: Services, config: Config): Router {
+  const router = Router();
+  const { intake, evidence, keys } = services;
+  const secure = config.production;
+  const limits = config.uploads;
+
+  const render = async (
+    req: Request,
+    res: Response,
+    step: Step,
+    draft: DraftData,
+    extra: Record<string, unknown> = {},
+  ) => {
+    const secret = readCookie(req, DRAFT_COOKIE)!;
+    const index = STEPS.indexOf(step);
+    res.render(`pages/complaint/${step}.njk`, {
+      step,
+      stepNumber: index + 1,
+      stepCount: STEPS.length,
+      backHref: index === 0 ? PATH : stepUrl(STEPS[index - 1]!),
+      returnTo: req.query['from'] === 'check' || req.body?.returnTo === 'check' ? 'check' : '',
+      csrf: csrfToken(keys, secret),
+      answers: draft.answers,
+      evidence: draft.evidence,
+      limits: {
+        narrative: NARRATIVE_MAX,
+        officers: MAX_OFFICERS,
+        witnesses: MAX_WITNESSES,
+        files: limits.maxFiles,
+        megabytes: Math.round(limits.maxBytes / 1048576),
+      },
+      ...(await complaintOptions(services, req, step)),
+      errors: [],
+      fieldError: {},
+      ...extra,
+    });
+  };
+
+  const renderErrors = (
+    req: Request,
+    res: Response,
+    step: Step,
+    draft: DraftData,
+    errors: FieldError[],
+    values?: unknown,
+  ) => {
+    res.status(400);
+    return render(req, res, step, draft, { errors, fieldError: byField(errors), values });
+  };
+
+  /** The draft of this browser, or undefined when it has none (or it expired). */
+  const currentDraft = async (req: Request) => {
+    const secret = readCookie(req, DRAFT_COOKIE);
+    return secret ? { secret, draft: await intake.draft(secret) } : undefined;
+  };
+
+  router.get(PATH, async (req, res) => {
+    const current = await currentDraft(req);
+    const receipt = current && !current.draft ? await intake.receipt(current.secret) : undefined;
+    res.render('pages/complaint/start.njk', { hasDraft: Boolean(current?.draft), hasReceipt: Boolean(receipt) });
+  });
+
+  // Starting creates server state, so it is a POST (R13: GET never changes state).
+  router.post(`${PATH}/start`, async (_req, res) => {
+    const secret = await intake.startDraft();
+    setCookie(res, DRAFT_COOKIE, secret, { path: PATH, secure });
+    res.redirect(303, stepUrl('what'));
+  });
+
+  router.get(`${PATH}/receipt`, async (req, res) => {
+    const secret = readCookie(req, DRAFT_COOKIE);
+    const receipt = secret ? await intake.receipt(secret) : undefined;
+    if (!receipt) return res.redirect(303, PATH);
+    res.render('pages/complaint/receipt.njk', { receipt });
+  });
+
+  router.get(`${PATH}/:step`, async (req, res) => {
+    const step = req.params['step'];
+    if (!isStep(step)) return res.status(404).render('pages/error.njk', notFoundPage());
+    const current = await currentDraft(req);
+    if (!current?.draft) return res.redirect(303, PATH);
+    return step === 'check' ? renderCheck(req, res, current.draft) : render(req, res, step, current.draft);
+  });
+
+  const renderCheck = (req: Request, res: Response, draft: DraftData, errors: FieldError[] = []) => {
+    const whole = assembled(draft, req.language, { consent: true, truthful: true });
+    const missing = whole.success
+      ? []
+      : fieldErrors(whole.error, req.t).filter((e) => stepOfField(e.field) !== 'check');
+    const all = [...missing.map((e) => ({ ...e, step: stepOfField(e.field) })), ...errors];
+    if (errors.length) res.status(400);
+    return render(req, res, 'check', draft, { errors: all, fieldError: byField(errors), missing });
+  };
+
+  router.post(`${PATH}/evidence`, receiveEvidence({ uploadDir: config.uploadDir, ...limits }), async (req, res) => {
+    const files = uploadedFiles(req);
+    const current = await currentDraft(req);
+    if (!current?.draft || !csrfValid(keys, current.secret, req.body?._csrf)) {
+      await dropTemporaries(files);
+      return current?.draft ? refuseForm(res) : res.redirect(303, PATH);
+    }
+    const draft = current.draft;
+    const problem = req.uploadProblem;
+    const accepted = problem
+      ? ({ ok: false, problem } as const)
+      : await acceptEvidence(evidence, files, limits.maxFiles - draft.evidence.length);
+    if (!accepted.ok) {
+      const text = req.t(`complaint.evidence.problem.${accepted.problem}`, {
+        name: 'name' in accepted ? accepted.name : '',
+        max: limits.maxFiles,
+        megabytes: Math.round(limits.maxBytes / 1048576),
+      });
+      return renderErrors(req, res, 'evidence', draft, [{ field: 'evidence', text }]);
+    }
+    const removed = removeIndex(req.body?.action);
+    const kept = draft.evidence.filter((_, i) => i !== removed);
+    if (removed !== undefined && draft.evidence[removed]) {
+      const gone = draft.evidence[removed];
+      await evidence.discard([gone.storedName, gone.viewingName]);
+    }
+    const saved = await intake.saveDraft(current.secret, { ...draft, evidence: [...kept, ...accepted.stored] });
+    if (!saved) return res.redirect(303, PATH);
+    const stay = req.body?.action !== 'continue';
+    return res.redirect(303, stay ? stepUrl('evidence') : next('evidence', req));
+  });
+
+  router.post(`${PATH}/:step`, async (req, res) => {
+    const step = req.params['step'];
+    if (!isStep(step) || step === 'evidence') return res.status(404).render('pages/error.njk', notFoundPage());
+    const current = await currentDraft(req);
+    if (!current?.draft) {
+      // The first click of a double submit filed it already: the receipt answers the second (R23).
+      const receipt = current && step === 'check' ? await intake.receipt(current.secret) : undefined;
+      return res.redirect(303, receipt ? `${PATH}/receipt` : PATH);
+    }
+    if (!csrfValid(keys, current.secret, req.body?._csrf)) return refuseForm(res);
+    const draft = current.draft;
+    const action = typeof req.body?.action === 'string' ? req.body.action : 'continue';
+    const parsed = parseStep(step, req.body, draft, removeIndex(action));
+    if (!parsed.ok) return renderErrors(req, res, step, draft, fieldErrors(parsed.error, req.t), parsed.values);
+    if (step === 'check') return submit(req, res, current.secret, draft, parsed.value);
+    const saved = await intake.saveDraft(current.secret, {
+      ...draft,
+      answers: { ...draft.answers, [step]: parsed.value },
+    });
+    if (!saved) return res.redirect(303, PATH);
+    const stay = action === 'add' || action.startsWith('remove:');
+    return res.redirect(303, stay ? stepUrl(step) : next(step, req));
+  });
+
+  async function submit(req: Request, res: Response, secret: string, draft: DraftData, declarations: unknown) {
+    const whole = assembled(draft, req.language, declarations);
+    if (!whole.success) return renderCheck(req, res, draft);
+    try {
+      await intake.submit(whole.data, {
+        channel: 'web',
+        secret,
+        draftSecret: secret,
+        evidence: draft.evidence,
+        requestId: String(req.id),
+      });
+    } catch (error) {
+      if (!(error instanceof UnknownChoice)) throw error;
+      const field = error.field;
+      return renderCheck(req, res, draft, [
+        { field, text: req.t('validation.choose'), step: stepOfField(field) } as FieldError,
+      ]);
+    }
+    // The cookie now opens only the receipt, for an hour.
+    setCookie(res, DRAFT_COOKIE, secret, { path: PATH, secure, maxAgeMs: 60 * 60 * 1000 });
+    return res.redirect(303, `${PATH}/receipt`);
+  }
+
+  router.post(`${PATH}/new`, async (_req, res) => {
+    clearCookie(res, DRAFT_COOKIE, PATH);
+    res.redirect(303, PATH);
+  });
+
+  return router;
+}
+
+function next(step: Step, req: Request): string {
+  if (req.body?.returnTo === 'check') return stepUrl('check');
+  return stepUrl(STEPS[STEPS.indexOf(step) + 1] ?? 'check');
+}
+
+/** `remove:<n>` on a button removes the n-th officer, witness or file. */
+function removeIndex(action: unknown): number | undefined {
+  const match = typeof action === 'string' ? /^remove:(\d{1,2})$/.exec(action) : null;
+  return match ? Number(match[1]) : undefined;
+}
+
+function refuseForm(res: Response) {
+  return res
+    .status(403)
+    .render('pages/error.njk', { titleKey: 'errors.formExpiredTitle', bodyKey: 'errors.formExpiredBody' });
+}
+
+const notFoundPage = () => ({ titleKey: 'errors.notFoundTitle', bodyKey: 'errors.notFoundBody' });

@@ -1,0 +1,241 @@
+import { Router, type Request, type Response } from 'express';
+import type { Config } from '../config.js';
+import { addInformation, contactUpdate, statusLookup } from '../schemas/complaint.schemas.js';
+import type { Services } from '../services/index.js';
+import { NoContactOnFile } from '../services/residentCase.service.js';
+import type { StatusView } from '../services/status.service.js';
+import { ConflictError } from '../services/workflow.service.js';
+import { IllegalTransition } from '../../workflows/complaint.snapshot.js';
+import { byField, fieldErrors, type FieldError } from './formErrors.js';
+import { answerFields } from './complaintForm.steps.js';
+import {
+  CASE_COOKIE,
+  CASE_SESSION_MS,
+  clearCookie,
+  csrfToken,
+  csrfValid,
+  issueCaseToken,
+  readCookie,
+  setCookie,
+  verifyCaseToken,
+} from './residentSession.js';
+import { acceptEvidence, dropTemporaries, receiveEvidence, uploadedFiles } from './uploads.js';
+
+const PATH = '/status';
+const DONE = new Set(['information', 'contact', 'withdrawn', 'reconsideration']);
+
+/**
+ * Status lookup (POST only, R16) and, for the next 15 minutes, the resident's own actions on that
+ * one case: add information, update contact details, withdraw, ask for reconsideration.
+ */
+export function statusRoutes(services: Services, config: Config): Router {
+  const router = Router();
+  const { status, residentCase, keys, evidence } = services;
+  const secure = config.production;
+
+  router.get(PATH, (_req, res) => {
+    res.render('pages/status/lookup.njk', { errors: [], fieldError: {}, values: {} });
+  });
+
+  router.post(PATH, async (req, res) => {
+    const fields = answerFields(req.body);
+    const parsed = statusLookup.safeParse(fields);
+    if (!parsed.success) return lookupErrors(req, res, 400, fieldErrors(parsed.error, req.t), fields);
+    const result = await status.lookup(parsed.data.trackingNumber, parsed.data.accessCode, req.ip ?? '');
+    if (result.kind === 'limited') {
+      return lookupErrors(req, res, 429, [{ field: 'trackingNumber', text: req.t('status.limited') }], fields);
+    }
+    if (result.kind === 'notFound') {
+      return lookupErrors(req, res, 404, [{ field: 'trackingNumber', text: req.t('status.notFound') }], fields);
+    }
+    const token = issueCaseToken(keys, result.view.complaintId, new Date());
+    setCookie(res, CASE_COOKIE, token, { path: PATH, secure, maxAgeMs: CASE_SESSION_MS });
+    return renderCase(req, res, result.view, token);
+  });
+
+  const lookupErrors = (req: Request, res: Response, code: number, errors: FieldError[], values: object) => {
+    // The access code is never sent back into the page.
+    const { accessCode: _dropped, ...kept } = values as Record<string, unknown>;
+    res.status(code).render('pages/status/lookup.njk', { errors, fieldError: byField(errors), values: kept });
+  };
+
+  const renderCase = (req: Request, res: Response, view: StatusView, token: string) => {
+    const done = typeof req.query['done'] === 'string' && DONE.has(req.query['done']) ? req.query['done'] : undefined;
+    res.render('pages/status/case.njk', { view, csrf: csrfToken(keys, token), done });
+  };
+
+  /** The case of this browser's pass, or a redirect to the lookup form. */
+  const openCase = async (req: Request, res: Response) => {
+    const token = readCookie(req, CASE_COOKIE);
+    const id = verifyCaseToken(keys, token, new Date());
+    const view = id ? await status.view(id) : undefined;
+    if (!view || !token) {
+      res.redirect(303, PATH);
+      return undefined;
+    }
+    return { view, token };
+  };
+
+  router.get(`${PATH}/case`, async (req, res) => {
+    const opened = await openCase(req, res);
+    if (opened) renderCase(req, res, opened.view, opened.token);
+  });
+
+  const page = (name: string) => `pages/status/${name}.njk`;
+  const pageLocals = async (opened: { view: StatusView; token: string }, extra: object = {}) => ({
+    view: opened.view,
+    csrf: csrfToken(keys, opened.token),
+    errors: [],
+    fieldError: {},
+    values: {},
+    maxFiles: await residentCase.filesLeft(opened.view.complaintId, config.uploads.maxFiles),
+    ...extra,
+  });
+
+  for (const name of ['add-information', 'contact', 'withdraw', 'reconsideration'] as const) {
+    router.get(`${PATH}/${name}`, async (req, res) => {
+      const opened = await openCase(req, res);
+      if (!opened) return;
+      const contact = name === 'contact' ? await residentCase.contact(opened.view.complaintId) : undefined;
+      res.render(page(name), await pageLocals(opened, { contact, values: contactValues(contact) }));
+    });
+  }
+
+  /** Runs one resident action; a refusal of the workflow or a race is a page, never a 500. */
+  const act = async (
+    req: Request,
+    res: Response,
+    name: string,
+    done: string,
+    action: (view: StatusView) => Promise<unknown>,
+  ) => {
+    const opened = await openCase(req, res);
+    if (!opened) return;
+    if (!csrfValid(keys, opened.token, req.body?._csrf)) {
+      return res
+        .status(403)
+        .render('pages/error.njk', { titleKey: 'errors.formExpiredTitle', bodyKey: 'errors.formExpiredBody' });
+    }
+    try {
+      await action(opened.view);
+    } catch (error) {
+      if (error instanceof IllegalTransition || error instanceof ConflictError || error instanceof NoContactOnFile) {
+        return res.status(409).render(page(name), await pageLocals(opened, { refused: true }));
+      }
+      throw error;
+    }
+    return res.redirect(303, `${PATH}/case?done=${done}`);
+  };
+
+  router.post(
+    `${PATH}/add-information`,
+    receiveEvidence({ uploadDir: config.uploadDir, ...config.uploads }),
+    async (req, res) => {
+      const files = uploadedFiles(req);
+      const opened = await openCase(req, res);
+      if (!opened) return dropTemporaries(files);
+      if (!csrfValid(keys, opened.token, req.body?._csrf)) {
+        await dropTemporaries(files);
+        return res
+          .status(403)
+          .render('pages/error.njk', { titleKey: 'errors.formExpiredTitle', bodyKey: 'errors.formExpiredBody' });
+      }
+      const problemPage = async (errors: FieldError[], values: object) => {
+        await dropTemporaries(files);
+        res
+          .status(400)
+          .render(page('add-information'), await pageLocals(opened, { errors, fieldError: byField(errors), values }));
+      };
+      const fields = answerFields(req.body);
+      const parsed = addInformation.safeParse(fields);
+      if (!parsed.success) return problemPage(fieldErrors(parsed.error, req.t), fields);
+      if (req.uploadProblem) return problemPage([uploadError(req, req.uploadProblem, config)], fields);
+      if (!parsed.data.information && files.length === 0) {
+        return problemPage([{ field: 'information', text: req.t('status.addInformation.empty') }], fields);
+      }
+      const room = await residentCase.filesLeft(opened.view.complaintId, config.uploads.maxFiles);
+      const accepted = await acceptEvidence(evidence, files, room);
+      if (!accepted.ok) return problemPage([uploadError(req, accepted.problem, config, accepted.name)], fields);
+      return act(req, res, 'add-information', 'information', async (view) => {
+        try {
+          await residentCase.addInformation(
+            view.complaintId,
+            { text: parsed.data.information, evidence: accepted.stored },
+            String(req.id),
+          );
+        } catch (error) {
+          await evidence.discard(accepted.stored.flatMap((s) => [s.storedName, s.viewingName]));
+          throw error;
+        }
+      });
+    },
+  );
+
+  router.post(`${PATH}/contact`, async (req, res) => {
+    const fields = answerFields(req.body);
+    const parsed = contactUpdate.safeParse(fields);
+    if (!parsed.success) {
+      const opened = await openCase(req, res);
+      if (!opened) return;
+      const errors = fieldErrors(parsed.error, req.t);
+      return res
+        .status(400)
+        .render(
+          page('contact'),
+          await pageLocals(opened, { errors, fieldError: byField(errors), values: fields, contact: {} }),
+        );
+    }
+    return act(req, res, 'contact', 'contact', (view) =>
+      residentCase.updateContact(view.complaintId, parsed.data, String(req.id)),
+    );
+  });
+
+  router.post(`${PATH}/withdraw`, (req, res) =>
+    act(req, res, 'withdraw', 'withdrawn', (view) => residentCase.withdraw(view.complaintId, String(req.id))),
+  );
+
+  router.post(`${PATH}/reconsideration`, (req, res) =>
+    act(req, res, 'reconsideration', 'reconsideration', (view) =>
+      residentCase.requestReconsideration(view.complaintId, String(req.id)),
+    ),
+  );
+
+  router.post(`${PATH}/sign-out`, (_req, res) => {
+    clearCookie(res, CASE_COOKIE, PATH);
+    res.redirect(303, '/');
+  });
+
+  return router;
+}
+
+function uploadError(req: Request, problem: string, config: Config, name = ''): FieldError {
+  return {
+    field: 'evidence',
+    text: req.t(`complaint.evidence.problem.${problem}`, {
+      name,
+      max: config.uploads.maxFiles,
+      megabytes: Math.round(config.uploads.maxBytes / 1048576),
+    }),
+  };
+}
+
+function contactValues(
+  contact:
+    | {
+        email: string | null;
+        phone: string | null;
+        address: string | null;
+        preferred_language: string;
+        preferred_contact: string | null;
+      }
+    | undefined,
+) {
+  if (!contact) return {};
+  return {
+    email: contact.email ?? '',
+    phone: contact.phone ?? '',
+    address: contact.address ?? '',
+    preferredLanguage: contact.preferred_language,
+    preferredContact: contact.preferred_contact ?? 'none',
+  };
+}

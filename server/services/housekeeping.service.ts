@@ -1,0 +1,25 @@
+import type { Logger } from '../logger.js';
+import type { IntakeService } from './intake.service.js';
+import type { StatusService } from './status.service.js';
+
+/** Clears what residents leave behind: unfinished drafts (with their files) and ended lookup windows. */
+export function housekeepingService(deps: { intake: IntakeService; status: StatusService; logger: Logger }) {
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    async run(): Promise<{ drafts: number; windows: number }> {
+      return { drafts: await deps.intake.purgeExpiredDrafts(), windows: await deps.status.purgeEndedWindows() };
+    },
+    start(intervalMs = 10 * 60_000): void {
+      timer ??= setInterval(() => {
+        this.run().catch((error: Error) =>
+          deps.logger.warn({ err: { message: error.message } }, 'housekeeping failed'),
+        );
+      }, intervalMs);
+      timer.unref();
+    },
+    stop(): void {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+    },
+  };
+}

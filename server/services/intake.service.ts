@@ -1,0 +1,272 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db } from '../db/database.js';
+import { isUniqueViolation } from '../db/errors.js';
+import {
+  acknowledgeDue,
+  complaintBySubmission,
+  insertComplaintParts,
+  type ComplaintParts,
+} from '../db/intake.repository.js';
+import { activeCategories, activeDistricts } from '../db/reference.repository.js';
+import { deleteDraft, draftData, insertDraft, saveDraftData, takeExpiredDrafts } from '../db/draft.repository.js';
+import type { Executor } from '../db/executor.js';
+import type { ComplaintSubmission } from '../schemas/complaint.schemas.js';
+import type { AuditService } from './audit.service.js';
+import { accessCodeFor, hashAccessCode, newTrackingNumber } from './complaint.codes.js';
+import type { EvidenceService, StoredEvidence } from './evidence.service.js';
+import { hmacHex, type Keys } from './keys.js';
+import type { WorkflowService } from './workflow.service.js';
+
+const DRAFT_LIFETIME_MS = 24 * 60 * 60 * 1000;
+/** How long after filing the browser that filed may show its receipt (and access code) again. */
+const RECEIPT_LIFETIME_MS = 60 * 60 * 1000;
+
+/** A form in progress: each step's validated answers, and the evidence already uploaded. */
+export interface DraftData {
+  answers: Partial<Record<string, unknown>>;
+  evidence: StoredEvidence[];
+}
+
+export interface Receipt {
+  complaintId: string;
+  trackingNumber: string;
+  accessCode: string;
+  receivedAt: Date;
+  /** When the agency will have acknowledged the complaint. */
+  acknowledgeBy: Date | undefined;
+  /** False when this was a repeat of a submission already filed (R23). */
+  created: boolean;
+}
+
+/** A district or category that is not (or no longer) on the agency's list. */
+export class UnknownChoice extends Error {
+  constructor(public readonly field: 'district' | 'categories') {
+    super(`unknown ${field}`);
+    this.name = 'UnknownChoice';
+  }
+}
+
+export type IntakeService = ReturnType<typeof intakeService>;
+
+const draftKey = (secret: string) => createHash('sha256').update(secret).digest('hex');
+
+export function intakeService(deps: {
+  db: Db;
+  workflow: WorkflowService;
+  audit: AuditService;
+  evidence: EvidenceService;
+  keys: Keys;
+  now?: () => Date;
+}) {
+  const now = deps.now ?? (() => new Date());
+  const submissionToken = (secret: string) => hmacHex(deps.keys.submission, secret);
+
+  async function receiptFor(secret: string, created: boolean, maxAgeMs?: number): Promise<Receipt | undefined> {
+    const row = await complaintBySubmission(deps.db, submissionToken(secret));
+    if (!row) return undefined;
+    if (maxAgeMs !== undefined && now().getTime() - row.received_at.getTime() > maxAgeMs) return undefined;
+    return {
+      complaintId: row.id,
+      trackingNumber: row.tracking_number,
+      accessCode: accessCodeFor(deps.keys.accessCode, secret),
+      receivedAt: row.received_at,
+      acknowledgeBy: await acknowledgeDue(deps.db, row.id),
+      created,
+    };
+  }
+
+  async function checkChoices(submission: ComplaintSubmission): Promise<void> {
+    if (submission.district !== undefined) {
+      const districts = new Set((await activeDistricts(deps.db)).map((d) => d.code));
+      if (!districts.has(submission.district)) throw new UnknownChoice('district');
+    }
+    if (submission.categories.length > 0) {
+      const categories = new Set((await activeCategories(deps.db)).map((c) => c.code));
+      if (submission.categories.some((c) => !categories.has(c))) throw new UnknownChoice('categories');
+    }
+  }
+
+  return {
+    /** A new form: the secret goes to the resident's browser only; the database keeps its hash. */
+    async startDraft(): Promise<string> {
+      const secret = randomBytes(32).toString('base64url');
+      await insertDraft(deps.db, draftKey(secret), new Date(now().getTime() + DRAFT_LIFETIME_MS));
+      return secret;
+    },
+
+    async draft(secret: string): Promise<DraftData | undefined> {
+      const data = (await draftData(deps.db, draftKey(secret), now())) as Partial<DraftData> | undefined;
+      return data && { answers: data.answers ?? {}, evidence: data.evidence ?? [] };
+    },
+
+    /** Saves the form so far and keeps it for another day; false when the draft has expired. */
+    async saveDraft(secret: string, data: DraftData): Promise<boolean> {
+      const at = now();
+      return saveDraftData(deps.db, draftKey(secret), data, at, new Date(at.getTime() + DRAFT_LIFETIME_MS));
+    },
+
+    /**
+     * Files a complaint through the workflow, once per secret (R23): a repeated or simultaneous
+     * submission with the same secret answers with the receipt of the first. The secret is the
+     * form's draft secret or the API client's idempotency key; the access code is derived from it.
+     */
+    async submit(
+      submission: ComplaintSubmission,
+      options: {
+        channel: 'web' | 'api';
+        secret: string;
+        evidence?: StoredEvidence[];
+        /** The draft this came from, deleted in the same transaction. */
+        draftSecret?: string;
+        requestId?: string;
+      },
+    ): Promise<Receipt> {
+      const earlier = await receiptFor(options.secret, false);
+      if (earlier) return earlier;
+      await checkChoices(submission);
+      const evidence = options.evidence ?? [];
+      const token = submissionToken(options.secret);
+      const accessCode = accessCodeFor(deps.keys.accessCode, options.secret);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await deps.db.transaction().execute(async (trx) => {
+            const complaintId = await deps.workflow.create(
+              trx,
+              {
+                tracking_number: newTrackingNumber(),
+                access_code_hash: hashAccessCode(deps.keys.accessCode, accessCode),
+                submission_token: token,
+                language: submission.language,
+                channel: options.channel,
+                anonymous: submission.about.filing === 'anonymous',
+                on_behalf: submission.about.filing === 'someone_else',
+                narrative: submission.narrative,
+                incident_date: submission.incidentDate ?? null,
+                incident_time: submission.incidentTime ?? null,
+                incident_location: submission.location ?? null,
+                district: submission.district ?? null,
+              },
+              {
+                actor: { kind: 'complainant' },
+                requestId: options.requestId,
+                // The complainant (and anyone filing for them) exist before the workflow's first
+                // effect, so the receipt email finds their address.
+                within: async (t, id) => {
+                  const attachmentIds = await insertComplaintParts(t, id, partsOf(submission, evidence));
+                  await auditEvidence(t, deps.audit, id, attachmentIds, evidence, options.requestId);
+                  if (options.draftSecret) await deleteDraft(t, draftKey(options.draftSecret));
+                },
+              },
+            );
+            return complaintId;
+          });
+          break;
+        } catch (error) {
+          if (!isUniqueViolation(error)) throw error;
+          // Either the same submission won a race (answer with its receipt) or, very rarely, the
+          // random tracking number was taken (try another).
+          const winner = await receiptFor(options.secret, false);
+          if (winner) return winner;
+          if (attempt >= 5) throw error;
+        }
+      }
+      return (await receiptFor(options.secret, true))!;
+    },
+
+    /** The receipt again, for the browser that filed, within an hour of filing. */
+    receipt(secret: string): Promise<Receipt | undefined> {
+      return receiptFor(secret, false, RECEIPT_LIFETIME_MS);
+    },
+
+    /** Deletes drafts nobody finished, with their uploaded files. */
+    async purgeExpiredDrafts(): Promise<number> {
+      let purged = 0;
+      for (;;) {
+        const batch = (await takeExpiredDrafts(deps.db, now(), 100)) as Partial<DraftData>[];
+        for (const draft of batch) {
+          await deps.evidence.discard((draft.evidence ?? []).flatMap((e) => [e.storedName, e.viewingName]));
+        }
+        purged += batch.length;
+        if (batch.length < 100) return purged;
+      }
+    },
+  };
+}
+
+function partsOf(submission: ComplaintSubmission, evidence: StoredEvidence[]): ComplaintParts {
+  const about = submission.about;
+  const people: ComplaintParts['people'] = [];
+  const demographics = submission.demographics ? JSON.stringify(submission.demographics) : null;
+  if (about.filing !== 'anonymous') {
+    const own = {
+      name: about.name ?? null,
+      email: about.email ?? null,
+      phone: about.phone ?? null,
+      address: about.address ?? null,
+      preferred_language: about.preferredLanguage ?? submission.language,
+      preferred_contact: about.preferredContact ?? null,
+    };
+    if (about.filing === 'self') {
+      people.push({ role: 'complainant', ...own, demographics });
+    } else {
+      people.push({ role: 'filer', ...own, relationship: about.relationship ?? null });
+      people.push({
+        role: 'complainant',
+        name: about.theirName ?? null,
+        email: about.theirEmail ?? null,
+        phone: about.theirPhone ?? null,
+        preferred_language: about.preferredLanguage ?? submission.language,
+        demographics,
+      });
+    }
+  }
+  return {
+    people,
+    officers: submission.officers.map((o, position) => ({
+      position,
+      name: o.name ?? null,
+      badge_number: o.badgeNumber ?? null,
+      description: o.description ?? null,
+    })),
+    witnesses: submission.witnesses.map((w, position) => ({
+      position,
+      name: w.name ?? null,
+      contact: w.contact ?? null,
+      description: w.description ?? null,
+    })),
+    categories: [...new Set(submission.categories)],
+    attachments: evidence.map(attachmentRow('complainant')),
+  };
+}
+
+export const attachmentRow = (source: 'complainant' | 'staff', uploadedBy?: string) => (e: StoredEvidence) => ({
+  source,
+  uploaded_by: uploadedBy ?? null,
+  stored_name: e.storedName,
+  viewing_name: e.viewingName,
+  original_name: e.originalName,
+  sniffed_type: e.mime,
+  size_bytes: e.sizeBytes,
+  sha256: e.sha256,
+});
+
+/** Each file's fingerprint goes into the audit chain, so a later change to it would show (R21). */
+export async function auditEvidence(
+  trx: Executor,
+  audit: AuditService,
+  complaintId: string,
+  attachmentIds: string[],
+  evidence: StoredEvidence[],
+  requestId: string | undefined,
+): Promise<void> {
+  for (const [i, id] of attachmentIds.entries()) {
+    const file = evidence[i]!;
+    await audit.record(trx, {
+      type: 'evidence.upload',
+      actor: { type: 'public' },
+      object: { type: 'complaint', id: complaintId },
+      requestId,
+      details: { attachment: id, sha256: file.sha256, bytes: file.sizeBytes, type: file.mime },
+    });
+  }
+}
