@@ -113,20 +113,27 @@ export function complaintFormRoutes(services: Services, config: Config): Router 
   router.post(`${PATH}/evidence`, receiveEvidence({ uploadDir: config.uploadDir, ...limits }), async (req, res) => {
     const files = uploadedFiles(req);
     const current = await currentDraft(req);
-    if (!current?.draft || !csrfValid(keys, current.secret, req.body?._csrf)) {
+    if (!current?.draft) {
       await dropTemporaries(files);
-      return current?.draft ? refuseForm(res) : res.redirect(303, PATH);
+      return res.redirect(303, PATH);
     }
     const draft = current.draft;
-    const problem = req.uploadProblem;
-    const accepted = problem
-      ? ({ ok: false, problem } as const)
-      : await acceptEvidence(evidence, files, limits.maxFiles - draft.evidence.length);
+    const limitsText = { max: limits.maxFiles, megabytes: Math.round(limits.maxBytes / 1048576) };
+    // A broken or oversized upload changes nothing, so it can be answered before the form token
+    // is checked (a cut-off body may not have carried it).
+    if (req.uploadProblem) {
+      const text = req.t(`complaint.evidence.problem.${req.uploadProblem}`, { name: '', ...limitsText });
+      return renderErrors(req, res, 'evidence', draft, [{ field: 'evidence', text }]);
+    }
+    if (!csrfValid(keys, current.secret, req.body?._csrf)) {
+      await dropTemporaries(files);
+      return refuseForm(res);
+    }
+    const accepted = await acceptEvidence(evidence, files, limits.maxFiles - draft.evidence.length);
     if (!accepted.ok) {
       const text = req.t(`complaint.evidence.problem.${accepted.problem}`, {
-        name: 'name' in accepted ? accepted.name : '',
-        max: limits.maxFiles,
-        megabytes: Math.round(limits.maxBytes / 1048576),
+        name: accepted.name ?? '',
+        ...limitsText,
       });
       return renderErrors(req, res, 'evidence', draft, [{ field: 'evidence', text }]);
     }

@@ -134,22 +134,23 @@ export function statusRoutes(services: Services, config: Config): Router {
       const files = uploadedFiles(req);
       const opened = await openCase(req, res);
       if (!opened) return dropTemporaries(files);
-      if (!csrfValid(keys, opened.token, req.body?._csrf)) {
-        await dropTemporaries(files);
-        return res
-          .status(403)
-          .render('pages/error.njk', { titleKey: 'errors.formExpiredTitle', bodyKey: 'errors.formExpiredBody' });
-      }
       const problemPage = async (errors: FieldError[], values: object) => {
         await dropTemporaries(files);
         res
           .status(400)
           .render(page('add-information'), await pageLocals(opened, { errors, fieldError: byField(errors), values }));
       };
+      // A broken upload changes nothing: answered before the token, which a cut-off body may lack.
+      if (req.uploadProblem) return problemPage([uploadError(req, req.uploadProblem, config)], {});
+      if (!csrfValid(keys, opened.token, req.body?._csrf)) {
+        await dropTemporaries(files);
+        return res
+          .status(403)
+          .render('pages/error.njk', { titleKey: 'errors.formExpiredTitle', bodyKey: 'errors.formExpiredBody' });
+      }
       const fields = answerFields(req.body);
       const parsed = addInformation.safeParse(fields);
       if (!parsed.success) return problemPage(fieldErrors(parsed.error, req.t), fields);
-      if (req.uploadProblem) return problemPage([uploadError(req, req.uploadProblem, config)], fields);
       if (!parsed.data.information && files.length === 0) {
         return problemPage([{ field: 'information', text: req.t('status.addInformation.empty') }], fields);
       }
