@@ -81,8 +81,16 @@ export interface PageReport {
   cspErrors: string[];
 }
 
-/** Opens a page at a viewport and reports its language, axe WCAG 2.2 A/AA violations and overflow. */
-export async function inspectPage(url: string, viewport: { width: number; height: number }): Promise<PageReport> {
+/**
+ * Opens a page at a viewport and reports its language, axe WCAG 2.2 A/AA violations and overflow.
+ * `prepare` first walks to a state the page needs (a draft, a lookup); with no `url`, the page
+ * where it ended is the one inspected.
+ */
+export async function inspectPage(
+  url: string | undefined,
+  viewport: { width: number; height: number },
+  prepare?: (page: Page) => Promise<void>,
+): Promise<PageReport> {
   const context = await (await sharedBrowser()).newContext({ viewport });
   const page: Page = await context.newPage();
   const cspErrors: string[] = [];
@@ -90,7 +98,8 @@ export async function inspectPage(url: string, viewport: { width: number; height
     if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) cspErrors.push(message.text());
   });
   try {
-    await page.goto(url, { waitUntil: 'load' });
+    await prepare?.(page);
+    if (url) await page.goto(url, { waitUntil: 'load' });
     const lang = await page.getAttribute('html', 'lang');
     // Evaluated through the DevTools protocol, so the page's CSP does not block it.
     await page.evaluate(AXE_SOURCE);
