@@ -13,3 +13,6 @@ export class HttpError extends Error {
 export const notFound = () => new HttpError(404, 'errors.notFoundTitle', 'errors.notFoundBody');
 
 export const databaseUnavailable = () => new HttpError(503, 'errors.unavailableTitle', 'errors.unavailableBody');
+
+/** A form without its token (R13), or with one from another session: nothing was changed. */
+export const formExpired = () => new HttpError(403, 'errors.formExpiredTitle', 'errors.formExpiredBody');

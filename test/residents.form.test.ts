@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import request from 'supertest';
 import { testApp, testConfig } from './support/app.js';
 import { useDatabase } from './support/database.js';
-import { errorsOf, fileThroughForm, readableMail, startForm } from './support/resident.js';
+import { errorsOf, fileThroughForm, readableMail, SPANISH_RESIDENT, startForm } from './support/resident.js';
 import { SmtpPeer } from './support/smtpPeer.js';
 
 describe('residents file a complaint through the form (no JavaScript)', () => {
@@ -71,15 +71,7 @@ describe('residents file a complaint through the form (no JavaScript)', () => {
   it('files in Spanish and the receipt email, read from a real SMTP server, is in Spanish', async () => {
     const { trackingNumber } = await fileThroughForm(app.app, {
       language: 'es',
-      answers: {
-        'about-you': {
-          filing: 'self',
-          name: 'Lucía',
-          email: 'lucia@example.com',
-          preferredLanguage: 'es',
-          preferredContact: 'email',
-        },
-      },
+      answers: SPANISH_RESIDENT,
     });
     const complaint = await complaintByNumber(trackingNumber);
     expect(complaint.language).to.equal('es');

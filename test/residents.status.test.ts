@@ -3,7 +3,7 @@ import request from 'supertest';
 import { testApp, testConfig } from './support/app.js';
 import { useDatabase } from './support/database.js';
 import { pdf } from './support/evidenceFixtures.js';
-import { csrfOf, fileThroughForm, readableMail } from './support/resident.js';
+import { csrfOf, fileThroughForm, readableMail, SPANISH_RESIDENT } from './support/resident.js';
 import { SmtpPeer } from './support/smtpPeer.js';
 import type { Actor } from '../workflows/complaint.permissions.js';
 
@@ -26,15 +26,7 @@ describe('status lookup and the resident’s own case (R10, R16)', () => {
     app = testApp(database.handle, { config: testConfig({ SMTP_URL: peer.url, TRUST_PROXY: 'true' }) });
     spanish = await fileThroughForm(app.app, {
       language: 'es',
-      answers: {
-        'about-you': {
-          filing: 'self',
-          name: 'Lucía',
-          email: 'lucia@example.com',
-          preferredLanguage: 'es',
-          preferredContact: 'email',
-        },
-      },
+      answers: SPANISH_RESIDENT,
     });
   });
   after(() => peer.stop());

@@ -20,14 +20,18 @@ export interface StatusRow {
 /**
  * Everything a status page shows, and the failed-lookup counters of both buckets, in one indexed
  * read (R16: a lookup costs one read, an HMAC and a render). Unknown numbers still return the
- * counters, in a row whose case columns are null.
+ * counters, in a row whose case columns are null. Without buckets (a case already opened), no counters.
  */
 export async function statusRow(
   db: Executor,
   by: { trackingNumber: string } | { id: string },
-  buckets: { number: string; client: string },
+  buckets: { number: string; client: string } | undefined,
   now: Date,
 ): Promise<StatusRow> {
+  const failures = (bucket: string | undefined) =>
+    bucket === undefined
+      ? sql`0`
+      : sql`coalesce((select r.failures from rate_limits r where r.bucket = ${bucket} and r.window_ends_at > ${now}), 0)`;
   const match = 'id' in by ? sql`c.id = ${by.id}` : sql`c.tracking_number = ${by.trackingNumber}`;
   const { rows } = await sql<StatusRow>`
     select c.id, c.tracking_number, c.access_code_hash, c.snapshot, c.machine_version, c.anonymous, c.outcome,
@@ -41,10 +45,8 @@ export async function statusRow(
         where d.complaint_id = c.id and d.status in ('open', 'warned', 'breached')
           and d.kind <> 'statutory' and d.tolled_at is null
         order by d.due_at limit 1) as next_deadline,
-      coalesce((select r.failures from rate_limits r
-                 where r.bucket = ${buckets.number} and r.window_ends_at > ${now}), 0) as number_failures,
-      coalesce((select r.failures from rate_limits r
-                 where r.bucket = ${buckets.client} and r.window_ends_at > ${now}), 0) as client_failures
+      ${failures(buckets?.number)} as number_failures,
+      ${failures(buckets?.client)} as client_failures
     from (select 1) as one
     left join complaints c on ${match}`.execute(db);
   return rows[0]!;

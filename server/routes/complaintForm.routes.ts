@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { Config } from '../config.js';
+import { formExpired, notFound } from '../errors.js';
 import { MAX_OFFICERS, MAX_WITNESSES, NARRATIVE_MAX } from '../schemas/complaint.schemas.js';
 import type { Services } from '../services/index.js';
 import { UnknownChoice, type DraftData } from '../services/intake.service.js';
@@ -7,7 +8,7 @@ import { assembled, isStep, parseStep, STEPS, stepOfField, type Step } from './c
 import { byField, fieldErrors, type FieldError } from './formErrors.js';
 import { complaintOptions } from './complaintForm.options.js';
 import { DRAFT_COOKIE, clearCookie, csrfToken, csrfValid, readCookie, setCookie } from './residentSession.js';
-import { acceptEvidence, dropTemporaries, receiveEvidence, uploadedFiles } from './uploads.js';
+import { acceptEvidence, dropTemporaries, receiveEvidence, uploadError, uploadedFiles } from './uploads.js';
 
 const PATH = '/complaint';
 const stepUrl = (step: Step) => `${PATH}/${step}`;
@@ -94,7 +95,7 @@ export function complaintFormRoutes(services: Services, config: Config): Router 
 
   router.get(`${PATH}/:step`, async (req, res) => {
     const step = req.params['step'];
-    if (!isStep(step)) return res.status(404).render('pages/error.njk', notFoundPage());
+    if (!isStep(step)) throw notFound();
     const current = await currentDraft(req);
     if (!current?.draft) return res.redirect(303, PATH);
     return step === 'check' ? renderCheck(req, res, current.draft) : render(req, res, step, current.draft);
@@ -118,24 +119,18 @@ export function complaintFormRoutes(services: Services, config: Config): Router 
       return res.redirect(303, PATH);
     }
     const draft = current.draft;
-    const limitsText = { max: limits.maxFiles, megabytes: Math.round(limits.maxBytes / 1048576) };
     // A broken or oversized upload changes nothing, so it can be answered before the form token
     // is checked (a cut-off body may not have carried it).
     if (req.uploadProblem) {
-      const text = req.t(`complaint.evidence.problem.${req.uploadProblem}`, { name: '', ...limitsText });
-      return renderErrors(req, res, 'evidence', draft, [{ field: 'evidence', text }]);
+      return renderErrors(req, res, 'evidence', draft, [uploadError(req, req.uploadProblem, limits)]);
     }
     if (!csrfValid(keys, current.secret, req.body?._csrf)) {
       await dropTemporaries(files);
-      return refuseForm(res);
+      throw formExpired();
     }
     const accepted = await acceptEvidence(evidence, files, limits.maxFiles - draft.evidence.length);
     if (!accepted.ok) {
-      const text = req.t(`complaint.evidence.problem.${accepted.problem}`, {
-        name: accepted.name ?? '',
-        ...limitsText,
-      });
-      return renderErrors(req, res, 'evidence', draft, [{ field: 'evidence', text }]);
+      return renderErrors(req, res, 'evidence', draft, [uploadError(req, accepted.problem, limits, accepted.name)]);
     }
     const removed = removeIndex(req.body?.action);
     const kept = draft.evidence.filter((_, i) => i !== removed);
@@ -151,14 +146,14 @@ export function complaintFormRoutes(services: Services, config: Config): Router 
 
   router.post(`${PATH}/:step`, async (req, res) => {
     const step = req.params['step'];
-    if (!isStep(step) || step === 'evidence') return res.status(404).render('pages/error.njk', notFoundPage());
+    if (!isStep(step) || step === 'evidence') throw notFound();
     const current = await currentDraft(req);
     if (!current?.draft) {
       // The first click of a double submit filed it already: the receipt answers the second (R23).
       const receipt = current && step === 'check' ? await intake.receipt(current.secret) : undefined;
       return res.redirect(303, receipt ? `${PATH}/receipt` : PATH);
     }
-    if (!csrfValid(keys, current.secret, req.body?._csrf)) return refuseForm(res);
+    if (!csrfValid(keys, current.secret, req.body?._csrf)) throw formExpired();
     const draft = current.draft;
     const action = typeof req.body?.action === 'string' ? req.body.action : 'continue';
     const parsed = parseStep(step, req.body, draft, removeIndex(action));
@@ -214,11 +209,3 @@ function removeIndex(action: unknown): number | undefined {
   const match = typeof action === 'string' ? /^remove:(\d{1,2})$/.exec(action) : null;
   return match ? Number(match[1]) : undefined;
 }
-
-function refuseForm(res: Response) {
-  return res
-    .status(403)
-    .render('pages/error.njk', { titleKey: 'errors.formExpiredTitle', bodyKey: 'errors.formExpiredBody' });
-}
-
-const notFoundPage = () => ({ titleKey: 'errors.notFoundTitle', bodyKey: 'errors.notFoundBody' });

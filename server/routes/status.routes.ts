@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { Config } from '../config.js';
+import { formExpired } from '../errors.js';
 import { addInformation, contactUpdate, statusLookup } from '../schemas/complaint.schemas.js';
 import type { Services } from '../services/index.js';
 import { NoContactOnFile } from '../services/residentCase.service.js';
@@ -19,7 +20,7 @@ import {
   setCookie,
   verifyCaseToken,
 } from './residentSession.js';
-import { acceptEvidence, dropTemporaries, receiveEvidence, uploadedFiles } from './uploads.js';
+import { acceptEvidence, dropTemporaries, receiveEvidence, uploadError, uploadedFiles } from './uploads.js';
 
 const PATH = '/status';
 const DONE = new Set(['information', 'contact', 'withdrawn', 'reconsideration']);
@@ -81,51 +82,50 @@ export function statusRoutes(services: Services, config: Config): Router {
     if (opened) renderCase(req, res, opened.view, opened.token);
   });
 
+  type Opened = { view: StatusView; token: string };
   const page = (name: string) => `pages/status/${name}.njk`;
-  const pageLocals = async (opened: { view: StatusView; token: string }, extra: object = {}) => ({
+  const pageLocals = async (name: string, opened: Opened, extra: object = {}) => ({
     view: opened.view,
     csrf: csrfToken(keys, opened.token),
     errors: [],
     fieldError: {},
     values: {},
-    maxFiles: await residentCase.filesLeft(opened.view.complaintId, config.uploads.maxFiles),
+    // Only the add-information page offers files.
+    maxFiles:
+      name === 'add-information' ? await residentCase.filesLeft(opened.view.complaintId, config.uploads.maxFiles) : 0,
     ...extra,
   });
-
   for (const name of ['add-information', 'contact', 'withdraw', 'reconsideration'] as const) {
     router.get(`${PATH}/${name}`, async (req, res) => {
       const opened = await openCase(req, res);
       if (!opened) return;
       const contact = name === 'contact' ? await residentCase.contact(opened.view.complaintId) : undefined;
-      res.render(page(name), await pageLocals(opened, { contact, values: contactValues(contact) }));
+      res.render(page(name), await pageLocals(name, opened, { contact, values: contactValues(contact) }));
     });
   }
 
-  /** Runs one resident action; a refusal of the workflow or a race is a page, never a 500. */
-  const act = async (
-    req: Request,
-    res: Response,
-    name: string,
-    done: string,
-    action: (view: StatusView) => Promise<unknown>,
-  ) => {
-    const opened = await openCase(req, res);
-    if (!opened) return;
-    if (!csrfValid(keys, opened.token, req.body?._csrf)) {
-      return res
-        .status(403)
-        .render('pages/error.njk', { titleKey: 'errors.formExpiredTitle', bodyKey: 'errors.formExpiredBody' });
-    }
+  /** Runs one resident action on the opened case; a refusal of the workflow or a race is a page, never a 500. */
+  const act = async (res: Response, name: string, done: string, opened: Opened, action: () => Promise<unknown>) => {
     try {
-      await action(opened.view);
+      await action();
     } catch (error) {
       if (error instanceof IllegalTransition || error instanceof ConflictError || error instanceof NoContactOnFile) {
-        return res.status(409).render(page(name), await pageLocals(opened, { refused: true }));
+        return res.status(409).render(page(name), await pageLocals(name, opened, { refused: true }));
       }
       throw error;
     }
     return res.redirect(303, `${PATH}/case?done=${done}`);
   };
+
+  /** A POST on the case of this browser's pass, with its form token checked (R13). */
+  const onCase =
+    (handler: (req: Request, res: Response, opened: Opened) => Promise<unknown>) =>
+    async (req: Request, res: Response) => {
+      const opened = await openCase(req, res);
+      if (!opened) return;
+      if (!csrfValid(keys, opened.token, req.body?._csrf)) throw formExpired();
+      return handler(req, res, opened);
+    };
 
   router.post(
     `${PATH}/add-information`,
@@ -138,15 +138,16 @@ export function statusRoutes(services: Services, config: Config): Router {
         await dropTemporaries(files);
         res
           .status(400)
-          .render(page('add-information'), await pageLocals(opened, { errors, fieldError: byField(errors), values }));
+          .render(
+            page('add-information'),
+            await pageLocals('add-information', opened, { errors, fieldError: byField(errors), values }),
+          );
       };
       // A broken upload changes nothing: answered before the token, which a cut-off body may lack.
-      if (req.uploadProblem) return problemPage([uploadError(req, req.uploadProblem, config)], {});
+      if (req.uploadProblem) return problemPage([uploadError(req, req.uploadProblem, config.uploads)], {});
       if (!csrfValid(keys, opened.token, req.body?._csrf)) {
         await dropTemporaries(files);
-        return res
-          .status(403)
-          .render('pages/error.njk', { titleKey: 'errors.formExpiredTitle', bodyKey: 'errors.formExpiredBody' });
+        throw formExpired();
       }
       const fields = answerFields(req.body);
       const parsed = addInformation.safeParse(fields);
@@ -156,11 +157,11 @@ export function statusRoutes(services: Services, config: Config): Router {
       }
       const room = await residentCase.filesLeft(opened.view.complaintId, config.uploads.maxFiles);
       const accepted = await acceptEvidence(evidence, files, room);
-      if (!accepted.ok) return problemPage([uploadError(req, accepted.problem, config, accepted.name)], fields);
-      return act(req, res, 'add-information', 'information', async (view) => {
+      if (!accepted.ok) return problemPage([uploadError(req, accepted.problem, config.uploads, accepted.name)], fields);
+      return act(res, 'add-information', 'information', opened, async () => {
         try {
           await residentCase.addInformation(
-            view.complaintId,
+            opened.view.complaintId,
             { text: parsed.data.information, evidence: accepted.stored },
             String(req.id),
           );
@@ -172,32 +173,35 @@ export function statusRoutes(services: Services, config: Config): Router {
     },
   );
 
-  router.post(`${PATH}/contact`, async (req, res) => {
-    const fields = answerFields(req.body);
-    const parsed = contactUpdate.safeParse(fields);
-    if (!parsed.success) {
-      const opened = await openCase(req, res);
-      if (!opened) return;
-      const errors = fieldErrors(parsed.error, req.t);
-      return res
-        .status(400)
-        .render(
-          page('contact'),
-          await pageLocals(opened, { errors, fieldError: byField(errors), values: fields, contact: {} }),
-        );
-    }
-    return act(req, res, 'contact', 'contact', (view) =>
-      residentCase.updateContact(view.complaintId, parsed.data, String(req.id)),
-    );
-  });
-
-  router.post(`${PATH}/withdraw`, (req, res) =>
-    act(req, res, 'withdraw', 'withdrawn', (view) => residentCase.withdraw(view.complaintId, String(req.id))),
+  router.post(
+    `${PATH}/contact`,
+    onCase(async (req, res, opened) => {
+      const fields = answerFields(req.body);
+      const parsed = contactUpdate.safeParse(fields);
+      if (!parsed.success) {
+        const errors = fieldErrors(parsed.error, req.t);
+        const locals = { errors, fieldError: byField(errors), values: fields, contact: {} };
+        return res.status(400).render(page('contact'), await pageLocals('contact', opened, locals));
+      }
+      return act(res, 'contact', 'contact', opened, () =>
+        residentCase.updateContact(opened.view.complaintId, parsed.data, String(req.id)),
+      );
+    }),
   );
 
-  router.post(`${PATH}/reconsideration`, (req, res) =>
-    act(req, res, 'reconsideration', 'reconsideration', (view) =>
-      residentCase.requestReconsideration(view.complaintId, String(req.id)),
+  router.post(
+    `${PATH}/withdraw`,
+    onCase((req, res, opened) =>
+      act(res, 'withdraw', 'withdrawn', opened, () => residentCase.withdraw(opened.view.complaintId, String(req.id))),
+    ),
+  );
+
+  router.post(
+    `${PATH}/reconsideration`,
+    onCase((req, res, opened) =>
+      act(res, 'reconsideration', 'reconsideration', opened, () =>
+        residentCase.requestReconsideration(opened.view.complaintId, String(req.id)),
+      ),
     ),
   );
 
@@ -207,17 +211,6 @@ export function statusRoutes(services: Services, config: Config): Router {
   });
 
   return router;
-}
-
-function uploadError(req: Request, problem: string, config: Config, name = ''): FieldError {
-  return {
-    field: 'evidence',
-    text: req.t(`complaint.evidence.problem.${problem}`, {
-      name,
-      max: config.uploads.maxFiles,
-      megabytes: Math.round(config.uploads.maxBytes / 1048576),
-    }),
-  };
 }
 
 function contactValues(

@@ -59,7 +59,21 @@ function problemOf(error: unknown): UploadProblem {
 }
 
 export function uploadedFiles(req: Request): Express.Multer.File[] {
-  return Array.isArray(req.files) ? req.files.filter((f) => f.size >= 0) : [];
+  return Array.isArray(req.files) ? req.files : [];
+}
+
+/** An upload problem as the evidence field's error, in the reader's language. */
+export function uploadError(
+  req: Request,
+  problem: UploadProblem,
+  limits: { maxFiles: number; maxBytes: number },
+  name = '',
+): { field: string; text: string } {
+  const megabytes = Math.round(limits.maxBytes / 1048576);
+  return {
+    field: 'evidence',
+    text: req.t(`complaint.evidence.problem.${problem}`, { name, max: limits.maxFiles, megabytes }),
+  };
 }
 
 /**

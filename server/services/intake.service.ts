@@ -130,7 +130,7 @@ export function intakeService(deps: {
       for (let attempt = 1; ; attempt++) {
         try {
           await deps.db.transaction().execute(async (trx) => {
-            const complaintId = await deps.workflow.create(
+            await deps.workflow.create(
               trx,
               {
                 tracking_number: newTrackingNumber(),
@@ -158,7 +158,6 @@ export function intakeService(deps: {
                 },
               },
             );
-            return complaintId;
           });
           break;
         } catch (error) {

@@ -71,7 +71,7 @@ export function statusService(deps: { db: Db; keys: Keys; now?: () => Date }) {
     /** The status of a case the resident has already opened with its code (the case session). */
     async view(complaintId: string): Promise<StatusView | undefined> {
       const at = now();
-      const row = await statusRow(deps.db, { id: complaintId }, { number: '-', client: '-' }, at);
+      const row = await statusRow(deps.db, { id: complaintId }, undefined, at);
       return row.id ? viewOf(row, at) : undefined;
     },
 

@@ -14,6 +14,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     NODE_ENV: 'test',
     SESSION_SECRET: 'test-secret-test-secret-test-secret-0123',
     DATA_DIR: mkdtempSync(path.join(tmpdir(), 'oversight-test-')),
+    UPLOAD_DIR: mkdtempSync(path.join(tmpdir(), 'oversight-uploads-')),
     AGENCY_NAME: 'Test Oversight Board',
     ...overrides,
   });

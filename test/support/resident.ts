@@ -38,6 +38,17 @@ export const NAMED_ANSWERS: Record<string, Record<string, string | string[]>> = 
   demographics: { ageRange: '25_34', races: ['hispanic'] },
 };
 
+/** A resident who files for herself in Spanish and wants email in Spanish. */
+export const SPANISH_RESIDENT = {
+  'about-you': {
+    filing: 'self',
+    name: 'Lucía',
+    email: 'lucia@example.com',
+    preferredLanguage: 'es',
+    preferredContact: 'email',
+  },
+};
+
 /** Answers every step (with `answers` overriding), sends the complaint and reads the receipt. */
 export async function fileThroughForm(
   app: Express,
