@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import i18next, { type TFunction } from 'i18next';
@@ -13,8 +13,23 @@ export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
 }
 
+/**
+ * One language's catalogue: every JSON file in server/locales/<language>/, one per area of the app
+ * (public pages, staff pages, admin), merged. Two files may not define the same top-level key.
+ */
 export function readCatalogue(language: Language): Record<string, unknown> {
-  return JSON.parse(readFileSync(path.join(LOCALES_DIR, `${language}.json`), 'utf8')) as Record<string, unknown>;
+  const folder = path.join(LOCALES_DIR, language);
+  const catalogue: Record<string, unknown> = {};
+  for (const file of readdirSync(folder)
+    .filter((name) => name.endsWith('.json'))
+    .sort()) {
+    const part = JSON.parse(readFileSync(path.join(folder, file), 'utf8')) as Record<string, unknown>;
+    for (const [key, value] of Object.entries(part)) {
+      if (key in catalogue) throw new Error(`locales/${language}/${file}: '${key}' is already defined`);
+      catalogue[key] = value;
+    }
+  }
+  return catalogue;
 }
 
 export type Translate = TFunction;
@@ -23,7 +38,7 @@ export interface Translator {
   t(language: Language): Translate;
 }
 
-/** The translation catalogue: server/locales/<language>.json, loaded once. */
+/** The translation catalogue: server/locales/<language>/*.json, loaded once. */
 export function createTranslator(): Translator {
   const instance = i18next.createInstance();
   void instance.init({

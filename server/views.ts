@@ -25,6 +25,7 @@ export function setUpViews(
       timeZone: options.timeZone,
     }).format(new Date(value)),
   );
+  env.addFilter('base64', (value: string) => Buffer.from(String(value)).toString('base64'));
   app.set('view engine', 'njk');
   return env;
 }

@@ -333,6 +333,26 @@ export interface RateLimitsTable {
   window_ends_at: Timestamp;
 }
 
+export interface PasswordResetsTable {
+  token_hash: string;
+  user_id: string;
+  issued_by: string | null;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface ApiTokensTable {
+  id: Generated<string>;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  issued_by: string | null;
+  created_at: CreatedAt;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
 export interface Database {
   users: UsersTable;
   user_roles: UserRolesTable;
@@ -361,6 +381,8 @@ export interface Database {
   reported_officers: ReportedOfficersTable;
   witnesses: WitnessesTable;
   rate_limits: RateLimitsTable;
+  password_resets: PasswordResetsTable;
+  api_tokens: ApiTokensTable;
 }
 
 export type User = Selectable<UsersTable>;

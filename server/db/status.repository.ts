@@ -51,24 +51,3 @@ export async function statusRow(
     left join complaints c on ${match}`.execute(db);
   return rows[0]!;
 }
-
-/** Counts a failed lookup in each bucket, starting a new window where the old one has ended. */
-export async function recordFailures(db: Executor, buckets: string[], now: Date, windowMs: number): Promise<void> {
-  const ends = new Date(now.getTime() + windowMs);
-  await db
-    .insertInto('rate_limits')
-    .values(buckets.map((bucket) => ({ bucket, failures: 1, window_ends_at: ends })))
-    .onConflict((oc) =>
-      oc.column('bucket').doUpdateSet({
-        failures: sql`case when rate_limits.window_ends_at <= ${now} then 1 else rate_limits.failures + 1 end`,
-        window_ends_at: sql`case when rate_limits.window_ends_at <= ${now} then excluded.window_ends_at
-          else rate_limits.window_ends_at end`,
-      }),
-    )
-    .execute();
-}
-
-export async function purgeEndedWindows(db: Executor, now: Date): Promise<number> {
-  const result = await db.deleteFrom('rate_limits').where('window_ends_at', '<=', now).executeTakeFirst();
-  return Number(result.numDeletedRows);
-}

@@ -33,3 +33,101 @@ export async function setPasswordHash(db: Executor, emails: string[], passwordHa
     )
     .execute();
 }
+
+export interface UserWithRoles {
+  id: string;
+  email: string;
+  display_name: string;
+  language: 'en' | 'es';
+  password_hash: string;
+  totp_secret: string | null;
+  failed_logins: number;
+  locked_until: Date | null;
+  disabled_at: Date | null;
+  roles: Role[];
+}
+
+function withRoles(db: Executor) {
+  return db
+    .selectFrom('users as u')
+    .select([
+      'u.id',
+      'u.email',
+      'u.display_name',
+      'u.language',
+      'u.password_hash',
+      'u.totp_secret',
+      'u.failed_logins',
+      'u.locked_until',
+      'u.disabled_at',
+    ])
+    .select((eb) =>
+      eb
+        .fn<Role[]>('array', [eb.selectFrom('user_roles as r').select('r.role').whereRef('r.user_id', '=', 'u.id')])
+        .as('roles'),
+    );
+}
+
+export async function userByEmail(db: Executor, email: string): Promise<UserWithRoles | undefined> {
+  return withRoles(db)
+    .where((eb) => eb(eb.fn('lower', ['u.email']), '=', email.toLowerCase()))
+    .executeTakeFirst();
+}
+
+export async function userById(db: Executor, id: string): Promise<UserWithRoles | undefined> {
+  return withRoles(db).where('u.id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Counts a failed sign-in; the fifth in a row locks the account until `lockUntil` (R7), and so does
+ * every failure after it until a sign-in succeeds.
+ */
+export async function recordLoginFailure(
+  db: Executor,
+  userId: string,
+  threshold: number,
+  lockUntil: Date,
+): Promise<{ locked: boolean }> {
+  const row = await db
+    .updateTable('users')
+    .set((eb) => ({
+      failed_logins: eb('failed_logins', '+', 1),
+      locked_until: eb
+        .case()
+        .when('failed_logins', '>=', threshold - 1)
+        .then(lockUntil)
+        .else(eb.ref('locked_until'))
+        .end(),
+    }))
+    .where('id', '=', userId)
+    .returning(['failed_logins'])
+    .executeTakeFirst();
+  return { locked: (row?.failed_logins ?? 0) >= threshold };
+}
+
+export async function clearLoginFailures(db: Executor, userId: string): Promise<void> {
+  await db.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', userId).execute();
+}
+
+export async function setTotpSecret(db: Executor, userId: string, secret: string | null): Promise<void> {
+  await db.updateTable('users').set({ totp_secret: secret, totp_last_step: null }).where('id', '=', userId).execute();
+}
+
+/** Uses a TOTP time step once (R9): true only for the first use of a step later than the last. */
+export async function consumeTotpStep(db: Executor, userId: string, step: number): Promise<boolean> {
+  const result = await db
+    .updateTable('users')
+    .set({ totp_last_step: step })
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function setPasswordHashOf(db: Executor, userId: string, passwordHash: string, now: Date): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ password_hash: passwordHash, password_changed_at: now, failed_logins: 0, locked_until: null })
+    .where('id', '=', userId)
+    .execute();
+}

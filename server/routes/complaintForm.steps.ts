@@ -13,6 +13,7 @@ import {
   witnessesStep,
 } from '../schemas/complaint.schemas.js';
 import type { DraftData } from '../services/intake.service.js';
+import { answerFields, type FormBody } from './formFields.js';
 
 /** The complaint form's steps, in order; each URL is /complaint/<step>. */
 export const STEPS = [
@@ -29,23 +30,6 @@ export const STEPS = [
 export type Step = (typeof STEPS)[number];
 
 export const isStep = (value: unknown): value is Step => STEPS.includes(value as Step);
-
-/** Form fields that steer the form rather than answer it. */
-const CONTROL_FIELDS = new Set(['_csrf', 'action', 'returnTo']);
-
-export type FormBody = Record<string, string | string[]>;
-
-/** The answering fields of a posted form; repeated fields become lists where a list is expected. */
-export function answerFields(body: unknown, lists: string[] = []): FormBody {
-  const fields: FormBody = {};
-  for (const [key, value] of Object.entries((body ?? {}) as Record<string, unknown>)) {
-    if (CONTROL_FIELDS.has(key)) continue;
-    const strings = (Array.isArray(value) ? value : [value]).map((v) => (typeof v === 'string' ? v : ''));
-    fields[key] = lists.includes(key) ? strings : (strings[0] ?? '');
-  }
-  for (const list of lists) fields[list] ??= [];
-  return fields;
-}
 
 const checked = (value: unknown) => value === 'yes';
 

@@ -5,6 +5,7 @@ import { apiRoutes } from './api.routes.js';
 import { complaintFormRoutes } from './complaintForm.routes.js';
 import { devMailRoutes } from './devMail.routes.js';
 import { homeRoutes } from './home.routes.js';
+import { staffRoutes } from './staff/index.js';
 import { statusRoutes } from './status.routes.js';
 
 export function routes(services: Services, config: Config): Router {
@@ -13,6 +14,7 @@ export function routes(services: Services, config: Config): Router {
   router.use(complaintFormRoutes(services, config));
   router.use(statusRoutes(services, config));
   router.use(apiRoutes(services, config));
+  router.use('/staff', staffRoutes(services, config));
   if (!config.production) router.use(devMailRoutes(services.mail));
   return router;
 }

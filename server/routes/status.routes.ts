@@ -8,7 +8,7 @@ import type { StatusView } from '../services/status.service.js';
 import { ConflictError } from '../services/workflow.service.js';
 import { IllegalTransition } from '../../workflows/complaint.snapshot.js';
 import { byField, fieldErrors, type FieldError } from './formErrors.js';
-import { answerFields } from './complaintForm.steps.js';
+import { answerFields } from './formFields.js';
 import {
   CASE_COOKIE,
   CASE_SESSION_MS,

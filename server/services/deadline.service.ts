@@ -69,7 +69,7 @@ export function deadlineService(options: DeadlineOptions) {
     return DEFAULT_POLICIES[kind as DeadlineKind];
   }
 
-  const caseUrl = (complaintId: string) => `${options.publicBaseUrl}/cases/${complaintId}`;
+  const caseUrl = (complaintId: string) => `${options.publicBaseUrl}/staff/cases/${complaintId}`;
 
   async function notify(trx: Executor, row: DeadlineRow, template: 'deadlineWarning' | 'deadlineBreached') {
     const { trackingNumber, recipients } = await caseWatchers(trx, row.complaint_id);

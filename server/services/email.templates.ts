@@ -12,6 +12,8 @@ export interface EmailTemplates {
   };
   deadlineWarning: { trackingNumber: string; deadline: string; dueDate: string; caseUrl: string };
   deadlineBreached: { trackingNumber: string; deadline: string; dueDate: string; caseUrl: string };
+  /** To a member of staff: a one-time link to set their password, issued by an admin. */
+  passwordLink: { link: string };
 }
 
 export type TemplateName = keyof EmailTemplates;
@@ -21,6 +23,7 @@ export const TEMPLATE_NAMES: readonly TemplateName[] = [
   'staffNotice',
   'deadlineWarning',
   'deadlineBreached',
+  'passwordLink',
 ];
 
 export interface RenderedEmail {

@@ -1,13 +1,26 @@
 import type { Logger } from '../logger.js';
 import type { IntakeService } from './intake.service.js';
+import type { SessionService } from './session.service.js';
 import type { StatusService } from './status.service.js';
 
-/** Clears what residents leave behind: unfinished drafts (with their files) and ended lookup windows. */
-export function housekeepingService(deps: { intake: IntakeService; status: StatusService; logger: Logger }) {
+/**
+ * Clears what is left behind: unfinished drafts (with their files), ended rate-limit windows and
+ * ended staff sessions.
+ */
+export function housekeepingService(deps: {
+  intake: IntakeService;
+  status: StatusService;
+  sessions: SessionService;
+  logger: Logger;
+}) {
   let timer: NodeJS.Timeout | undefined;
   return {
-    async run(): Promise<{ drafts: number; windows: number }> {
-      return { drafts: await deps.intake.purgeExpiredDrafts(), windows: await deps.status.purgeEndedWindows() };
+    async run(): Promise<{ drafts: number; windows: number; sessions: number }> {
+      return {
+        drafts: await deps.intake.purgeExpiredDrafts(),
+        windows: await deps.status.purgeEndedWindows(),
+        sessions: await deps.sessions.purgeEnded(),
+      };
     },
     start(intervalMs = 10 * 60_000): void {
       timer ??= setInterval(() => {

@@ -4,6 +4,7 @@ import type { DatabaseHandle } from '../db/database.js';
 import type { Translator } from '../i18n.js';
 import type { Logger } from '../logger.js';
 import { auditService } from './audit.service.js';
+import { authService } from './auth.service.js';
 import { deadlineService } from './deadline.service.js';
 import { demoService } from './demo.service.js';
 import { evidenceService } from './evidence.service.js';
@@ -18,6 +19,7 @@ import { statusService } from './status.service.js';
 import { mailService, type MailService } from './mail.service.js';
 import { outboxService } from './outbox.service.js';
 import { seedService } from './seed.service.js';
+import { sessionService } from './session.service.js';
 import { effectRunner } from './workflow.effects.js';
 import { workflowService } from './workflow.service.js';
 
@@ -28,10 +30,12 @@ export interface ServiceDependencies {
   logger: Logger;
   /** Tests pass their own; by default built from the config. */
   mail?: MailService;
+  /** The clock of the staff sessions and sign-in; tests pass a fake one. */
+  now?: () => Date;
 }
 
 /** The composition root of the use cases: a plain factory, no container. */
-export function services({ config, database, translator, logger, mail }: ServiceDependencies) {
+export function services({ config, database, translator, logger, mail, now }: ServiceDependencies) {
   const mailer = mail ?? mailService(mailOptions(config));
   const outbox = outboxService({
     db: database.db,
@@ -59,6 +63,16 @@ export function services({ config, database, translator, logger, mail }: Service
   const evidence = evidenceService({ storage: localEvidenceStorage(path.join(config.uploadDir, 'files')) });
   const intake = intakeService({ db: database.db, workflow, audit, evidence, keys });
   const status = statusService({ db: database.db, keys });
+  const sessions = sessionService({ db: database.db, keys, ...(now ? { now } : {}) });
+  const auth = authService({
+    db: database.db,
+    audit,
+    outbox,
+    keys,
+    publicBaseUrl: config.publicBaseUrl,
+    agencyName: config.agencyName,
+    ...(now ? { now } : {}),
+  });
   return {
     audit,
     keys,
@@ -67,7 +81,9 @@ export function services({ config, database, translator, logger, mail }: Service
     status,
     reference: referenceService(database.db),
     residentCase: residentCaseService({ db: database.db, workflow, audit }),
-    housekeeping: housekeepingService({ intake, status, logger }),
+    sessions,
+    auth,
+    housekeeping: housekeepingService({ intake, status, sessions, logger }),
     health: healthService(database),
     mail: mailer,
     outbox,

@@ -1,7 +1,7 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 
 /**
- * Keys for the resident-facing secrets, each derived from SESSION_SECRET for one purpose only, so
+ * Keys for the app's secrets, each derived from SESSION_SECRET for one purpose only, so
  * a value made for one use (a form token) can never pass for another (an access code).
  */
 export interface Keys {
@@ -10,6 +10,11 @@ export interface Keys {
   caseSession: Buffer;
   csrf: Buffer;
   client: Buffer;
+  /** Staff secrets: the session id's hash, TOTP secrets at rest, password links, API tokens. */
+  session: Buffer;
+  totp: Buffer;
+  passwordLink: Buffer;
+  apiToken: Buffer;
 }
 
 export function deriveKeys(secret: string): Keys {
@@ -20,6 +25,10 @@ export function deriveKeys(secret: string): Keys {
     caseSession: key('case-session'),
     csrf: key('csrf'),
     client: key('client-address'),
+    session: key('staff-session'),
+    totp: key('totp-secret'),
+    passwordLink: key('password-link'),
+    apiToken: key('api-token'),
   };
 }
 

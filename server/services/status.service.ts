@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.js';
 import type { PublicHistoryEntry } from '../db/schema.js';
-import { purgeEndedWindows, recordFailures, statusRow, type StatusRow } from '../db/status.repository.js';
+import { purgeEndedWindows, recordFailures } from '../db/rateLimit.repository.js';
+import { statusRow, type StatusRow } from '../db/status.repository.js';
 import { availableEvents } from '../../workflows/complaint.permissions.js';
 import { publicStageOf, restore, type StoredSnapshot } from '../../workflows/complaint.snapshot.js';
 import type { ComplaintEventType, PublicStage } from '../../workflows/complaint.types.js';

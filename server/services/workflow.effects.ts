@@ -17,7 +17,7 @@ export interface EffectContext {
 /** Carries out what a transition asked for, inside the transition's transaction. */
 export function effectRunner(deps: { deadlines: DeadlineService; outbox: OutboxService; publicBaseUrl: string }) {
   const statusUrl = `${deps.publicBaseUrl}/status`;
-  const caseUrl = (id: string) => `${deps.publicBaseUrl}/cases/${id}`;
+  const caseUrl = (id: string) => `${deps.publicBaseUrl}/staff/cases/${id}`;
 
   return async function run(trx: Executor, effects: Effect[], ctx: EffectContext): Promise<void> {
     for (const effect of effects) {

@@ -1,0 +1,39 @@
+import { Router } from 'express';
+import type { Config } from '../../config.js';
+import { setUpStaffSession } from '../../middleware/setUpStaffSession.js';
+import type { Services } from '../../services/index.js';
+import { accountRoutes } from './account.routes.js';
+import { hasRole, requireUser, staffCsrf } from './guards.js';
+import { signInRoutes } from './signIn.routes.js';
+
+/** The routes that read a multipart body, and check the form token themselves once it is read. */
+const UPLOAD_PATHS = /^\/(cases\/[\w-]+\/evidence|officers\/import)$/;
+
+/** Everything under /staff: the session, the form tokens, signing in, then pages for signed-in staff only. */
+export function staffRoutes(services: Services, config: Config): Router {
+  const router = Router();
+  const { router: session, passport } = setUpStaffSession({
+    sessions: services.sessions,
+    auth: services.auth,
+    secret: config.sessionSecret,
+    secure: config.production,
+  });
+  router.use(session);
+  router.use(staffCsrf(services.keys, UPLOAD_PATHS));
+  router.use((req, res, next) => {
+    // A notice set by the previous POST (post/redirect/get), shown once.
+    if (req.session.flash) {
+      res.locals['flash'] = req.session.flash;
+      delete req.session.flash;
+    }
+    next();
+  });
+  router.use(signInRoutes(services, passport));
+  router.use(requireUser);
+  router.get('/', (req, res) => {
+    const home = hasRole(req, 'intake', 'investigator', 'supervisor', 'board') ? '/staff/cases' : '/staff/account';
+    res.redirect(303, home);
+  });
+  router.use(accountRoutes(services));
+  return router;
+}

@@ -1,0 +1,271 @@
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../db/database.js';
+import type { Executor } from '../db/executor.js';
+import { failuresOf, recordFailures } from '../db/rateLimit.repository.js';
+import { deleteSessionsOfUser } from '../db/session.repository.js';
+import {
+  clearLoginFailures,
+  consumeTotpStep,
+  recordLoginFailure,
+  setPasswordHashOf,
+  setTotpSecret,
+  userByEmail,
+  userById,
+  type UserWithRoles,
+} from '../db/user.repository.js';
+import { insertPasswordLink, passwordLinkUser, usePasswordLink } from '../db/passwordLink.repository.js';
+import type { Role } from '../db/schema.js';
+import type { AuditActor, AuditService } from './audit.service.js';
+import { hmacHex, type Keys } from './keys.js';
+import { sessionIdHash } from './session.service.js';
+import type { OutboxService } from './outbox.service.js';
+import { hashPassword, verifyPassword } from './password.js';
+import { passwordProblem, type PasswordProblem } from './passwordPolicy.js';
+import { enrolment, newTotpSecret, openSecret, sealSecret, totpStep } from './totp.js';
+
+/** A signed-in member of staff, as every request sees them: read fresh, so changes apply at once (R12). */
+export interface StaffUser {
+  id: string;
+  email: string;
+  displayName: string;
+  language: 'en' | 'es';
+  roles: Role[];
+  totpEnrolled: boolean;
+}
+
+export const SIGN_IN_LIMITS = {
+  /** R7: consecutive failures that lock an account, and for how long. */
+  lockAfter: 5,
+  lockMs: 15 * 60 * 1000,
+  /** Failures from one client address per window, whatever accounts they try. */
+  perClient: 30,
+  windowMs: 15 * 60 * 1000,
+};
+
+export const PASSWORD_LINK_MS = 24 * 60 * 60 * 1000;
+
+export type SignInResult =
+  { kind: 'signedIn'; user: StaffUser } | { kind: 'needsCode'; userId: string } | { kind: 'refused' };
+
+export type AuthService = ReturnType<typeof authService>;
+
+function staffUserOf(row: UserWithRoles): StaffUser {
+  return {
+    id: row.id,
+    email: row.email,
+    displayName: row.display_name,
+    language: row.language,
+    roles: [...row.roles].sort(),
+    totpEnrolled: row.totp_secret !== null,
+  };
+}
+
+export function authService(deps: {
+  db: Db;
+  audit: AuditService;
+  outbox: OutboxService;
+  keys: Keys;
+  publicBaseUrl: string;
+  agencyName: string;
+  now?: () => Date;
+}) {
+  const now = deps.now ?? (() => new Date());
+  // An unknown email is checked against this hash, so it takes as long as a wrong password (R10).
+  let standIn: Promise<string> | undefined;
+  const clientBucket = (client: string) => `s:${hmacHex(deps.keys.client, client).slice(0, 32)}`;
+  const linkHash = (token: string) => hmacHex(deps.keys.passwordLink, token);
+
+  const audit = (
+    trx: Executor,
+    type: string,
+    actor: AuditActor,
+    extra: Partial<Parameters<AuditService['record']>[1]>,
+  ) => deps.audit.record(trx, { type, actor, ...extra });
+
+  /** A failed password or code: counted against the account and the client, and audited. */
+  async function fail(user: UserWithRoles | undefined, client: string, requestId: string | undefined, step: string) {
+    const at = now();
+    await deps.db.transaction().execute(async (trx) => {
+      await recordFailures(trx, [clientBucket(client)], at, SIGN_IN_LIMITS.windowMs);
+      const locked = user
+        ? (
+            await recordLoginFailure(
+              trx,
+              user.id,
+              SIGN_IN_LIMITS.lockAfter,
+              new Date(at.getTime() + SIGN_IN_LIMITS.lockMs),
+            )
+          ).locked
+        : false;
+      const actor: AuditActor = user ? { type: 'user', id: user.id } : { type: 'public' };
+      await audit(trx, 'auth.signin', actor, { outcome: 'failure', requestId, details: { step } });
+      if (locked) await audit(trx, 'auth.lockout', actor, { outcome: 'failure', requestId, details: { step } });
+    });
+  }
+
+  return {
+    /** The user behind a session or token, or undefined when they are gone or disabled. */
+    async principal(userId: string): Promise<StaffUser | undefined> {
+      const row = await userById(deps.db, userId);
+      return row && !row.disabled_at ? staffUserOf(row) : undefined;
+    },
+
+    /**
+     * R7/R10: an unknown email, a wrong password, a disabled or a locked account all get the same
+     * answer after the same work (one scrypt). A locked account is refused even with the right password.
+     */
+    async signIn(input: {
+      email: string;
+      password: string;
+      client: string;
+      requestId?: string;
+    }): Promise<SignInResult> {
+      const at = now();
+      const [user, clientFailures] = await Promise.all([
+        userByEmail(deps.db, input.email),
+        failuresOf(deps.db, clientBucket(input.client), at),
+      ]);
+      standIn ??= hashPassword(randomBytes(16).toString('hex'));
+      const matches = await verifyPassword(input.password, user?.password_hash ?? (await standIn));
+      const locked = user?.locked_until !== undefined && user.locked_until !== null && user.locked_until > at;
+      if (!user || !matches || locked || user.disabled_at || clientFailures >= SIGN_IN_LIMITS.perClient) {
+        await fail(user, input.client, input.requestId, locked ? 'locked' : 'password');
+        return { kind: 'refused' };
+      }
+      if (user.totp_secret) return { kind: 'needsCode', userId: user.id };
+      await this.completeSignIn(user.id, input.requestId);
+      return { kind: 'signedIn', user: staffUserOf(user) };
+    },
+
+    /** The second step for users with TOTP: a code works once (R9); failures count like passwords. */
+    async checkCode(input: {
+      userId: string;
+      code: string;
+      client: string;
+      requestId?: string;
+    }): Promise<StaffUser | undefined> {
+      const at = now();
+      const user = await userById(deps.db, input.userId);
+      const secret = user?.totp_secret ? openSecret(deps.keys.totp, user.totp_secret) : undefined;
+      const locked = user?.locked_until && user.locked_until > at;
+      const step = secret && !locked && !user?.disabled_at ? totpStep(secret, input.code, at) : undefined;
+      if (!user || step === undefined || !(await consumeTotpStep(deps.db, user.id, step))) {
+        await fail(user, input.client, input.requestId, 'code');
+        return undefined;
+      }
+      await this.completeSignIn(user.id, input.requestId);
+      return staffUserOf(user);
+    },
+
+    async completeSignIn(userId: string, requestId: string | undefined): Promise<void> {
+      await deps.db.transaction().execute(async (trx) => {
+        await clearLoginFailures(trx, userId);
+        await audit(trx, 'auth.signin', { type: 'user', id: userId }, { requestId });
+      });
+    },
+
+    async signedOut(userId: string, requestId: string | undefined): Promise<void> {
+      await deps.db
+        .transaction()
+        .execute((trx) => audit(trx, 'auth.signout', { type: 'user', id: userId }, { requestId }));
+    },
+
+    /** A new secret to show while the user enrols; it is stored only once they confirm a code from it. */
+    async startEnrolment(user: StaffUser) {
+      const secret = newTotpSecret();
+      return { secret, ...(await enrolment(secret, user.email, deps.agencyName)) };
+    },
+
+    async enrolmentPicture(user: StaffUser, secret: string) {
+      return enrolment(secret, user.email, deps.agencyName);
+    },
+
+    async confirmEnrolment(user: StaffUser, secret: string, code: string, requestId?: string): Promise<boolean> {
+      const step = totpStep(secret, code, now());
+      if (step === undefined) return false;
+      await deps.db.transaction().execute(async (trx) => {
+        await setTotpSecret(trx, user.id, sealSecret(deps.keys.totp, secret));
+        await consumeTotpStep(trx, user.id, step);
+        await audit(
+          trx,
+          'auth.mfa.enrol',
+          { type: 'user', id: user.id },
+          { object: { type: 'user', id: user.id }, requestId },
+        );
+      });
+      return true;
+    },
+
+    /** Changing one's own password needs the current one; every other session of the user ends. */
+    async changePassword(
+      user: StaffUser,
+      input: { current: string; next: string; keepSessionId: string; requestId?: string },
+    ): Promise<'wrongPassword' | PasswordProblem | undefined> {
+      const row = await userById(deps.db, user.id);
+      if (!row || !(await verifyPassword(input.current, row.password_hash))) return 'wrongPassword';
+      const problem = passwordProblem(input.next, { email: row.email, name: row.display_name });
+      if (problem) return problem;
+      const hash = await hashPassword(input.next);
+      await deps.db.transaction().execute(async (trx) => {
+        await setPasswordHashOf(trx, user.id, hash, now());
+        await deleteSessionsOfUser(trx, user.id, sessionIdHash(deps.keys, input.keepSessionId));
+        await audit(
+          trx,
+          'auth.password.change',
+          { type: 'user', id: user.id },
+          {
+            object: { type: 'user', id: user.id },
+            requestId: input.requestId,
+          },
+        );
+      });
+      return undefined;
+    },
+
+    /** An admin sends a one-time link to set a password (new account, forgotten password), by the outbox. */
+    async issuePasswordLink(
+      trx: Executor,
+      target: { id: string; email: string; language: 'en' | 'es' },
+      by: string | null,
+    ) {
+      const token = randomBytes(32).toString('base64url');
+      const expiresAt = new Date(now().getTime() + PASSWORD_LINK_MS);
+      await insertPasswordLink(trx, { tokenHash: linkHash(token), userId: target.id, issuedBy: by, expiresAt });
+      await deps.outbox.enqueue(trx, {
+        to: target.email,
+        template: 'passwordLink',
+        language: target.language,
+        data: { link: `${deps.publicBaseUrl}/staff/password/${token}` },
+      });
+    },
+
+    async passwordLinkUser(token: string) {
+      return /^[\w-]{43}$/.test(token) ? passwordLinkUser(deps.db, linkHash(token), now()) : undefined;
+    },
+
+    /** Sets the password from a link: once only, and every session of that user ends. */
+    async usePasswordLink(
+      token: string,
+      password: string,
+      requestId?: string,
+    ): Promise<'expired' | PasswordProblem | undefined> {
+      const user = await this.passwordLinkUser(token);
+      if (!user) return 'expired';
+      const problem = passwordProblem(password, { email: user.email, name: user.display_name });
+      if (problem) return problem;
+      const hash = await hashPassword(password);
+      return deps.db.transaction().execute(async (trx) => {
+        if (!(await usePasswordLink(trx, linkHash(token), now()))) return 'expired' as const;
+        await setPasswordHashOf(trx, user.id, hash, now());
+        await deleteSessionsOfUser(trx, user.id);
+        await audit(
+          trx,
+          'auth.password.reset',
+          { type: 'user', id: user.id },
+          { object: { type: 'user', id: user.id }, requestId },
+        );
+        return undefined;
+      });
+    },
+  };
+}
