@@ -25,6 +25,13 @@ export function setUpViews(
       timeZone: options.timeZone,
     }).format(new Date(value)),
   );
+  env.addFilter('localDateTime', (value: Date | string, language: string) =>
+    new Intl.DateTimeFormat(language === 'es' ? 'es-US' : 'en-US', {
+      dateStyle: 'medium',
+      timeStyle: 'short',
+      timeZone: options.timeZone,
+    }).format(new Date(value)),
+  );
   env.addFilter('base64', (value: string) => Buffer.from(String(value)).toString('base64'));
   app.set('view engine', 'njk');
   return env;

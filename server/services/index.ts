@@ -5,6 +5,8 @@ import type { Translator } from '../i18n.js';
 import type { Logger } from '../logger.js';
 import { auditService } from './audit.service.js';
 import { authService } from './auth.service.js';
+import { caseFileService } from './caseFile.service.js';
+import { caseWorkService } from './caseWork.service.js';
 import { deadlineService } from './deadline.service.js';
 import { demoService } from './demo.service.js';
 import { evidenceService } from './evidence.service.js';
@@ -60,7 +62,8 @@ export function services({ config, database, translator, logger, mail, now }: Se
     runEffects: effectRunner({ deadlines, outbox, publicBaseUrl: config.publicBaseUrl }),
   });
   const keys = deriveKeys(config.sessionSecret);
-  const evidence = evidenceService({ storage: localEvidenceStorage(path.join(config.uploadDir, 'files')) });
+  const storage = localEvidenceStorage(path.join(config.uploadDir, 'files'));
+  const evidence = evidenceService({ storage });
   const intake = intakeService({ db: database.db, workflow, audit, evidence, keys });
   const status = statusService({ db: database.db, keys });
   const sessions = sessionService({ db: database.db, keys, ...(now ? { now } : {}) });
@@ -73,8 +76,11 @@ export function services({ config, database, translator, logger, mail, now }: Se
     agencyName: config.agencyName,
     ...(now ? { now } : {}),
   });
+  const caseFile = caseFileService({ db: database.db, audit, ...(now ? { now } : {}) });
   return {
     audit,
+    caseFile,
+    caseWork: caseWorkService({ db: database.db, audit, workflow, caseFile, evidence, storage }),
     keys,
     evidence,
     intake,

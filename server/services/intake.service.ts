@@ -11,7 +11,7 @@ import { activeCategories, activeDistricts } from '../db/reference.repository.js
 import { deleteDraft, draftData, insertDraft, saveDraftData, takeExpiredDrafts } from '../db/draft.repository.js';
 import type { Executor } from '../db/executor.js';
 import type { ComplaintSubmission } from '../schemas/complaint.schemas.js';
-import type { AuditService } from './audit.service.js';
+import type { AuditActor, AuditService } from './audit.service.js';
 import { accessCodeFor, hashAccessCode, newTrackingNumber } from './complaint.codes.js';
 import type { EvidenceService, StoredEvidence } from './evidence.service.js';
 import { hmacHex, type Keys } from './keys.js';
@@ -257,12 +257,13 @@ export async function auditEvidence(
   attachmentIds: string[],
   evidence: StoredEvidence[],
   requestId: string | undefined,
+  actor: AuditActor = { type: 'public' },
 ): Promise<void> {
   for (const [i, id] of attachmentIds.entries()) {
     const file = evidence[i]!;
     await audit.record(trx, {
       type: 'evidence.upload',
-      actor: { type: 'public' },
+      actor,
       object: { type: 'complaint', id: complaintId },
       requestId,
       details: { attachment: id, sha256: file.sha256, bytes: file.sizeBytes, type: file.mime },

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { formExpired, notFound } from '../../errors.js';
+import type { Viewer } from '../../db/caseAccess.js';
 import type { Role } from '../../db/schema.js';
 import type { StaffUser } from '../../services/auth.service.js';
 import { hmac, sameSecret, type Keys } from '../../services/keys.js';
@@ -16,6 +17,11 @@ export function rolesOf(req: Request): Role[] {
 
 export function hasRole(req: Request, ...roles: Role[]): boolean {
   return rolesOf(req).some((role) => roles.includes(role));
+}
+
+/** Who is asking, for the object-level checks of services and repositories (R14). */
+export function viewerOf(req: Request): Viewer {
+  return { userId: staffUser(req).id, roles: rolesOf(req) };
 }
 
 /** The signed-in user of a route behind requireUser. */

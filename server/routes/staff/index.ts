@@ -3,6 +3,7 @@ import type { Config } from '../../config.js';
 import { setUpStaffSession } from '../../middleware/setUpStaffSession.js';
 import type { Services } from '../../services/index.js';
 import { accountRoutes } from './account.routes.js';
+import { caseFileRoutes } from './caseFile.routes.js';
 import { hasRole, requireUser, staffCsrf } from './guards.js';
 import { signInRoutes } from './signIn.routes.js';
 
@@ -35,5 +36,7 @@ export function staffRoutes(services: Services, config: Config): Router {
     res.redirect(303, home);
   });
   router.use(accountRoutes(services));
+  // Last: its /cases/:id would otherwise answer 404 for the fixed paths of the areas above.
+  router.use(caseFileRoutes(services, config));
   return router;
 }
