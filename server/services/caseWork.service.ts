@@ -24,12 +24,21 @@ import type { EvidenceService, StoredEvidence } from './evidence.service.js';
 import type { EvidenceStorage } from './evidence.storage.js';
 import { attachmentRow, auditEvidence } from './intake.service.js';
 import type { DispatchEvent, WorkflowService } from './workflow.service.js';
+import { mayActorSend } from '../../workflows/complaint.permissions.js';
 
 /** The case is not there for this viewer (R14), or the thing asked for is not on it: HTTP 404. */
 export class CaseNotVisible extends Error {
   constructor() {
     super('case not found');
     this.name = 'CaseNotVisible';
+  }
+}
+
+/** The record of a file is there but the file itself is not: HTTP 404, and logged for an admin. */
+export class EvidenceMissing extends Error {
+  constructor() {
+    super('evidence file missing from storage');
+    this.name = 'EvidenceMissing';
   }
 }
 
@@ -127,9 +136,10 @@ export function caseWorkService(deps: {
       });
     },
 
-    /** Allegation ids of the case, for the findings form. */
+    /** Allegation ids of the case, for the findings form of someone whose role may draft findings. */
     async allegationIds(viewer: Viewer, id: string) {
-      await openFor(viewer, id);
+      const header = await openFor(viewer, id);
+      if (!mayActorSend(staffActor(viewer, header.assigned_to_viewer), 'DRAFT_FINDINGS')) throw new CaseNotVisible();
       return allegationIdsOf(db, id);
     },
 
@@ -214,8 +224,11 @@ export function caseWorkService(deps: {
           details: { attachment: attachmentId, copy: viewing && file.viewing_name ? 'viewing' : 'original' },
         }),
       );
+      // A record whose file is gone (restored from a backup without its files) is not served half.
+      const size = await deps.storage.size(name).catch(() => undefined);
+      if (size === undefined) throw new EvidenceMissing();
       const stream: Readable = deps.storage.open(name);
-      return { stream, name: file.original_name, type: file.sniffed_type, size: Number(file.size_bytes) };
+      return { stream, name: file.original_name, type: file.sniffed_type, size };
     },
   };
 }

@@ -4,7 +4,7 @@ import type { Config } from '../../config.js';
 import { notFound } from '../../errors.js';
 import { FINDINGS, allegationForm, noteForm, uuid } from '../../schemas/caseFile.schemas.js';
 import { DISMISSAL_REASONS, TOLLING_REASONS } from '../../../workflows/complaint.types.js';
-import { CaseNotVisible, InvalidChoice } from '../../services/caseWork.service.js';
+import { CaseNotVisible, EvidenceMissing, InvalidChoice } from '../../services/caseWork.service.js';
 import type { Services } from '../../services/index.js';
 import type { CaseFile } from '../../services/caseFile.service.js';
 import { ConflictError, ForbiddenEvent } from '../../services/workflow.service.js';
@@ -230,13 +230,15 @@ export function caseFileRoutes(services: Services, config: Config): Router {
       const file = await caseWork.download(viewerOf(req), id, fileId.data, viewing, String(req.id));
       // R20: always a download, never rendered by the browser, and sandboxed if it ever were.
       res.setHeader('Content-Type', file.type);
+      res.setHeader('Content-Length', String(file.size));
       res.setHeader('X-Content-Type-Options', 'nosniff');
       res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
       res.attachment(file.name);
       file.stream.on('error', () => res.destroy());
       file.stream.pipe(res);
     } catch (error) {
-      if (error instanceof CaseNotVisible) throw notFound();
+      if (error instanceof EvidenceMissing) req.log.error({ attachment: fileId.data }, 'evidence file missing from storage');
+      if (error instanceof CaseNotVisible || error instanceof EvidenceMissing) throw notFound();
       throw error;
     }
   });
