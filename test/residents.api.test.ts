@@ -135,7 +135,7 @@ describe('resident JSON API and its OpenAPI document', () => {
   it('publishes an OpenAPI 3.1 document generated from the same schemas', async () => {
     const doc = (await request(app).get('/api/v1/openapi.json').expect(200).expect('Content-Type', /json/)).body;
     expect(doc.openapi).to.equal('3.1.0');
-    expect(Object.keys(doc.paths)).to.deep.equal(['/complaints', '/status']);
+    expect(Object.keys(doc.paths)).to.include.members(['/complaints', '/status']);
     const schema = doc.paths['/complaints'].post.requestBody.content['application/json'].schema;
     expect(schema.additionalProperties).to.equal(false);
     expect(schema.properties.narrative.maxLength).to.equal(20_000);

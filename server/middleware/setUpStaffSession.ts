@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Router } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import session, { Store, type SessionData } from 'express-session';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
@@ -38,6 +38,22 @@ class DatabaseStore extends Store {
       (error: unknown) => done?.(error),
     );
   }
+}
+
+/**
+ * express-session saves a changed session while the response ends, but a browser follows a
+ * redirect as soon as it has the headers, and could ask for the next page before the session (a
+ * sign-in, a notice) is stored. So a redirect waits for the save. A session holding nothing but its
+ * cookie is not saved, so anonymous visitors leave no rows behind.
+ */
+function saveBeforeRedirect(req: Request, res: Response, next: NextFunction) {
+  const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+  res.redirect = ((...args: unknown[]) => {
+    const held = req.session && Object.keys(req.session).some((key) => key !== 'cookie');
+    if (!held) return redirect(...args);
+    req.session.save((error) => (error ? next(error) : redirect(...args)));
+  }) as Response['redirect'];
+  next();
 }
 
 /**
@@ -90,6 +106,7 @@ export function setUpStaffSession(deps: {
       cookie: { path: '/staff', httpOnly: true, sameSite: 'lax', secure: deps.secure, maxAge: SESSION_IDLE_MS },
     }),
   );
+  router.use(saveBeforeRedirect);
   router.use(passport.initialize());
   router.use(passport.session());
   return { router, passport };

@@ -26,7 +26,7 @@ export function fieldErrors(error: z.ZodError, t: Translate): FieldError[] {
 }
 
 function messageOf(issue: z.core.$ZodIssue, t: Translate): string {
-  if (/^[a-z]+(\.[A-Za-z]+)+$/.test(issue.message)) return t(issue.message);
+  if (/^[a-z][A-Za-z]*(\.[A-Za-z]+)+$/.test(issue.message)) return t(issue.message);
   switch (issue.code) {
     case 'too_big':
       return t('validation.tooLong', { max: Number(issue.maximum) });
