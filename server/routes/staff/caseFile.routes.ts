@@ -51,11 +51,19 @@ export function caseFilePage(services: Services) {
     const file = await services.caseFile.view(viewerOf(req), id, String(req.id));
     if (!file) throw notFound();
     const categories = await services.reference.categories(req.language);
+    const districts = await services.reference.districts(req.language);
+    // Codes in the timeline (a dismissal or tolling reason) are shown by their names.
+    for (const entry of file.timeline) {
+      const reason = entry.values['reason'];
+      const list = entry.values['event'] === 'TOLL' ? 'tollingReason' : 'dismissalReason';
+      if (reason) entry.values['reason'] = req.t(`caseFile.${list}.${reason}`);
+    }
     const errors = (extra['errors'] as FieldError[] | undefined) ?? [];
     res.status(status).render('staff/cases/file.njk', {
       navCurrent: 'cases',
       file,
       choices: choicesFor(req, file, categories),
+      districtName: districts.find((d) => d.value === file.header.district)?.label ?? file.header.district,
       values: {},
       ...extra,
       errors,
@@ -237,7 +245,8 @@ export function caseFileRoutes(services: Services, config: Config): Router {
       file.stream.on('error', () => res.destroy());
       file.stream.pipe(res);
     } catch (error) {
-      if (error instanceof EvidenceMissing) req.log.error({ attachment: fileId.data }, 'evidence file missing from storage');
+      if (error instanceof EvidenceMissing)
+        req.log.error({ attachment: fileId.data }, 'evidence file missing from storage');
       if (error instanceof CaseNotVisible || error instanceof EvidenceMissing) throw notFound();
       throw error;
     }
