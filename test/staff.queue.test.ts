@@ -197,7 +197,7 @@ describe('the case queue and caseloads (/staff/cases)', () => {
       expect(
         all.filter((c) => c.badge === badge),
         String(badge),
-      ).to.not.be.empty;
+      ).to.have.length.greaterThan(0);
     }
   });
 

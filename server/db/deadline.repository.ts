@@ -73,3 +73,38 @@ export async function policyOverrides(db: Executor) {
 export async function adminHolidays(db: Executor): Promise<string[]> {
   return (await db.selectFrom('holidays').select('day').execute()).map((h) => h.day);
 }
+
+/**
+ * A kind's stored policy, locked until commit. A kind without a row yet has nothing to lock, so
+ * two first changes are serialised by a lock on the kind's name instead.
+ */
+export async function policyRowForUpdate(trx: Executor, kind: string) {
+  await sql`select pg_advisory_xact_lock(hashtext(${`deadline_policy:${kind}`}))`.execute(trx);
+  return trx.selectFrom('deadline_policies').selectAll().where('kind', '=', kind).forUpdate().executeTakeFirst();
+}
+
+/** Stores an admin's policy for a kind; clocks started from now on use it, running ones keep their dates. */
+export async function savePolicy(
+  trx: Executor,
+  row: {
+    kind: string;
+    amount: number;
+    unit: 'business_days' | 'calendar_days' | 'months';
+    warn_before_days: number;
+    statutory: boolean;
+    updated_at: Date;
+  },
+): Promise<void> {
+  await trx
+    .insertInto('deadline_policies')
+    .values(row)
+    .onConflict((oc) =>
+      oc.column('kind').doUpdateSet({
+        amount: row.amount,
+        unit: row.unit,
+        warn_before_days: row.warn_before_days,
+        updated_at: row.updated_at,
+      }),
+    )
+    .execute();
+}

@@ -71,3 +71,33 @@ export async function retryDeadLetter(db: Executor, id: string, now: Date): Prom
     .executeTakeFirst();
   return result.numUpdatedRows === 1n;
 }
+
+/** The newest dead letters, at most `limit`, and how many there are in all (administration). */
+export async function deadLetterPage(db: Executor, limit: number): Promise<{ rows: OutboxRow[]; total: number }> {
+  const rows = await db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('status', '=', 'dead')
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  const { count } = await db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('status', '=', 'dead')
+    .executeTakeFirstOrThrow();
+  return { rows, total: Number(count) };
+}
+
+/** An admin's retry: the dead letter is due again now with a fresh count of attempts; its template, or undefined. */
+export async function requeueDeadLetter(trx: Executor, id: string, now: Date): Promise<string | undefined> {
+  const row = await trx
+    .updateTable('outbox')
+    .set({ status: 'pending', attempts: 0, next_attempt_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'dead')
+    .returning('template')
+    .executeTakeFirst();
+  return row?.template;
+}

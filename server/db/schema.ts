@@ -346,11 +346,14 @@ export interface ApiTokensTable {
   id: Generated<string>;
   user_id: string;
   name: string;
-  token_hash: string;
+  /** Null until the holder collects the token: only then is a secret made. */
+  token_hash: string | null;
   issued_by: string | null;
   created_at: CreatedAt;
   last_used_at: Timestamp | null;
   revoked_at: Timestamp | null;
+  collected_at: Timestamp | null;
+  expires_at: Timestamp | null;
 }
 
 export interface Database {

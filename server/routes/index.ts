@@ -6,6 +6,7 @@ import { complaintFormRoutes } from './complaintForm.routes.js';
 import { devMailRoutes } from './devMail.routes.js';
 import { homeRoutes } from './home.routes.js';
 import { staffRoutes } from './staff/index.js';
+import { staffApiRoutes } from './staffApi.routes.js';
 import { statusRoutes } from './status.routes.js';
 
 export function routes(services: Services, config: Config): Router {
@@ -14,6 +15,7 @@ export function routes(services: Services, config: Config): Router {
   router.use(complaintFormRoutes(services, config));
   router.use(statusRoutes(services, config));
   router.use(apiRoutes(services, config));
+  router.use(staffApiRoutes(services));
   router.use('/staff', staffRoutes(services, config));
   if (!config.production) router.use(devMailRoutes(services.mail));
   return router;

@@ -1,7 +1,16 @@
 import { z } from 'zod';
 import { complaintSubmission, statusLookup } from '../schemas/complaint.schemas.js';
+import {
+  apiError,
+  caseDetail,
+  caseQueuePage,
+  caseQueueQuery,
+  eventRequest,
+  eventResult,
+} from '../schemas/staffApi.schemas.js';
 
 const schema = (type: z.ZodType) => z.toJSONSchema(type, { io: 'input', unrepresentable: 'any' });
+const answer = (type: z.ZodType) => z.toJSONSchema(type, { io: 'output', unrepresentable: 'any' });
 
 const errorBody = {
   type: 'object',
@@ -25,9 +34,20 @@ export function openApiDocument(baseUrl: string) {
     info: {
       title: 'Civilian oversight complaints API',
       version: '1.0.0',
-      description: 'File a complaint and look up its status. Messages follow Accept-Language (en, es).',
+      description:
+        'File a complaint and look up its status; for staff with a bearer token, work the case queue. Messages follow Accept-Language (en, es).',
     },
     servers: [{ url: `${baseUrl}/api/v1` }],
+    components: {
+      securitySchemes: {
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'A token an administrator authorised for a user and that user collected on their account page (Staff > Account > API tokens); it lasts 90 days. It acts as its user with the roles the user has at the time of the request, never as an administrator.',
+        },
+      },
+    },
     paths: {
       '/complaints': {
         post: {
@@ -92,6 +112,70 @@ export function openApiDocument(baseUrl: string) {
               ...json(errorBody),
             },
             '429': { description: 'Too many failed lookups; try again later', ...json(errorBody) },
+          },
+        },
+      },
+      ...staffPaths(),
+    },
+  };
+}
+
+/** The staff API: every operation needs a bearer token; another person's case answers 404. */
+function staffPaths() {
+  const security = [{ bearerAuth: [] }];
+  const staffError = json(answer(apiError));
+  const refused = {
+    description: 'No token, or one that is unknown, revoked or of a disabled account (the same answer for each)',
+    headers: { 'WWW-Authenticate': { schema: { type: 'string' } } },
+    ...staffError,
+  };
+  const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+  const notVisible = {
+    description: "No such case for this user (another person's case answers the same)",
+    ...staffError,
+  };
+  const queueParameters = Object.entries(
+    (schema(caseQueueQuery) as { properties: Record<string, object> }).properties,
+  ).map(([name, s]) => ({ name, in: 'query', required: false, schema: s }));
+  return {
+    '/cases': {
+      get: {
+        summary: "The token's user's case queue",
+        security,
+        parameters: queueParameters,
+        responses: {
+          '200': { description: 'One page of the queue', ...json(answer(caseQueuePage)) },
+          '400': { description: 'Invalid filters, with a message per parameter', ...staffError },
+          '401': refused,
+        },
+      },
+    },
+    '/cases/{id}': {
+      get: {
+        summary: 'A case as this user may see it (the read is audited)',
+        security,
+        parameters: [idParameter],
+        responses: {
+          '200': { description: 'The case', ...json(answer(caseDetail)) },
+          '401': refused,
+          '404': notVisible,
+        },
+      },
+    },
+    '/cases/{id}/events': {
+      post: {
+        summary: 'Send a workflow event to a case, at the version the caller read',
+        security,
+        parameters: [idParameter],
+        requestBody: { required: true, ...json(schema(eventRequest)) },
+        responses: {
+          '200': { description: 'The new state and version', ...json(answer(eventResult)) },
+          '400': { description: 'Invalid input, with a message per field', ...staffError },
+          '401': refused,
+          '404': { description: 'No such case for this user, or an event their roles cannot send', ...staffError },
+          '409': {
+            description: 'The case changed since that version, or the event is not possible now',
+            ...staffError,
           },
         },
       },

@@ -1,8 +1,18 @@
 import { z } from 'zod';
-import { DISMISSAL_REASONS, TOLLING_REASONS } from '../../workflows/complaint.types.js';
+import { EVENT_PARTIES, EVENT_TYPES, type Party } from '../../workflows/complaint.permissions.js';
+import { DISMISSAL_REASONS, TOLLING_REASONS, type ComplaintEventType } from '../../workflows/complaint.types.js';
 import { optionalText } from './complaint.schemas.js';
 
 /** Staff forms of the case file (R18: strict, capped). Messages are catalogue keys. */
+
+const STAFF_PARTIES: readonly Party[] = ['intake', 'assignedInvestigator', 'supervisor', 'board'];
+/** Events with their own forms on the case page (a finding per allegation, contact details). */
+const OWN_FORMS = new Set<ComplaintEventType>(['DRAFT_FINDINGS', 'UPDATE_CONTACT']);
+
+/** The events of the case page's action forms (and the staff API): those staff may send, not the system's. */
+export const STAFF_EVENTS = EVENT_TYPES.filter(
+  (type) => EVENT_PARTIES[type].some((party) => STAFF_PARTIES.includes(party)) && !OWN_FORMS.has(type),
+) as [ComplaintEventType, ...ComplaintEventType[]];
 
 export const FINDINGS = [
   'sustained',

@@ -3,22 +3,31 @@ import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/database.js';
 import type { Translator } from '../i18n.js';
 import type { Logger } from '../logger.js';
+import { adminDeadlineService } from './adminDeadline.service.js';
+import { adminOutboxService } from './adminOutbox.service.js';
+import { apiTokenService } from './apiToken.service.js';
 import { auditService } from './audit.service.js';
+import { auditLogService } from './auditLog.service.js';
 import { authService } from './auth.service.js';
 import { caseFileService } from './caseFile.service.js';
+import { caseQueueService } from './caseQueue.service.js';
 import { caseWorkService } from './caseWork.service.js';
 import { deadlineService } from './deadline.service.js';
 import { demoService } from './demo.service.js';
 import { evidenceService } from './evidence.service.js';
 import { localEvidenceStorage } from './evidence.storage.js';
 import { healthService } from './health.service.js';
+import { holidayService } from './holiday.service.js';
 import { housekeepingService } from './housekeeping.service.js';
 import { intakeService } from './intake.service.js';
 import { deriveKeys } from './keys.js';
 import { referenceService } from './reference.service.js';
 import { residentCaseService } from './residentCase.service.js';
+import { retentionService } from './retention.service.js';
 import { statusService } from './status.service.js';
+import { userAdminService } from './userAdmin.service.js';
 import { mailService, type MailService } from './mail.service.js';
+import { officerService } from './officer.service.js';
 import { outboxService } from './outbox.service.js';
 import { seedService } from './seed.service.js';
 import { sessionService } from './session.service.js';
@@ -78,12 +87,33 @@ export function services({ config, database, translator, logger, mail, now }: Se
   });
   const caseFile = caseFileService({ db: database.db, audit, ...(now ? { now } : {}) });
   return {
+    userAdmin: userAdminService({ db: database.db, audit, auth, ...(now ? { now } : {}) }),
+    adminDeadlines: adminDeadlineService({ db: database.db, audit, ...(now ? { now } : {}) }),
+    holidays: holidayService({
+      db: database.db,
+      audit,
+      timeZone: config.agencyTimeZone,
+      region: config.agencyHolidayRegion,
+      ...(now ? { now } : {}),
+    }),
+    adminOutbox: adminOutboxService({ db: database.db, audit, ...(now ? { now } : {}) }),
+    apiTokens: apiTokenService({ db: database.db, audit, auth, keys, ...(now ? { now } : {}) }),
     audit,
+    auditLog: auditLogService({ db: database.db, audit, timeZone: config.agencyTimeZone }),
+    retention: retentionService({
+      db: database.db,
+      audit,
+      evidence,
+      timeZone: config.agencyTimeZone,
+      ...(now ? { now } : {}),
+    }),
     caseFile,
+    caseQueue: caseQueueService({ db: database.db, ...(now ? { now } : {}) }),
     caseWork: caseWorkService({ db: database.db, audit, workflow, caseFile, evidence, storage }),
     keys,
     evidence,
     intake,
+    officers: officerService({ db: database.db, audit, ...(now ? { now } : {}) }),
     status,
     reference: referenceService(database.db),
     residentCase: residentCaseService({ db: database.db, workflow, audit }),

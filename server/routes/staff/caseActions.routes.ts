@@ -1,22 +1,16 @@
 import { Router, type Request } from 'express';
 import { notFound } from '../../errors.js';
-import { eventForms, findingsForm, plainEvent } from '../../schemas/caseFile.schemas.js';
+import { STAFF_EVENTS, eventForms, findingsForm, plainEvent } from '../../schemas/caseFile.schemas.js';
 import type { Services } from '../../services/index.js';
 import type { DispatchEvent } from '../../services/workflow.service.js';
 import type { Finding } from '../../db/schema.js';
-import { EVENT_TYPES } from '../../../workflows/complaint.permissions.js';
 import type { ComplaintEventType } from '../../../workflows/complaint.types.js';
 import { fieldErrors } from '../formErrors.js';
 import { answerFields } from '../formFields.js';
 import { caseFilePage, onCase } from './caseFile.routes.js';
 import { viewerOf } from './guards.js';
 
-/** Events sent from the case page's action forms; the others have their own routes or are the system's. */
-const FROM_FORMS = new Set<ComplaintEventType>(
-  EVENT_TYPES.filter(
-    (e) => !['BOARD_DECIDED', 'RECONSIDERATION_WINDOW_CLOSED', 'UPDATE_CONTACT', 'DRAFT_FINDINGS'].includes(e),
-  ),
-);
+const FROM_FORMS = new Set<ComplaintEventType>(STAFF_EVENTS);
 
 function eventOf(req: Request): ComplaintEventType {
   const type = req.params['event'];

@@ -3,8 +3,14 @@ import type { Config } from '../../config.js';
 import { setUpStaffSession } from '../../middleware/setUpStaffSession.js';
 import type { Services } from '../../services/index.js';
 import { accountRoutes } from './account.routes.js';
+import { adminRoutes } from './admin.routes.js';
+import { auditRoutes } from './audit.routes.js';
+import { apiTokenRoutes } from './apiTokens.routes.js';
 import { caseFileRoutes } from './caseFile.routes.js';
+import { caseQueueRoutes } from './caseQueue.routes.js';
 import { hasRole, requireUser, staffCsrf } from './guards.js';
+import { officerRoutes } from './officer.routes.js';
+import { retentionRoutes } from './retention.routes.js';
 import { signInRoutes } from './signIn.routes.js';
 
 /** The routes that read a multipart body, and check the form token themselves once it is read. */
@@ -36,6 +42,12 @@ export function staffRoutes(services: Services, config: Config): Router {
     res.redirect(303, home);
   });
   router.use(accountRoutes(services));
+  router.use(caseQueueRoutes(services));
+  router.use(adminRoutes(services));
+  router.use(officerRoutes(services));
+  router.use(auditRoutes(services));
+  router.use(retentionRoutes(services));
+  router.use(apiTokenRoutes(services));
   // Last: its /cases/:id would otherwise answer 404 for the fixed paths of the areas above.
   router.use(caseFileRoutes(services, config));
   return router;
