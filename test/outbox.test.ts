@@ -129,6 +129,8 @@ describe('email outbox against a real SMTP server (R24)', () => {
 
   it('a run drains more than one batch', async () => {
     for (let i = 0; i < 45; i++) await queueOne();
+    // Queueing can take more than the second of slack on a loaded machine: every row is due now.
+    clock = Date.now() + 1_000;
     expect(await outbox.runOnce()).to.deep.equal({ sent: 45, retried: 0, dead: 0 });
     expect(peer.received).to.have.length(45);
   });
