@@ -16,7 +16,7 @@ if (!config.production) printDemoAccounts(await svc.demo.ensureDemoData(config.d
 
 const app = createApp({ config, logger, translator, services: svc });
 svc.outbox.start();
-svc.deadlines.startSweeper();
+svc.deadlines.startSweeper(60_000, () => svc.boardVotes.closeLapsedReconsiderations());
 svc.housekeeping.start();
 const server: Server = app.listen(config.port, () => {
   logger.info({ port: config.port, database: database.kind }, 'listening');

@@ -14,6 +14,7 @@ const DOMAIN_TABLES = [
   'assignments',
   'attachments',
   'audit_events',
+  'board_findings',
   'board_meetings',
   'complainants',
   'complaint_drafts',

@@ -8,6 +8,15 @@ const SAMPLES: EmailTemplates = {
   staffNotice: { trackingNumber: 'OC-7K4P-9Q2M', about: 'withdrawal', caseUrl: 'https://example.gov/cases/1' },
   deadlineWarning: { trackingNumber: 'OC-7K4P-9Q2M', deadline: 'investigation', dueDate: '2026-12-01', caseUrl: 'u' },
   deadlineBreached: { trackingNumber: 'OC-7K4P-9Q2M', deadline: 'statutory', dueDate: '2026-12-01', caseUrl: 'u' },
+  decisionLetter: {
+    trackingNumber: 'OC-7K4P-9Q2M',
+    findings: [
+      { category: 'Force', finding: 'sustained' },
+      { category: 'Discourtesy', finding: 'not_sustained' },
+    ],
+    reconsiderationLastDay: '2026-12-31',
+    statusUrl: 'https://example.gov/status',
+  },
   passwordLink: { link: 'https://example.gov/staff/password/abc' },
 };
 
@@ -30,5 +39,12 @@ describe('email templates', () => {
   it('never asks for an access code to be sent', () => {
     const received = renderEmail(translator, 'complaintReceived', 'en', SAMPLES.complaintReceived, 'B');
     expect(received.text).to.match(/never send the access code/);
+  });
+
+  it("lists each finding of a decision in the reader's words, with the last day to ask again", () => {
+    const es = renderEmail(translator, 'decisionLetter', 'es', SAMPLES.decisionLetter, 'B');
+    expect(es.text).to.contain('- Force: Fundada').and.contain('31 de diciembre de 2026').and.not.contain('finding.');
+    const en = renderEmail(translator, 'decisionLetter', 'en', SAMPLES.decisionLetter, 'B');
+    expect(en.text).to.contain('- Force: Sustained\n- Discourtesy: Not sustained').and.contain('December 31, 2026');
   });
 });

@@ -222,7 +222,8 @@ describe('the case queue and caseloads (/staff/cases)', () => {
       .executeTakeFirstOrThrow();
     expect(row).to.include(district.name_en);
     const day = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'America/Los_Angeles' });
-    expect(row).to.include(day.format(new Date(c.nextDue!)));
+    // A deadline falls due at midnight after its last day, and the page shows that last day.
+    expect(row).to.include(day.format(new Date(new Date(c.nextDue!).getTime() - 1)));
     expect(row).to.include(day.format(new Date(c.received)));
     const badgeText = { overdue: 'Overdue', dueSoon: 'Due soon', tolled: 'Clock paused', onTime: 'On time' };
     expect(row).to.include(badgeText[c.badge as keyof typeof badgeText]);
@@ -374,6 +375,9 @@ describe('the case queue and caseloads (/staff/cases)', () => {
 
   it('shows a board member only the cases on an open meeting’s agenda, less those they recused from', async () => {
     const db = database.db;
+    // Only this test's agendas: the demo's meetings are set aside.
+    await db.deleteFrom('agenda_items').execute();
+    await db.deleteFrom('recusals').execute();
     const [a, b, c] = open(all).filter((x) => x.stage === 'boardReview' || x.stage === 'investigation');
     const meeting = await db
       .insertInto('board_meetings')
@@ -390,7 +394,7 @@ describe('the case queue and caseloads (/staff/cases)', () => {
       .values([
         { meeting_id: meeting.id, complaint_id: a!.id, public_reference: 'Item 1' },
         { meeting_id: meeting.id, complaint_id: b!.id, public_reference: 'Item 2' },
-        { meeting_id: closedMeeting.id, complaint_id: c!.id, public_reference: 'Item 1' },
+        { meeting_id: closedMeeting.id, complaint_id: c!.id, public_reference: 'Item 3' },
       ])
       .execute();
     await db

@@ -10,9 +10,11 @@ await runCommand(async () => {
     await migrateToLatest(context.database.db);
     const svc = services({ ...context, translator: createTranslator() });
     const swept = await svc.deadlines.sweep();
+    const closed = await svc.boardVotes.closeLapsedReconsiderations();
     const mailed = await svc.outbox.runOnce();
     process.stdout.write(
-      `deadlines: ${swept.warned} warned, ${swept.breached} breached; emails sent: ${mailed.sent}\n`,
+      `deadlines: ${swept.warned} warned, ${swept.breached} breached; ` +
+        `cases closed after their reconsideration window: ${closed}; emails sent: ${mailed.sent}\n`,
     );
     svc.mail.close();
   } finally {

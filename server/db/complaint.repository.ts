@@ -98,3 +98,15 @@ export async function supervisorContacts(trx: Executor) {
     .where('users.disabled_at', 'is', null)
     .execute();
 }
+
+/** The final finding of each allegation with its category's name in both languages (the decision letter). */
+export async function decidedFindings(trx: Executor, complaintId: string) {
+  return trx
+    .selectFrom('allegations as a')
+    .leftJoin('allegation_categories as k', 'k.code', 'a.category')
+    .select(['a.category', 'a.finding', 'k.name_en', 'k.name_es'])
+    .where('a.complaint_id', '=', complaintId)
+    .orderBy('a.created_at')
+    .orderBy('a.id')
+    .execute();
+}

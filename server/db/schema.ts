@@ -227,7 +227,21 @@ export interface AgendaItemsTable {
   round: Generated<number>;
   position: Generated<number>;
   public_reference: string;
-  outcome: 'decided' | 'no_quorum' | 'returned' | 'withdrawn' | null;
+  outcome: AgendaOutcome | null;
+  decided_at: Timestamp | null;
+}
+
+export type AgendaOutcome = 'decided' | 'no_quorum' | 'undecided' | 'returned' | 'withdrawn';
+
+/** The board's decision on one allegation of an agenda item, with its tally, kept as decided. */
+export interface BoardFindingsTable {
+  agenda_item_id: string;
+  allegation_id: string;
+  /** Null when a tie under the "carry over" rule left it undecided. */
+  finding: Finding | null;
+  votes_cast: number;
+  votes_for: number;
+  by_tie_rule: Generated<boolean>;
 }
 
 export interface VotesTable {
@@ -376,6 +390,7 @@ export interface Database {
   agenda_items: AgendaItemsTable;
   votes: VotesTable;
   recusals: RecusalsTable;
+  board_findings: BoardFindingsTable;
   audit_events: AuditEventsTable;
   outbox: OutboxTable;
   surveys: SurveysTable;

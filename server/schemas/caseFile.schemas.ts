@@ -6,8 +6,11 @@ import { optionalText } from './complaint.schemas.js';
 /** Staff forms of the case file (R18: strict, capped). Messages are catalogue keys. */
 
 const STAFF_PARTIES: readonly Party[] = ['intake', 'assignedInvestigator', 'supervisor', 'board'];
-/** Events with their own forms on the case page (a finding per allegation, contact details). */
-const OWN_FORMS = new Set<ComplaintEventType>(['DRAFT_FINDINGS', 'UPDATE_CONTACT']);
+/**
+ * Events with their own forms on the case page (a finding per allegation, contact details), and
+ * the board's, which follow its meetings (opening and closing the vote), not a case page.
+ */
+const OWN_FORMS = new Set<ComplaintEventType>(['DRAFT_FINDINGS', 'UPDATE_CONTACT', 'OPEN_VOTING', 'NO_QUORUM']);
 
 /** The events of the case page's action forms (and the staff API): those staff may send, not the system's. */
 export const STAFF_EVENTS = EVENT_TYPES.filter(

@@ -107,6 +107,11 @@ export function deadlineService(options: DeadlineOptions) {
       });
     },
 
+    /** When a clock of this kind started now would fall due (the board's reconsideration window). */
+    async dueAt(trx: Executor, kind: DeadlineKind, from: Date): Promise<Date> {
+      return computeDue(from, await policy(trx, kind), await calendar(trx)).dueAt;
+    },
+
     async stop(trx: Executor, complaintId: string, kind: DeadlineKind, at: Date): Promise<void> {
       for (const row of await runningDeadlines(trx, complaintId, kind)) {
         // A tolled clock stood still from tolled_at: it is judged at that moment, not now.
@@ -174,9 +179,12 @@ export function deadlineService(options: DeadlineOptions) {
       }
     },
 
-    startSweeper(intervalMs = 60_000): void {
+    /** Sweeps every interval; `after` runs after each pass (the board closing lapsed reconsideration windows). */
+    startSweeper(intervalMs = 60_000, after?: () => Promise<unknown>): void {
       timer ??= setInterval(() => {
-        this.sweep().catch((error: Error) => logger.warn({ err: { message: error.message } }, 'deadline sweep failed'));
+        this.sweep()
+          .then(() => after?.())
+          .catch((error: Error) => logger.warn({ err: { message: error.message } }, 'deadline sweep failed'));
       }, intervalMs);
       timer.unref();
     },

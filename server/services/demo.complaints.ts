@@ -17,7 +17,8 @@ const PATHS: Step[][] = [
   [...TO_ACTIVE, 'WITHDRAW'],
   [...TO_ACTIVE, 'DRAFT_FINDINGS'],
   [...TO_ACTIVE, 'DRAFT_FINDINGS', 'SUBMIT_FINDINGS'],
-  TO_VOTING,
+  // Waiting in board review, for the demo's meetings to put on their agendas (demo.board.ts).
+  [...TO_ACTIVE, 'DRAFT_FINDINGS', 'SUBMIT_FINDINGS'],
   [...TO_VOTING, 'BOARD_DECIDED'],
   [...TO_VOTING, 'BOARD_DECIDED', 'RECONSIDERATION_WINDOW_CLOSED'],
   ['BEGIN_TRIAGE', 'DISMISS'],

@@ -1,6 +1,9 @@
 import type { Db } from '../db/database.js';
 import { insertDistricts, insertOfficers } from '../db/reference.repository.js';
 import { countUsers, insertUser, setPasswordHash } from '../db/user.repository.js';
+import type { BoardMeetingService } from './boardMeeting.service.js';
+import type { BoardVoteService } from './boardVote.service.js';
+import { createDemoMeetings } from './demo.board.js';
 import { createDemoComplaints } from './demo.complaints.js';
 import { DEMO_DISTRICTS, DEMO_STAFF, demoOfficers } from './demo.data.js';
 import { generatePassword, hashPassword } from './password.js';
@@ -17,7 +20,11 @@ export interface DemoResult {
 
 export type DemoService = ReturnType<typeof demoService>;
 
-export function demoService(db: Db, workflow: WorkflowService) {
+export function demoService(
+  db: Db,
+  workflow: WorkflowService,
+  board: { meetings: BoardMeetingService; votes: BoardVoteService },
+) {
   return {
     /**
      * On an empty database, creates the demo agency (districts, staff, officers) and files its
@@ -65,6 +72,10 @@ export function demoService(db: Db, workflow: WorkflowService) {
         },
         officerIds,
       );
+      await createDemoMeetings(db, board, {
+        supervisor: ids.get('supervisor@example.org')!,
+        members: DEMO_STAFF.filter((s) => s.roles.includes('board')).map((s) => ids.get(s.email)!),
+      });
       return { created: true, accounts, password, complaints };
     },
   };

@@ -12,6 +12,16 @@ export interface EmailTemplates {
   };
   deadlineWarning: { trackingNumber: string; deadline: string; dueDate: string; caseUrl: string };
   deadlineBreached: { trackingNumber: string; deadline: string; dueDate: string; caseUrl: string };
+  /**
+   * To the complainant when the board decides: the finding of each allegation (category names
+   * already in the recipient's language), and the last day to ask for reconsideration.
+   */
+  decisionLetter: {
+    trackingNumber: string;
+    findings: Array<{ category: string; finding: string }>;
+    reconsiderationLastDay: string;
+    statusUrl: string;
+  };
   /** To a member of staff: a one-time link to set their password, issued by an admin. */
   passwordLink: { link: string };
 }
@@ -23,6 +33,7 @@ export const TEMPLATE_NAMES: readonly TemplateName[] = [
   'staffNotice',
   'deadlineWarning',
   'deadlineBreached',
+  'decisionLetter',
   'passwordLink',
 ];
 
@@ -47,6 +58,14 @@ export function renderEmail<T extends TemplateName>(
   if ('stage' in data) values['stageName'] = t(`publicStage.${data.stage}`);
   if ('about' in data) values['aboutText'] = t(`email.staffNotice.about.${data.about}`);
   if ('deadline' in data) values['deadlineName'] = t(`deadline.${data.deadline}`);
+  if ('reconsiderationLastDay' in data) {
+    values['reconsiderationDate'] = new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' }).format(
+      new Date(`${data.reconsiderationLastDay}T12:00:00Z`),
+    );
+  }
+  if ('findings' in data) {
+    values['findingsText'] = data.findings.map((f) => `- ${f.category}: ${t(`finding.${f.finding}`)}`).join('\n');
+  }
   return {
     subject: t(`email.${template}.subject`, values),
     text: `${t(`email.${template}.body`, values)}\n\n${t('email.signature', values)}\n`,

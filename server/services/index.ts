@@ -8,6 +8,11 @@ import { adminOutboxService } from './adminOutbox.service.js';
 import { apiTokenService } from './apiToken.service.js';
 import { auditService } from './audit.service.js';
 import { auditLogService } from './auditLog.service.js';
+import { boardMeetingService } from './boardMeeting.service.js';
+import { boardMinutesService } from './boardMinutes.service.js';
+import { boardRecordService } from './boardRecord.service.js';
+import { boardSettingsService } from './boardSettings.service.js';
+import { boardVoteService } from './boardVote.service.js';
 import { authService } from './auth.service.js';
 import { caseFileService } from './caseFile.service.js';
 import { caseQueueService } from './caseQueue.service.js';
@@ -64,11 +69,27 @@ export function services({ config, database, translator, logger, mail, now }: Se
     timeZone: config.agencyTimeZone,
     holidayRegion: config.agencyHolidayRegion,
     publicBaseUrl: config.publicBaseUrl,
+    ...(now ? { now } : {}),
   });
   const workflow = workflowService({
     db: database.db,
     audit,
-    runEffects: effectRunner({ deadlines, outbox, publicBaseUrl: config.publicBaseUrl }),
+    runEffects: effectRunner({
+      deadlines,
+      outbox,
+      publicBaseUrl: config.publicBaseUrl,
+      timeZone: config.agencyTimeZone,
+    }),
+    ...(now ? { now } : {}),
+  });
+  const boardVotes = boardVoteService({ db: database.db, audit, workflow, deadlines, ...(now ? { now } : {}) });
+  const boardMeetings = boardMeetingService({
+    db: database.db,
+    audit,
+    workflow,
+    votes: boardVotes,
+    timeZone: config.agencyTimeZone,
+    ...(now ? { now } : {}),
   });
   const keys = deriveKeys(config.sessionSecret);
   const storage = localEvidenceStorage(path.join(config.uploadDir, 'files'));
@@ -107,6 +128,11 @@ export function services({ config, database, translator, logger, mail, now }: Se
       timeZone: config.agencyTimeZone,
       ...(now ? { now } : {}),
     }),
+    boardSettings: boardSettingsService({ db: database.db, audit }),
+    boardMeetings,
+    boardVotes,
+    boardMinutes: boardMinutesService({ db: database.db }),
+    boardRecord: boardRecordService({ db: database.db }),
     caseFile,
     caseQueue: caseQueueService({ db: database.db, ...(now ? { now } : {}) }),
     caseWork: caseWorkService({ db: database.db, audit, workflow, caseFile, evidence, storage }),
@@ -125,7 +151,7 @@ export function services({ config, database, translator, logger, mail, now }: Se
     outbox,
     deadlines,
     workflow,
-    demo: demoService(database.db, workflow),
+    demo: demoService(database.db, workflow, { meetings: boardMeetings, votes: boardVotes }),
     seed: seedService(database.db),
   };
 }

@@ -1,4 +1,11 @@
-import { assigneeContacts, complainantContact, supervisorContacts, userContacts } from '../db/complaint.repository.js';
+import {
+  assigneeContacts,
+  complainantContact,
+  decidedFindings,
+  supervisorContacts,
+  userContacts,
+} from '../db/complaint.repository.js';
+import { lastDayOf } from '../../workflows/deadline.policy.js';
 import type { Executor } from '../db/executor.js';
 import type { Effect } from '../../workflows/complaint.snapshot.js';
 import type { ComplaintEvent } from '../../workflows/complaint.types.js';
@@ -15,7 +22,12 @@ export interface EffectContext {
 }
 
 /** Carries out what a transition asked for, inside the transition's transaction. */
-export function effectRunner(deps: { deadlines: DeadlineService; outbox: OutboxService; publicBaseUrl: string }) {
+export function effectRunner(deps: {
+  deadlines: DeadlineService;
+  outbox: OutboxService;
+  publicBaseUrl: string;
+  timeZone: string;
+}) {
   const statusUrl = `${deps.publicBaseUrl}/status`;
   const caseUrl = (id: string) => `${deps.publicBaseUrl}/staff/cases/${id}`;
 
@@ -48,7 +60,23 @@ export function effectRunner(deps: { deadlines: DeadlineService; outbox: OutboxS
         case 'notifyComplainant': {
           const contact = await complainantContact(trx, ctx.complaintId);
           if (!contact) break; // anonymous, or no email given
-          if (effect.stage === 'received') {
+          if (effect.stage === 'decided' && ctx.event.type === 'BOARD_DECIDED') {
+            const findings = await decidedFindings(trx, ctx.complaintId);
+            await deps.outbox.enqueue(trx, {
+              to: contact.email,
+              template: 'decisionLetter',
+              language: contact.language,
+              data: {
+                trackingNumber: ctx.trackingNumber,
+                findings: findings.map((f) => ({
+                  category: (contact.language === 'es' ? f.name_es : f.name_en) ?? f.category,
+                  finding: f.finding ?? 'not_sustained',
+                })),
+                reconsiderationLastDay: lastDayOf(new Date(ctx.event.reconsiderationUntil), deps.timeZone),
+                statusUrl,
+              },
+            });
+          } else if (effect.stage === 'received') {
             await deps.outbox.enqueue(trx, {
               to: contact.email,
               template: 'complaintReceived',

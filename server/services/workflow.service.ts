@@ -86,6 +86,47 @@ function eventDetails(event: ComplaintEvent): Record<string, string> {
 export function workflowService(deps: { db: Db; audit: AuditService; runEffects: RunEffects; now?: () => Date }) {
   const now = deps.now ?? (() => new Date());
 
+  async function transition(
+    trx: Executor,
+    complaintId: string,
+    input: DispatchEvent,
+    actor: Actor,
+    options: DispatchOptions,
+  ): Promise<DispatchResult> {
+    const row = await complaintForTransition(trx, complaintId);
+    if (!row) throw new ComplaintNotFound();
+    if (options.expectedVersion !== undefined && options.expectedVersion !== row.version) throw new ConflictError();
+    if (!mayActorSend(actor, input.type)) throw new ForbiddenEvent(input.type);
+    const at = now();
+    const event = { ...input, at: at.toISOString() } as ComplaintEvent;
+    const current = restore(row.snapshot, row.machine_version);
+    const { snapshot, effects } = advance(current, event);
+    const stage = stageOf(snapshot);
+    const publicStage = publicStageOf(snapshot);
+    const saved = await saveSnapshot(trx, complaintId, row.version, {
+      snapshot: persist(snapshot),
+      machineVersion: MACHINE_VERSION,
+      stage,
+      state: stateName(snapshot),
+      outcome: snapshot.context.outcome,
+      at,
+      stageChanged: stage !== row.stage,
+      reached: publicStage !== publicStageOf(current) ? { stage: publicStage, at: at.toISOString() } : undefined,
+    });
+    if (!saved) throw new ConflictError();
+    await options.within?.(trx);
+    await deps.runEffects(trx, effects, { complaintId, trackingNumber: row.tracking_number, at, event });
+    // Last: the chain's lock is then held only for the append, not while effects wait on rows.
+    await deps.audit.record(trx, {
+      type: 'complaint.transition',
+      actor: auditActorOf(actor),
+      object: { type: 'complaint', id: complaintId },
+      requestId: options.requestId,
+      details: { ...eventDetails(event), from: row.state, to: stateName(snapshot), version: row.version + 1 },
+    });
+    return { state: stateName(snapshot), version: row.version + 1 };
+  }
+
   return {
     /** Creates a complaint in its initial state; the caller's transaction also writes the rest of it. */
     async create(
@@ -154,40 +195,21 @@ export function workflowService(deps: { db: Db; audit: AuditService; runEffects:
       actor: Actor,
       options: DispatchOptions = {},
     ): Promise<DispatchResult> {
-      return deps.db.transaction().execute(async (trx) => {
-        const row = await complaintForTransition(trx, complaintId);
-        if (!row) throw new ComplaintNotFound();
-        if (options.expectedVersion !== undefined && options.expectedVersion !== row.version) throw new ConflictError();
-        if (!mayActorSend(actor, input.type)) throw new ForbiddenEvent(input.type);
-        const at = now();
-        const event = { ...input, at: at.toISOString() } as ComplaintEvent;
-        const current = restore(row.snapshot, row.machine_version);
-        const { snapshot, effects } = advance(current, event);
-        const stage = stageOf(snapshot);
-        const publicStage = publicStageOf(snapshot);
-        const saved = await saveSnapshot(trx, complaintId, row.version, {
-          snapshot: persist(snapshot),
-          machineVersion: MACHINE_VERSION,
-          stage,
-          state: stateName(snapshot),
-          outcome: snapshot.context.outcome,
-          at,
-          stageChanged: stage !== row.stage,
-          reached: publicStage !== publicStageOf(current) ? { stage: publicStage, at: at.toISOString() } : undefined,
-        });
-        if (!saved) throw new ConflictError();
-        await options.within?.(trx);
-        await deps.runEffects(trx, effects, { complaintId, trackingNumber: row.tracking_number, at, event });
-        // Last: the chain's lock is then held only for the append, not while effects wait on rows.
-        await deps.audit.record(trx, {
-          type: 'complaint.transition',
-          actor: auditActorOf(actor),
-          object: { type: 'complaint', id: complaintId },
-          requestId: options.requestId,
-          details: { ...eventDetails(event), from: row.state, to: stateName(snapshot), version: row.version + 1 },
-        });
-        return { state: stateName(snapshot), version: row.version + 1 };
-      });
+      return deps.db.transaction().execute((trx) => transition(trx, complaintId, input, actor, options));
+    },
+
+    /**
+     * The same transition inside the caller's transaction, for a use case whose own writes decide
+     * whether the case moves (the board's last vote): all of it commits or none does.
+     */
+    dispatchIn(
+      trx: Executor,
+      complaintId: string,
+      input: DispatchEvent,
+      actor: Actor,
+      options: DispatchOptions = {},
+    ): Promise<DispatchResult> {
+      return transition(trx, complaintId, input, actor, options);
     },
   };
 }
