@@ -51,6 +51,7 @@ export const requireUser: RequestHandler = (req, res, next) => {
 const NAV: ReadonlyArray<{ key: string; href: string; roles: readonly Role[] | 'all' }> = [
   { key: 'cases', href: '/staff/cases', roles: ['intake', 'investigator', 'supervisor', 'board'] },
   { key: 'officers', href: '/staff/officers', roles: ['intake', 'investigator', 'supervisor'] },
+  { key: 'board', href: '/staff/board', roles: ['board', 'supervisor', 'admin'] },
   { key: 'admin', href: '/staff/admin', roles: ['admin'] },
   { key: 'account', href: '/staff/account', roles: 'all' },
 ];

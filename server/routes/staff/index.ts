@@ -6,6 +6,7 @@ import { accountRoutes } from './account.routes.js';
 import { adminRoutes } from './admin.routes.js';
 import { auditRoutes } from './audit.routes.js';
 import { apiTokenRoutes } from './apiTokens.routes.js';
+import { staffBoardRoutes } from './board.routes.js';
 import { caseFileRoutes } from './caseFile.routes.js';
 import { caseQueueRoutes } from './caseQueue.routes.js';
 import { hasRole, requireUser, staffCsrf } from './guards.js';
@@ -48,6 +49,7 @@ export function staffRoutes(services: Services, config: Config): Router {
   router.use(auditRoutes(services));
   router.use(retentionRoutes(services));
   router.use(apiTokenRoutes(services));
+  router.use(staffBoardRoutes(services, config));
   // Last: its /cases/:id would otherwise answer 404 for the fixed paths of the areas above.
   router.use(caseFileRoutes(services, config));
   return router;
