@@ -25,6 +25,13 @@ export function setUpViews(
       timeZone: options.timeZone,
     }).format(new Date(value)),
   );
+  // A deadline falls due at local midnight after its last day: show that last day.
+  env.addFilter('lastDay', (value: Date | string, language: string) =>
+    new Intl.DateTimeFormat(language === 'es' ? 'es-US' : 'en-US', {
+      dateStyle: 'long',
+      timeZone: options.timeZone,
+    }).format(new Date(new Date(value).getTime() - 1)),
+  );
   env.addFilter('localDateTime', (value: Date | string, language: string) =>
     new Intl.DateTimeFormat(language === 'es' ? 'es-US' : 'en-US', {
       dateStyle: 'medium',

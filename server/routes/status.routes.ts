@@ -7,6 +7,7 @@ import { NoContactOnFile } from '../services/residentCase.service.js';
 import type { StatusView } from '../services/status.service.js';
 import { ConflictError } from '../services/workflow.service.js';
 import { IllegalTransition } from '../../workflows/complaint.snapshot.js';
+import { lastDayOf } from '../../workflows/deadline.policy.js';
 import { byField, fieldErrors, type FieldError } from './formErrors.js';
 import { answerFields } from './formFields.js';
 import {
@@ -80,6 +81,30 @@ export function statusRoutes(services: Services, config: Config): Router {
   router.get(`${PATH}/case`, async (req, res) => {
     const opened = await openCase(req, res);
     if (opened) renderCase(req, res, opened.view, opened.token);
+  });
+
+  /**
+   * The decision letter, printable, once the board has decided the case (and after it closes):
+   * the findings in plain words and, while the window is open, the last day to ask for
+   * reconsideration (the same day as the emailed letter). Before a decision: back to the case.
+   */
+  router.get(`${PATH}/decision`, async (req, res) => {
+    const opened = await openCase(req, res);
+    if (!opened) return;
+    const { view } = opened;
+    if (!hasDecision(view)) return res.redirect(303, `${PATH}/case`);
+    const decidedAt = view.history.filter((h) => h.stage === 'decided').at(-1)?.at;
+    const windowOpen =
+      view.stage === 'decided' &&
+      view.reconsiderationUntil !== null &&
+      view.actions.includes('REQUEST_RECONSIDERATION');
+    const lastDay = windowOpen
+      ? new Intl.DateTimeFormat(req.language === 'es' ? 'es-US' : 'en-US', {
+          dateStyle: 'long',
+          timeZone: 'UTC',
+        }).format(new Date(`${lastDayOf(new Date(view.reconsiderationUntil!), config.agencyTimeZone)}T12:00:00Z`))
+      : undefined;
+    res.render('pages/status/decision.njk', { view, decidedAt, lastDay });
   });
 
   type Opened = { view: StatusView; token: string };
@@ -211,6 +236,11 @@ export function statusRoutes(services: Services, config: Config): Router {
   });
 
   return router;
+}
+
+/** Whether the board has decided the case: decided now, or closed after the decision. */
+function hasDecision(view: StatusView): boolean {
+  return view.outcome === 'decided' && (view.stage === 'decided' || view.stage === 'closed');
 }
 
 function contactValues(
