@@ -6,8 +6,8 @@ import { createTranslator } from '../server/i18n.js';
 import { TOKEN_LIFETIME_DAYS } from '../server/services/apiToken.service.js';
 import { hmacHex } from '../server/services/keys.js';
 import { services as buildServices, type Services } from '../server/services/index.js';
-import { newTotpSecret, totpCode } from '../server/services/totp.js';
 import { testApp, testConfig } from './support/app.js';
+import { signInAdmin } from './support/admin.js';
 import { useDatabase } from './support/database.js';
 import { silentLogger } from './support/logger.js';
 import { csrfOf, errorsOf, type Agent } from './support/resident.js';
@@ -31,28 +31,6 @@ function clockedApp(handle: Parameters<typeof testApp>[0]) {
   });
   const app = createApp({ config, logger: silentLogger, translator, services: svc });
   return { app, services: svc, advance: (ms: number) => (offset += ms) };
-}
-
-/** An admin with TOTP, signed in with a password and a code (R9), as an agent. */
-async function signInAdmin(app: Express, services: Services, db: ReturnType<typeof useDatabase>['db']) {
-  const admin = await createStaff(db, ['admin']);
-  const secret = newTotpSecret();
-  const user = (await services.auth.principal(admin.id))!;
-  expect(await services.auth.confirmEnrolment(user, secret, totpCode(secret, new Date()))).to.equal(true);
-  const agent = request.agent(app);
-  const csrf = await signInPage(agent);
-  await agent
-    .post('/staff/sign-in')
-    .type('form')
-    .send({ _csrf: csrf, email: admin.email, password: admin.password })
-    .expect(303);
-  const codePage = await agent.get('/staff/sign-in/code').expect(200);
-  await agent
-    .post('/staff/sign-in/code')
-    .type('form')
-    .send({ _csrf: csrfOf(codePage.text), code: totpCode(secret, new Date(Date.now() + 30_000)) })
-    .expect(303);
-  return { agent, id: admin.id };
 }
 
 describe('staff API with bearer tokens, and the admin page that issues them', () => {
@@ -151,7 +129,8 @@ describe('staff API with bearer tokens, and the admin page that issues them', ()
       users[name] = await userId(`${name}@example.org`);
       passwords[users[name]!] = DEMO_PASSWORD;
     }
-    admin = await signInAdmin(app, services, database.db);
+    const signedIn = await signInAdmin(app, services, database.db);
+    admin = { agent: signedIn.agent, id: signedIn.admin.id };
     for (const name of Object.keys(users)) tokens[name] = await issued(users[name]!, `Script of ${name}`);
   });
 

@@ -3,36 +3,19 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { Express } from 'express';
-import request from 'supertest';
 import type { Db } from '../server/db/database.js';
 import { localEvidenceStorage } from '../server/services/evidence.storage.js';
 import type { Services } from '../server/services/index.js';
-import { newTotpSecret, totpCode } from '../server/services/totp.js';
 import { testApp } from './support/app.js';
+import { signInAdmin } from './support/admin.js';
 import { useDatabase } from './support/database.js';
 import { csrfOf, errorsOf, type Agent } from './support/resident.js';
-import { createStaff, signIn, signInPage, tokenFrom, type TestStaff } from './support/staff.js';
+import { createStaff, signIn, tokenFrom, type TestStaff } from './support/staff.js';
 
 /** An admin who has passed the TOTP second factor in this agent's session (R9). */
 async function signInAdminHere(app: Express, services: Services, db: Db): Promise<{ staff: TestStaff; agent: Agent }> {
-  const staff = await createStaff(db, ['admin']);
-  const secret = newTotpSecret();
-  const user = (await services.auth.principal(staff.id))!;
-  expect(await services.auth.confirmEnrolment(user, secret, totpCode(secret, new Date()))).to.equal(true);
-  const agent = request.agent(app);
-  const token = await signInPage(agent);
-  await agent
-    .post('/staff/sign-in')
-    .type('form')
-    .send({ _csrf: token, email: staff.email, password: staff.password })
-    .expect(303);
-  const codePage = await agent.get('/staff/sign-in/code').expect(200);
-  await agent
-    .post('/staff/sign-in/code')
-    .type('form')
-    .send({ _csrf: csrfOf(codePage.text), code: totpCode(secret, new Date(Date.now() + 30_000)) })
-    .expect(303);
-  return { staff, agent };
+  const { admin, agent } = await signInAdmin(app, services, db);
+  return { staff: admin, agent };
 }
 
 const YEAR_MS = 365.25 * 24 * 60 * 60 * 1000;
