@@ -4,6 +4,10 @@ import type { AgendaOutcome, Finding } from './schema.js';
 
 /** Board meetings, their agendas, votes, recusals and decisions. */
 
+/** A case's allegation categories in order, on `complaints as c`. */
+const categoriesOfCase = sql<string[]>`array(select a.category from allegations a where a.complaint_id = c.id
+  order by a.created_at, a.id)`;
+
 export async function listMeetings(db: Executor) {
   return db
     .selectFrom('board_meetings as m')
@@ -65,11 +69,7 @@ export async function agendaOf(db: Executor, meetingId: string) {
       'c.state',
       'c.district',
       'c.received_at',
-      sql<
-        string[]
-      >`array(select a.category from allegations a where a.complaint_id = c.id order by a.created_at, a.id)`.as(
-        'categories',
-      ),
+      categoriesOfCase.as('categories'),
     ])
     .where('i.meeting_id', '=', meetingId)
     .orderBy('i.position')
@@ -106,17 +106,7 @@ export async function lockAgendaItem(trx: Executor, id: string) {
 export async function casesAwaitingAgenda(db: Executor) {
   return db
     .selectFrom('complaints as c')
-    .select([
-      'c.id',
-      'c.tracking_number',
-      'c.district',
-      'c.received_at',
-      sql<
-        string[]
-      >`array(select a.category from allegations a where a.complaint_id = c.id order by a.created_at, a.id)`.as(
-        'categories',
-      ),
-    ])
+    .select(['c.id', 'c.tracking_number', 'c.district', 'c.received_at', categoriesOfCase.as('categories')])
     .where('c.stage', '=', 'boardReview') // the (stage, received_at) index
     .where('c.state', '=', 'boardReview.scheduled')
     .where((eb) =>
