@@ -18,6 +18,8 @@ const app = createApp({ config, logger, translator, services: svc });
 svc.outbox.start();
 svc.deadlines.startSweeper(60_000, () => svc.boardVotes.closeLapsedReconsiderations());
 svc.housekeeping.start();
+await svc.statistics.refresh();
+svc.statistics.start();
 const server: Server = app.listen(config.port, () => {
   logger.info({ port: config.port, database: database.kind }, 'listening');
   process.stdout.write(`\n  ${config.agencyName} is running on ${config.publicBaseUrl}\n\n`);
@@ -38,6 +40,7 @@ async function shutdown(signal: string): Promise<void> {
   await new Promise((resolve) => server.once('close', resolve));
   svc.deadlines.stopSweeper();
   svc.housekeeping.stop();
+  svc.statistics.stop();
   await svc.outbox.stop();
   svc.mail.close();
   await context.close();

@@ -3,7 +3,8 @@ import { createTranslator } from '../i18n.js';
 import { services } from '../services/index.js';
 import { openContext, runCommand } from './context.js';
 
-// npm run sweep: one pass of the deadline sweeper (warnings and breaches), then the outbox.
+// npm run sweep: one pass of the deadline sweeper (warnings and breaches), the outbox, and a rebuild
+// of the public statistics.
 await runCommand(async () => {
   const context = await openContext('npm run sweep');
   try {
@@ -12,9 +13,11 @@ await runCommand(async () => {
     const swept = await svc.deadlines.sweep();
     const closed = await svc.boardVotes.closeLapsedReconsiderations();
     const mailed = await svc.outbox.runOnce();
+    const refreshed = await svc.statistics.refresh();
     process.stdout.write(
       `deadlines: ${swept.warned} warned, ${swept.breached} breached; ` +
-        `cases closed after their reconsideration window: ${closed}; emails sent: ${mailed.sent}\n`,
+        `cases closed after their reconsideration window: ${closed}; emails sent: ${mailed.sent}; ` +
+        `public statistics rebuilt at ${refreshed.toISOString()}\n`,
     );
     svc.mail.close();
   } finally {

@@ -309,6 +309,25 @@ export interface SurveysTable {
   comment: string | null;
 }
 
+/** A monthly count of one measure, by one key (a category, a district, a finding, a score…). */
+export interface StatsRollupTable {
+  month: DateOnly;
+  measure: string;
+  key: string;
+  count: number;
+}
+
+/** One allegation as published in the open data: de-identified and generalised. */
+export interface OpenDataRowsTable {
+  row_no: ColumnType<string, string | number, never>;
+  month: string;
+  category: string;
+  district: string;
+  finding: string;
+  days_to_close: string;
+  stage: string;
+}
+
 export interface SettingsTable {
   key: string;
   value: Json;
@@ -394,6 +413,8 @@ export interface Database {
   audit_events: AuditEventsTable;
   outbox: OutboxTable;
   surveys: SurveysTable;
+  stats_rollup: StatsRollupTable;
+  open_data_rows: OpenDataRowsTable;
   settings: SettingsTable;
   complaint_drafts: ComplaintDraftsTable;
   reported_officers: ReportedOfficersTable;

@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.js';
+import { repeating } from './repeating.js';
 import type { IntakeService } from './intake.service.js';
 import type { SessionService } from './session.service.js';
 import type { StatusService } from './status.service.js';
@@ -13,26 +14,17 @@ export function housekeepingService(deps: {
   sessions: SessionService;
   logger: Logger;
 }) {
-  let timer: NodeJS.Timeout | undefined;
+  const run = async (): Promise<{ drafts: number; windows: number; sessions: number }> => ({
+    drafts: await deps.intake.purgeExpiredDrafts(),
+    windows: await deps.status.purgeEndedWindows(),
+    sessions: await deps.sessions.purgeEnded(),
+  });
+  const timer = repeating(run, (error) => deps.logger.warn({ err: { message: error.message } }, 'housekeeping failed'));
   return {
-    async run(): Promise<{ drafts: number; windows: number; sessions: number }> {
-      return {
-        drafts: await deps.intake.purgeExpiredDrafts(),
-        windows: await deps.status.purgeEndedWindows(),
-        sessions: await deps.sessions.purgeEnded(),
-      };
-    },
+    run,
     start(intervalMs = 10 * 60_000): void {
-      timer ??= setInterval(() => {
-        this.run().catch((error: Error) =>
-          deps.logger.warn({ err: { message: error.message } }, 'housekeeping failed'),
-        );
-      }, intervalMs);
-      timer.unref();
+      timer.start(intervalMs);
     },
-    stop(): void {
-      if (timer) clearInterval(timer);
-      timer = undefined;
-    },
+    stop: timer.stop,
   };
 }

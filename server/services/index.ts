@@ -29,6 +29,7 @@ import { deriveKeys } from './keys.js';
 import { referenceService } from './reference.service.js';
 import { residentCaseService } from './residentCase.service.js';
 import { retentionService } from './retention.service.js';
+import { statisticsService } from './statistics.service.js';
 import { statusService } from './status.service.js';
 import { userAdminService } from './userAdmin.service.js';
 import { mailService, type MailService } from './mail.service.js';
@@ -141,6 +142,12 @@ export function services({ config, database, translator, logger, mail, now }: Se
     intake,
     officers: officerService({ db: database.db, audit, ...(now ? { now } : {}) }),
     status,
+    statistics: statisticsService({
+      db: database.db,
+      timeZone: config.agencyTimeZone,
+      logger,
+      ...(now ? { now } : {}),
+    }),
     reference: referenceService(database.db),
     residentCase: residentCaseService({ db: database.db, workflow, audit }),
     sessions,

@@ -1,0 +1,190 @@
+import { sql } from 'kysely';
+import type { Executor } from './executor.js';
+
+// The statistics the public sees are rebuilt from the cases by one refresh, so no public request
+// ever scans the cases: the dashboard and the report read `stats_rollup` (a few rows a month per
+// measure) and the open data reads `open_data_rows` (already generalised).
+
+/** The measures of `stats_rollup`, each counted by month and key. */
+export const MEASURES = {
+  /** Complaints received; key ''. */
+  received: 'received',
+  /** Complaints received, by district code ('unknown' when none). */
+  district: 'district',
+  /** Complaints received with at least one allegation of a category, by category code. */
+  category: 'category',
+  /** Decided allegations by finding, counted in the month their complaint was received. */
+  finding: 'finding',
+  /** Complaints closed, by whole days from receipt to closing; counted in the month closed. */
+  closedDays: 'closed_days',
+  /** Investigation clocks completed, key 'met' or 'missed'; counted in the month completed. */
+  investigationDeadline: 'investigation_deadline',
+  /** Survey answers by score '1'–'5', one measure per question; counted in the month answered. */
+  survey: 'survey_',
+} as const;
+
+export const SURVEY_QUESTIONS = ['respect', 'understood', 'informed', 'explained', 'trust'] as const;
+export type SurveyQuestion = (typeof SURVEY_QUESTIONS)[number];
+
+const monthOf = (column: string, timeZone: string) =>
+  sql<string>`date_trunc('month', ${sql.ref(column)} at time zone ${timeZone})::date`;
+
+export async function rebuildRollups(trx: Executor, timeZone: string): Promise<void> {
+  await trx.deleteFrom('stats_rollup').execute();
+  const received = monthOf('c.received_at', timeZone);
+  await sql`
+    insert into stats_rollup (month, measure, key, count)
+    select ${received}, ${MEASURES.received}, '', count(*)::int from complaints c group by 1
+    union all
+    select ${received}, ${MEASURES.district}, coalesce(c.district, 'unknown'), count(*)::int
+      from complaints c group by 1, 3
+    union all
+    select ${received}, ${MEASURES.category}, a.category, count(distinct c.id)::int
+      from complaints c join allegations a on a.complaint_id = c.id group by 1, 3
+    union all
+    select ${received}, ${MEASURES.finding}, a.finding, count(*)::int
+      from complaints c join allegations a on a.complaint_id = c.id
+      where a.finding is not null group by 1, 3
+    union all
+    select ${monthOf('c.closed_at', timeZone)}, ${MEASURES.closedDays},
+        floor(extract(epoch from (c.closed_at - c.received_at)) / 86400)::int::text, count(*)::int
+      from complaints c where c.closed_at is not null group by 1, 3
+    union all
+    select ${monthOf('d.completed_at', timeZone)}, ${MEASURES.investigationDeadline},
+        case when d.status = 'met' then 'met' else 'missed' end, count(*)::int
+      from deadlines d
+      where d.kind = 'investigation' and d.completed_at is not null and d.status in ('met', 'breached')
+      group by 1, 3
+  `.execute(trx);
+  for (const question of SURVEY_QUESTIONS) {
+    await sql`
+      insert into stats_rollup (month, measure, key, count)
+      select ${monthOf('s.answered_at', timeZone)}, ${MEASURES.survey + question}, ${sql.ref(`s.${question}`)}::text,
+          count(*)::int
+        from surveys s where s.answered_at is not null and ${sql.ref(`s.${question}`)} is not null
+        group by 1, 3
+    `.execute(trx);
+  }
+}
+
+/**
+ * The open-data rows: one per allegation, with month, category, district, finding, a band of days
+ * to close and stage, and nothing finer. A combination shared by fewer than 5 complaints loses its
+ * district and days band; if still rarer than 5, its month becomes its year and its category,
+ * finding and stage are withheld too. Rows are numbered in a stable order for paging.
+ */
+export async function rebuildOpenData(trx: Executor, timeZone: string): Promise<void> {
+  await trx.deleteFrom('open_data_rows').execute();
+  await sql`
+    with base as (
+      select c.id as complaint_id,
+          to_char(date_trunc('month', c.received_at at time zone ${timeZone}), 'YYYY-MM') as month,
+          a.category, coalesce(c.district, 'unknown') as district, coalesce(a.finding, 'none') as finding,
+          case
+            when c.closed_at is null then 'open'
+            when c.closed_at - c.received_at <= interval '30 days' then '0-30'
+            when c.closed_at - c.received_at <= interval '90 days' then '31-90'
+            when c.closed_at - c.received_at <= interval '180 days' then '91-180'
+            when c.closed_at - c.received_at <= interval '365 days' then '181-365'
+            else 'over-365'
+          end as days_band,
+          c.stage
+        from allegations a join complaints c on c.id = a.complaint_id
+    ),
+    first_pass as (
+      select b.complaint_id, b.month, b.category, b.finding, b.stage,
+          case when g.k < 5 then 'suppressed' else b.district end as district,
+          case when g.k < 5 then 'suppressed' else b.days_band end as days_band
+        from base b
+        join (
+          select month, category, district, finding, days_band, stage, count(distinct complaint_id) as k
+            from base group by month, category, district, finding, days_band, stage
+        ) g using (month, category, district, finding, days_band, stage)
+    ),
+    second_pass as (
+      select case when g.k < 5 then substr(f.month, 1, 4) else f.month end as month,
+          case when g.k < 5 then 'suppressed' else f.category end as category,
+          f.district,
+          case when g.k < 5 then 'suppressed' else f.finding end as finding,
+          f.days_band,
+          case when g.k < 5 then 'suppressed' else f.stage end as stage
+        from first_pass f
+        join (
+          select month, category, district, finding, days_band, stage, count(distinct complaint_id) as k
+            from first_pass group by month, category, district, finding, days_band, stage
+        ) g using (month, category, district, finding, days_band, stage)
+    )
+    insert into open_data_rows (row_no, month, category, district, finding, days_to_close, stage)
+    select row_number() over (order by month, category, district, finding, days_band, stage),
+        month, category, district, finding, days_band, stage
+      from second_pass
+  `.execute(trx);
+}
+
+export interface RollupRow {
+  month: string;
+  measure: string;
+  key: string;
+  count: number;
+}
+
+/** The rollup rows of the given measures (a measure ending in '_' matches its prefix) between two months, inclusive. */
+export async function rollupRows(
+  db: Executor,
+  range: { from: string; to: string },
+  measures: readonly string[],
+): Promise<RollupRow[]> {
+  const exact = measures.filter((m) => !m.endsWith('_'));
+  const prefixes = measures.filter((m) => m.endsWith('_'));
+  return db
+    .selectFrom('stats_rollup')
+    .select(['month', 'measure', 'key', 'count'])
+    .where('month', '>=', range.from)
+    .where('month', '<=', range.to)
+    .where((eb) =>
+      eb.or([
+        ...(exact.length ? [eb('measure', 'in', exact)] : []),
+        ...prefixes.map((p) => eb('measure', 'like', `${p}%`)),
+      ]),
+    )
+    .orderBy('month')
+    .execute();
+}
+
+/** The first and last months that have any rollup row, or undefined before any complaint. */
+export async function rollupSpan(db: Executor): Promise<{ first: string; last: string } | undefined> {
+  const row = await db
+    .selectFrom('stats_rollup')
+    .select((eb) => [eb.fn.min('month').as('first'), eb.fn.max('month').as('last')])
+    .executeTakeFirst();
+  return row?.first && row.last ? { first: String(row.first), last: String(row.last) } : undefined;
+}
+
+export interface OpenDataRow {
+  row_no: string;
+  month: string;
+  category: string;
+  district: string;
+  finding: string;
+  days_to_close: string;
+  stage: string;
+}
+
+/** One page of open-data rows after a row number (keyset paging, so memory stays flat). */
+export async function openDataPage(db: Executor, after: string, limit: number): Promise<OpenDataRow[]> {
+  return db
+    .selectFrom('open_data_rows')
+    .select(['row_no', 'month', 'category', 'district', 'finding', 'days_to_close', 'stage'])
+    .where('row_no', '>', after)
+    .orderBy('row_no')
+    .limit(limit)
+    .execute();
+}
+
+export async function openDataCount(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom('open_data_rows')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
