@@ -95,7 +95,6 @@ describe('public statistics: the rollups and the open-data rows are rebuilt from
       district: 'lonely',
       category: 'discourtesy',
       receivedAt: '2026-03-12T18:00:00Z',
-      finding: undefined,
     });
     await plant({
       district: 'lonely',
