@@ -18,6 +18,11 @@ const SAMPLES: EmailTemplates = {
     statusUrl: 'https://example.gov/status',
   },
   passwordLink: { link: 'https://example.gov/staff/password/abc' },
+  surveyInvitation: {
+    trackingNumber: 'OC-7K4P-9Q2M',
+    surveyUrl: 'https://example.gov/survey/q8Zr3kX9vLmN2pQ7tY5wA1bC4dE6fG0hJ2kL4mN6pQ8',
+    validDays: 90,
+  },
 };
 
 describe('email templates', () => {
@@ -39,6 +44,16 @@ describe('email templates', () => {
   it('never asks for an access code to be sent', () => {
     const received = renderEmail(translator, 'complaintReceived', 'en', SAMPLES.complaintReceived, 'B');
     expect(received.text).to.match(/never send the access code/);
+  });
+
+  it("invites to the closing survey with its link, in the reader's language, from the survey catalogue", () => {
+    for (const language of LANGUAGES) {
+      const email = renderEmail(translator, 'surveyInvitation', language, SAMPLES.surveyInvitation, 'B');
+      expect(email.text).to.contain(SAMPLES.surveyInvitation.surveyUrl).and.contain('90');
+      expect(email.text).not.to.match(/survey\.email/);
+    }
+    const es = renderEmail(translator, 'surveyInvitation', 'es', SAMPLES.surveyInvitation, 'B');
+    expect(es.subject).to.contain('encuesta');
   });
 
   it("lists each finding of a decision in the reader's words, with the last day to ask again", () => {

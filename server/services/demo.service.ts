@@ -5,6 +5,7 @@ import type { BoardMeetingService } from './boardMeeting.service.js';
 import type { BoardVoteService } from './boardVote.service.js';
 import { createDemoMeetings } from './demo.board.js';
 import { createDemoComplaints } from './demo.complaints.js';
+import { answerDemoSurveys } from './demo.surveys.js';
 import { DEMO_DISTRICTS, DEMO_STAFF, demoOfficers } from './demo.data.js';
 import { generatePassword, hashPassword } from './password.js';
 import type { WorkflowService } from './workflow.service.js';
@@ -76,6 +77,8 @@ export function demoService(
         supervisor: ids.get('supervisor@example.org')!,
         members: DEMO_STAFF.filter((s) => s.roles.includes('board')).map((s) => ids.get(s.email)!),
       });
+      // The closed cases' survey invitations went out as they closed; most get answers (issue #7).
+      await answerDemoSurveys(db);
       return { created: true, accounts, password, complaints };
     },
   };

@@ -24,6 +24,8 @@ export interface EmailTemplates {
   };
   /** To a member of staff: a one-time link to set their password, issued by an admin. */
   passwordLink: { link: string };
+  /** To the complainant when the case closes: the closing survey's single-use link (issue #7). */
+  surveyInvitation: { trackingNumber: string; surveyUrl: string; validDays: number };
 }
 
 export type TemplateName = keyof EmailTemplates;
@@ -35,7 +37,11 @@ export const TEMPLATE_NAMES: readonly TemplateName[] = [
   'deadlineBreached',
   'decisionLetter',
   'passwordLink',
+  'surveyInvitation',
 ];
+
+/** Where a template's subject and body sit in the catalogue: email.<template>, unless its area keeps them. */
+const CATALOGUE_BASE: Partial<Record<TemplateName, string>> = { surveyInvitation: 'survey.email' };
 
 export interface RenderedEmail {
   subject: string;
@@ -55,6 +61,7 @@ export function renderEmail<T extends TemplateName>(
 ): RenderedEmail {
   const t = translator.t(language);
   const values: Record<string, string> = { ...(data as Record<string, string>), agency: agencyName };
+  const base = CATALOGUE_BASE[template] ?? `email.${template}`;
   if ('stage' in data) values['stageName'] = t(`publicStage.${data.stage}`);
   if ('about' in data) values['aboutText'] = t(`email.staffNotice.about.${data.about}`);
   if ('deadline' in data) values['deadlineName'] = t(`deadline.${data.deadline}`);
@@ -67,7 +74,7 @@ export function renderEmail<T extends TemplateName>(
     values['findingsText'] = data.findings.map((f) => `- ${f.category}: ${t(`finding.${f.finding}`)}`).join('\n');
   }
   return {
-    subject: t(`email.${template}.subject`, values),
-    text: `${t(`email.${template}.body`, values)}\n\n${t('email.signature', values)}\n`,
+    subject: t(`${base}.subject`, values),
+    text: `${t(`${base}.body`, values)}\n\n${t('email.signature', values)}\n`,
   };
 }

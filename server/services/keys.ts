@@ -15,6 +15,8 @@ export interface Keys {
   totp: Buffer;
   passwordLink: Buffer;
   apiToken: Buffer;
+  /** Closing-survey links. */
+  surveyToken: Buffer;
 }
 
 export function deriveKeys(secret: string): Keys {
@@ -29,6 +31,7 @@ export function deriveKeys(secret: string): Keys {
     totp: key('totp-secret'),
     passwordLink: key('password-link'),
     apiToken: key('api-token'),
+    surveyToken: key('survey-token'),
   };
 }
 

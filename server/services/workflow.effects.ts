@@ -11,6 +11,7 @@ import type { Effect } from '../../workflows/complaint.snapshot.js';
 import type { ComplaintEvent } from '../../workflows/complaint.types.js';
 import type { DeadlineService } from './deadline.service.js';
 import type { OutboxService } from './outbox.service.js';
+import type { SurveyService } from './survey.service.js';
 
 export interface EffectContext {
   complaintId: string;
@@ -25,6 +26,7 @@ export interface EffectContext {
 export function effectRunner(deps: {
   deadlines: DeadlineService;
   outbox: OutboxService;
+  surveys: Pick<SurveyService, 'invite'>;
   publicBaseUrl: string;
   timeZone: string;
 }) {
@@ -90,6 +92,16 @@ export function effectRunner(deps: {
               language: contact.language,
               data: { trackingNumber: ctx.trackingNumber, stage: effect.stage, statusUrl },
             });
+            // However it closed: the closing survey, a message of its own, once per complaint (issue #7).
+            if (effect.stage === 'closed') {
+              await deps.surveys.invite(trx, {
+                complaintId: ctx.complaintId,
+                trackingNumber: ctx.trackingNumber,
+                to: contact.email,
+                language: contact.language,
+                at: ctx.at,
+              });
+            }
           }
           break;
         }

@@ -52,6 +52,7 @@ export function caseFilePage(services: Services) {
     if (!file) throw notFound();
     const categories = await services.reference.categories(req.language);
     const districts = await services.reference.districts(req.language);
+    const survey = await services.surveys.forCaseFile(viewerOf(req), id);
     // Codes in the timeline (a dismissal or tolling reason) are shown by their names.
     for (const entry of file.timeline) {
       const reason = entry.values['reason'];
@@ -64,6 +65,7 @@ export function caseFilePage(services: Services) {
       file,
       choices: choicesFor(req, file, categories),
       districtName: districts.find((d) => d.value === file.header.district)?.label ?? file.header.district,
+      survey,
       values: {},
       ...extra,
       errors,
