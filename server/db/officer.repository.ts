@@ -92,11 +92,6 @@ export async function updateOfficer(db: Executor, id: string, values: Updateable
   return result.numUpdatedRows > 0n;
 }
 
-/** Every district (inactive ones too: an officer may still belong to one). */
-export async function allDistricts(db: Executor) {
-  return db.selectFrom('districts').select(['code', 'name_en', 'name_es', 'active']).orderBy('name_en').execute();
-}
-
 /** Every allegation naming the officer, on the cases this viewer may see (R14), newest complaint first. */
 export async function officerHistory(db: Executor, officerId: string, viewer: Viewer) {
   return db

@@ -33,3 +33,18 @@ export async function activeCategories(db: Executor) {
     .orderBy('code')
     .execute();
 }
+
+/** Every district, retired ones too: officers and past complaints keep the codes they were given. */
+export async function allDistricts(db: Executor) {
+  return db.selectFrom('districts').select(['code', 'name_en', 'name_es', 'active']).orderBy('name_en').execute();
+}
+
+/** Every allegation category, retired ones too: past complaints and stored thresholds may name one. */
+export async function allCategories(db: Executor) {
+  return db
+    .selectFrom('allegation_categories')
+    .select(['code', 'name_en', 'name_es', 'active'])
+    .orderBy('position')
+    .orderBy('code')
+    .execute();
+}

@@ -4,7 +4,6 @@ import type { Db } from '../db/database.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Executor } from '../db/executor.js';
 import {
-  allDistricts,
   insertOfficer,
   lockRoster,
   officerById,
@@ -14,6 +13,7 @@ import {
   updateOfficer,
   type RosterFilter,
 } from '../db/officer.repository.js';
+import { allDistricts } from '../db/reference.repository.js';
 import type { Language } from '../i18n.js';
 import { OFFICER_PAGE_SIZE, type OfficerForm, type OfficerValues } from '../schemas/officer.schemas.js';
 import type { AuditService } from './audit.service.js';

@@ -10,6 +10,7 @@ import { staffBoardRoutes } from './board.routes.js';
 import { caseFileRoutes } from './caseFile.routes.js';
 import { caseQueueRoutes } from './caseQueue.routes.js';
 import { hasRole, requireUser, staffCsrf } from './guards.js';
+import { earlyInterventionRoutes } from './earlyIntervention.routes.js';
 import { officerRoutes } from './officer.routes.js';
 import { retentionRoutes } from './retention.routes.js';
 import { signInRoutes } from './signIn.routes.js';
@@ -50,6 +51,7 @@ export function staffRoutes(services: Services, config: Config): Router {
   router.use(retentionRoutes(services));
   router.use(apiTokenRoutes(services));
   router.use(staffBoardRoutes(services, config));
+  router.use(earlyInterventionRoutes(services));
   // Last: its /cases/:id would otherwise answer 404 for the fixed paths of the areas above.
   router.use(caseFileRoutes(services, config));
   return router;
