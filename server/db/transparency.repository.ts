@@ -48,7 +48,7 @@ export async function rebuildRollups(trx: Executor, timeZone: string): Promise<v
     union all
     select ${monthOf('c.closed_at', timeZone)}, ${MEASURES.closedDays},
         floor(extract(epoch from (c.closed_at - c.received_at)) / 86400)::int::text, count(*)::int
-      from complaints c where c.closed_at is not null group by 1, 3
+      from complaints c where c.closed_at >= c.received_at group by 1, 3
     union all
     select ${monthOf('d.completed_at', timeZone)}, ${MEASURES.investigationDeadline},
         case when d.status = 'met' then 'met' else 'missed' end, count(*)::int

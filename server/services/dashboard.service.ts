@@ -1,0 +1,134 @@
+import { DateTime } from 'luxon';
+import type { Db } from '../db/database.js';
+import { allCategories, allDistricts } from '../db/reference.repository.js';
+import { MEASURES, rollupRows, rollupSpan, type SurveyQuestion } from '../db/transparency.repository.js';
+import type { Language, Translator } from '../i18n.js';
+import { FINDINGS } from '../schemas/caseFile.schemas.js';
+import {
+  MAX_MONTHS,
+  addMonths,
+  annualReportModel,
+  dashboardView,
+  rollupBounds,
+  type AnnualReportModel,
+  type DashboardLabels,
+  type DashboardView,
+  type MonthRange,
+} from './dashboard.model.js';
+
+/** Every measure the dashboard reads (the survey's by prefix). */
+const DASHBOARD_MEASURES = Object.values(MEASURES);
+
+/** The years a report can be asked for; anything else is not a report. */
+export const REPORT_YEARS = { first: 1900, last: 2199 } as const;
+
+const locale = (language: Language) => (language === 'es' ? 'es-US' : 'en-US');
+
+export type DashboardService = ReturnType<typeof dashboardService>;
+
+/**
+ * The public dashboard and the annual reports. They read only the rollups the statistics refresh
+ * wrote (never the cases), name categories and districts in the reader's language, and leave every
+ * number to dashboard.model.ts, which applies the small-cell rule.
+ */
+export function dashboardService(deps: {
+  db: Db;
+  translator: Translator;
+  statistics: { lastUpdated(): Promise<Date | undefined> };
+  timeZone: string;
+  now?: () => Date;
+}) {
+  const now = deps.now ?? (() => new Date());
+
+  /** The month it is now where the agency is, 'YYYY-MM'. */
+  const currentMonth = () => DateTime.fromJSDate(now(), { zone: deps.timeZone }).toFormat('yyyy-MM');
+
+  async function labels(language: Language): Promise<DashboardLabels> {
+    const t = deps.translator.t(language);
+    const names = { categories: await allCategories(deps.db), districts: await allDistricts(deps.db) };
+    const name = (row: { name_en: string; name_es: string }) => (language === 'es' ? row.name_es : row.name_en);
+    const collator = new Intl.Collator(locale(language));
+    const format = (options: Intl.DateTimeFormatOptions) => {
+      const formatter = new Intl.DateTimeFormat(locale(language), { ...options, timeZone: 'UTC' });
+      return (month: string) => formatter.format(new Date(`${month}-15T12:00:00Z`));
+    };
+    const integer = new Intl.NumberFormat(locale(language), { maximumFractionDigits: 0 });
+    const decimal = new Intl.NumberFormat(locale(language), { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    return {
+      categories: names.categories.map((c) => ({ code: c.code, name: name(c), listed: c.active })),
+      districts: names.districts
+        .map((d) => ({ code: d.code, name: name(d), listed: d.active }))
+        .sort((a, b) => collator.compare(a.name, b.name)),
+      findings: FINDINGS.map((code) => ({ code, name: t(`finding.${code}`), listed: true })),
+      unknownDistrict: t('dashboard.districts.unknown'),
+      fewerThanFive: t('dashboard.fewerThanFive'),
+      notShown: t('dashboard.notShown'),
+      month: format({ month: 'long', year: 'numeric' }),
+      monthShort: format({ month: 'short', year: 'numeric' }),
+      monthOfYear: format({ month: 'long' }),
+      number: (n) => integer.format(n),
+      decimal: (n) => decimal.format(n),
+      percent: (n) => t('dashboard.percent', { value: integer.format(n) }),
+      days: (n) => t('dashboard.days', { count: n }),
+      surveyQuestion: (question: SurveyQuestion) => t(`survey.question.${question}`),
+    };
+  }
+
+  const rowsOf = (range: MonthRange) => rollupRows(deps.db, rollupBounds(range), DASHBOARD_MEASURES);
+
+  /** The years from the first to the last with statistics, latest first (gaps with no row at all left out). */
+  async function reportYears(): Promise<number[]> {
+    const span = await rollupSpan(deps.db);
+    if (!span) return [];
+    const first = Number(span.first.slice(0, 4));
+    const last = Number(span.last.slice(0, 4));
+    const years: number[] = [];
+    for (let year = last; year >= first; year--) {
+      // The first and last years have rows by definition; a year between them almost always does.
+      const inner = year !== first && year !== last;
+      if (!inner || (await rowsOf({ from: `${year}-01`, to: `${year}-12` })).length > 0) years.push(year);
+    }
+    return years;
+  }
+
+  return {
+    currentMonth,
+
+    /** The last 36 months, up to and including this one. */
+    defaultRange(): MonthRange {
+      const to = currentMonth();
+      return { from: addMonths(to, -(MAX_MONTHS - 1)), to };
+    },
+
+    lastUpdated: () => deps.statistics.lastUpdated(),
+
+    /** The dashboard of a range already checked (at most 36 months, from ≤ to). */
+    async dashboard(range: MonthRange, language: Language): Promise<DashboardView> {
+      return dashboardView(await rowsOf(range), range, await labels(language));
+    },
+
+    reportYears,
+
+    /**
+     * A year's report: January to December (to this month for the year under way), compared with
+     * the same months of the year before when the statistics reach back to it. Undefined for a
+     * year without statistics.
+     */
+    async annualReport(year: number, language: Language): Promise<AnnualReportModel | undefined> {
+      if (!Number.isInteger(year) || year < REPORT_YEARS.first || year > REPORT_YEARS.last) return undefined;
+      const span = await rollupSpan(deps.db);
+      if (!span || year < Number(span.first.slice(0, 4)) || year > Number(span.last.slice(0, 4))) return undefined;
+      const thisMonth = currentMonth();
+      const range = { from: `${year}-01`, to: `${year}-12` < thisMonth ? `${year}-12` : thisMonth };
+      if (range.to < range.from) return undefined;
+      const rows = await rowsOf(range);
+      if (rows.length === 0) return undefined;
+      const previousRange = { from: addMonths(range.from, -12), to: addMonths(range.to, -12) };
+      const hasPrevious = year - 1 >= Number(span.first.slice(0, 4));
+      return annualReportModel(
+        { year, range, rows, ...(hasPrevious ? { previousRows: await rowsOf(previousRange) } : {}) },
+        await labels(language),
+      );
+    },
+  };
+}
