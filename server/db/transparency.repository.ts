@@ -160,27 +160,6 @@ export async function rollupSpan(db: Executor): Promise<{ first: string; last: s
   return row?.first && row.last ? { first: String(row.first), last: String(row.last) } : undefined;
 }
 
-export interface OpenDataRow {
-  row_no: string;
-  month: string;
-  category: string;
-  district: string;
-  finding: string;
-  days_to_close: string;
-  stage: string;
-}
-
-/** One page of open-data rows after a row number (keyset paging, so memory stays flat). */
-export async function openDataPage(db: Executor, after: string, limit: number): Promise<OpenDataRow[]> {
-  return db
-    .selectFrom('open_data_rows')
-    .select(['row_no', 'month', 'category', 'district', 'finding', 'days_to_close', 'stage'])
-    .where('row_no', '>', after)
-    .orderBy('row_no')
-    .limit(limit)
-    .execute();
-}
-
 export async function openDataCount(db: Executor): Promise<number> {
   const row = await db
     .selectFrom('open_data_rows')

@@ -1,0 +1,16 @@
+import path from 'node:path';
+import { loadConfig, type Config } from '../server/config.js';
+
+/** The configuration the transparency bench and its server share: production mode, silent, a temporary folder. */
+export function benchConfig(dataDir: string): Config {
+  return loadConfig({
+    ...process.env,
+    NODE_ENV: 'production',
+    SESSION_SECRET: 'bench-secret-bench-secret-bench-secret',
+    PUBLIC_BASE_URL: 'http://localhost',
+    SMTP_URL: 'smtp://127.0.0.1:9',
+    DATA_DIR: dataDir,
+    UPLOAD_DIR: path.join(dataDir, 'uploads'),
+    LOG_LEVEL: 'silent',
+  });
+}

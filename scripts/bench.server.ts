@@ -1,0 +1,36 @@
+import { createApp } from '../server/app.js';
+import { createTranslator } from '../server/i18n.js';
+import { createLogger } from '../server/logger.js';
+import { services as buildServices } from '../server/services/index.js';
+import { openDatabase } from '../server/db/database.js';
+import { benchConfig } from './bench.config.js';
+
+// The app alone, in its own process, so the benchmark can read this process's memory while it
+// serves: started by bench.transparency.ts with BENCH_DATA_DIR (and DATABASE_URL for PostgreSQL),
+// on a database that script has already migrated, seeded and refreshed. Prints {"port": N}.
+
+const dataDir = process.env['BENCH_DATA_DIR'];
+if (!dataDir) throw new Error('BENCH_DATA_DIR is required');
+const config = benchConfig(dataDir);
+const logger = createLogger('silent');
+const database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: `${dataDir}/pglite`, logger });
+const translator = createTranslator();
+const app = createApp({
+  config,
+  logger,
+  translator,
+  services: buildServices({ config, database, translator, logger }),
+});
+const server = app.listen(0, '127.0.0.1', () => {
+  const address = server.address();
+  process.stdout.write(`${JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0 })}\n`);
+});
+
+const stop = () => {
+  server.closeAllConnections();
+  server.close(() => {
+    void database.close().finally(() => process.exit(0));
+  });
+};
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);
