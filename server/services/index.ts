@@ -18,6 +18,7 @@ import { caseFileService } from './caseFile.service.js';
 import { caseQueueService } from './caseQueue.service.js';
 import { caseWorkService } from './caseWork.service.js';
 import { deadlineService } from './deadline.service.js';
+import { dashboardService } from './dashboard.service.js';
 import { demoService } from './demo.service.js';
 import { evidenceService } from './evidence.service.js';
 import { localEvidenceStorage } from './evidence.storage.js';
@@ -25,12 +26,15 @@ import { healthService } from './health.service.js';
 import { holidayService } from './holiday.service.js';
 import { housekeepingService } from './housekeeping.service.js';
 import { intakeService } from './intake.service.js';
+import { earlyInterventionService } from './earlyIntervention.service.js';
 import { deriveKeys } from './keys.js';
+import { openDataService } from './openData.service.js';
 import { referenceService } from './reference.service.js';
 import { residentCaseService } from './residentCase.service.js';
 import { retentionService } from './retention.service.js';
 import { statisticsService } from './statistics.service.js';
 import { statusService } from './status.service.js';
+import { surveyService } from './survey.service.js';
 import { userAdminService } from './userAdmin.service.js';
 import { mailService, type MailService } from './mail.service.js';
 import { officerService } from './officer.service.js';
@@ -72,12 +76,22 @@ export function services({ config, database, translator, logger, mail, now }: Se
     publicBaseUrl: config.publicBaseUrl,
     ...(now ? { now } : {}),
   });
+  const keys = deriveKeys(config.sessionSecret);
+  const surveys = surveyService({
+    db: database.db,
+    audit,
+    outbox,
+    keys,
+    publicBaseUrl: config.publicBaseUrl,
+    ...(now ? { now } : {}),
+  });
   const workflow = workflowService({
     db: database.db,
     audit,
     runEffects: effectRunner({
       deadlines,
       outbox,
+      surveys,
       publicBaseUrl: config.publicBaseUrl,
       timeZone: config.agencyTimeZone,
     }),
@@ -92,7 +106,6 @@ export function services({ config, database, translator, logger, mail, now }: Se
     timeZone: config.agencyTimeZone,
     ...(now ? { now } : {}),
   });
-  const keys = deriveKeys(config.sessionSecret);
   const storage = localEvidenceStorage(path.join(config.uploadDir, 'files'));
   const evidence = evidenceService({ storage });
   const intake = intakeService({ db: database.db, workflow, audit, evidence, keys });
@@ -105,6 +118,12 @@ export function services({ config, database, translator, logger, mail, now }: Se
     keys,
     publicBaseUrl: config.publicBaseUrl,
     agencyName: config.agencyName,
+    ...(now ? { now } : {}),
+  });
+  const statistics = statisticsService({
+    db: database.db,
+    timeZone: config.agencyTimeZone,
+    logger,
     ...(now ? { now } : {}),
   });
   const caseFile = caseFileService({ db: database.db, audit, ...(now ? { now } : {}) });
@@ -141,11 +160,21 @@ export function services({ config, database, translator, logger, mail, now }: Se
     evidence,
     intake,
     officers: officerService({ db: database.db, audit, ...(now ? { now } : {}) }),
-    status,
-    statistics: statisticsService({
+    earlyIntervention: earlyInterventionService({
       db: database.db,
+      audit,
       timeZone: config.agencyTimeZone,
-      logger,
+      ...(now ? { now } : {}),
+    }),
+    status,
+    surveys,
+    statistics,
+    openData: openDataService({ db: database.db, statistics }),
+    dashboard: dashboardService({
+      db: database.db,
+      translator,
+      statistics,
+      timeZone: config.agencyTimeZone,
       ...(now ? { now } : {}),
     }),
     reference: referenceService(database.db),
