@@ -18,7 +18,9 @@ const app = createApp({ config, logger, translator, services: svc });
 svc.outbox.start();
 svc.deadlines.startSweeper(60_000, () => svc.boardVotes.closeLapsedReconsiderations());
 svc.housekeeping.start();
-await svc.statistics.refresh();
+// The public statistics are rebuilt in the background: at a million complaints that takes a minute,
+// and the pages show the last rebuild (or say there is none yet) meanwhile.
+svc.statistics.refreshSoon();
 svc.statistics.start();
 const server: Server = app.listen(config.port, () => {
   logger.info({ port: config.port, database: database.kind }, 'listening');

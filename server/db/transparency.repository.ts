@@ -71,7 +71,9 @@ export async function rebuildRollups(trx: Executor, timeZone: string): Promise<v
  * The open-data rows: one per allegation, with month, category, district, finding, a band of days
  * to close and stage, and nothing finer. A combination shared by fewer than 5 complaints loses its
  * district and days band; if still rarer than 5, its month becomes its year and its category,
- * finding and stage are withheld too. Rows are numbered in a stable order for paging.
+ * finding and stage are withheld too. Rows are numbered in a stable order for paging. The distinct
+ * complaints of a combination are counted with window functions (the highest dense rank), not a
+ * join to a grouped copy, which the planner ran as a nested loop: quadratic in the rows.
  */
 export async function rebuildOpenData(trx: Executor, timeZone: string): Promise<void> {
   await trx.deleteFrom('open_data_rows').execute();
@@ -91,28 +93,38 @@ export async function rebuildOpenData(trx: Executor, timeZone: string): Promise<
           c.stage
         from allegations a join complaints c on c.id = a.complaint_id
     ),
+    -- k: how many different complaints share the row's combination (count distinct as a window:
+    -- the highest dense rank of the complaint within its combination).
+    first_counted as (
+      select r.*, max(r.n) over (partition by month, category, district, finding, days_band, stage) as k
+        from (
+          select b.*, dense_rank() over (partition by month, category, district, finding, days_band, stage
+                                         order by complaint_id) as n
+            from base b
+        ) r
+    ),
     first_pass as (
-      select b.complaint_id, b.month, b.category, b.finding, b.stage,
-          case when g.k < 5 then 'suppressed' else b.district end as district,
-          case when g.k < 5 then 'suppressed' else b.days_band end as days_band
-        from base b
-        join (
-          select month, category, district, finding, days_band, stage, count(distinct complaint_id) as k
-            from base group by month, category, district, finding, days_band, stage
-        ) g using (month, category, district, finding, days_band, stage)
+      select complaint_id, month, category, finding, stage,
+          case when k < 5 then 'suppressed' else district end as district,
+          case when k < 5 then 'suppressed' else days_band end as days_band
+        from first_counted
+    ),
+    second_counted as (
+      select r.*, max(r.n) over (partition by month, category, district, finding, days_band, stage) as k
+        from (
+          select f.*, dense_rank() over (partition by month, category, district, finding, days_band, stage
+                                         order by complaint_id) as n
+            from first_pass f
+        ) r
     ),
     second_pass as (
-      select case when g.k < 5 then substr(f.month, 1, 4) else f.month end as month,
-          case when g.k < 5 then 'suppressed' else f.category end as category,
-          f.district,
-          case when g.k < 5 then 'suppressed' else f.finding end as finding,
-          f.days_band,
-          case when g.k < 5 then 'suppressed' else f.stage end as stage
-        from first_pass f
-        join (
-          select month, category, district, finding, days_band, stage, count(distinct complaint_id) as k
-            from first_pass group by month, category, district, finding, days_band, stage
-        ) g using (month, category, district, finding, days_band, stage)
+      select case when k < 5 then substr(month, 1, 4) else month end as month,
+          case when k < 5 then 'suppressed' else category end as category,
+          district,
+          case when k < 5 then 'suppressed' else finding end as finding,
+          days_band,
+          case when k < 5 then 'suppressed' else stage end as stage
+        from second_counted
     )
     insert into open_data_rows (row_no, month, category, district, finding, days_to_close, stage)
     select row_number() over (order by month, category, district, finding, days_band, stage),

@@ -27,11 +27,16 @@ export function statisticsService(deps: { db: Db; timeZone: string; logger: Logg
     });
     return at;
   };
-  const timer = repeating(refresh, (error) =>
-    deps.logger.warn({ err: { message: error.message } }, 'statistics refresh failed'),
-  );
+  const logFailure = (error: Error) =>
+    deps.logger.warn({ err: { message: error.message } }, 'statistics refresh failed');
+  const timer = repeating(refresh, logFailure);
   return {
     refresh,
+
+    /** One rebuild now, without waiting for it; a failure is logged. */
+    refreshSoon(): void {
+      refresh().catch(logFailure);
+    },
 
     /** Rebuilds the statistics every so often (15 minutes by default). */
     start(intervalMs = 15 * 60_000): void {
