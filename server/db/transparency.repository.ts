@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
+import type { Database } from './schema.js';
 import type { Executor } from './executor.js';
 
 // The statistics the public sees are rebuilt from the cases by one refresh, so no public request
@@ -140,27 +141,50 @@ export interface RollupRow {
   count: number;
 }
 
+const measureFilter = (measures: readonly string[]) => {
+  const exact = measures.filter((m) => !m.endsWith('_'));
+  const prefixes = measures.filter((m) => m.endsWith('_'));
+  return (eb: ExpressionBuilder<Database, 'stats_rollup'>) =>
+    eb.or([
+      ...(exact.length ? [eb('measure', 'in', exact)] : []),
+      ...prefixes.map((p) => eb('measure', 'like', `${p}%`)),
+    ]);
+};
+
 /** The rollup rows of the given measures (a measure ending in '_' matches its prefix) between two months, inclusive. */
 export async function rollupRows(
   db: Executor,
   range: { from: string; to: string },
   measures: readonly string[],
 ): Promise<RollupRow[]> {
-  const exact = measures.filter((m) => !m.endsWith('_'));
-  const prefixes = measures.filter((m) => m.endsWith('_'));
   return db
     .selectFrom('stats_rollup')
     .select(['month', 'measure', 'key', 'count'])
     .where('month', '>=', range.from)
     .where('month', '<=', range.to)
-    .where((eb) =>
-      eb.or([
-        ...(exact.length ? [eb('measure', 'in', exact)] : []),
-        ...prefixes.map((p) => eb('measure', 'like', `${p}%`)),
-      ]),
-    )
+    .where(measureFilter(measures))
     .orderBy('month')
     .execute();
+}
+
+/**
+ * The same rows summed over the range per measure and key, dated the range's first month: what a
+ * figure for the whole range needs (days to close has a row per day count and month, thousands).
+ */
+export async function rollupTotals(
+  db: Executor,
+  range: { from: string; to: string },
+  measures: readonly string[],
+): Promise<RollupRow[]> {
+  const rows = await db
+    .selectFrom('stats_rollup')
+    .select((eb) => ['measure', 'key', eb.fn.sum<string>('count').as('total')])
+    .where('month', '>=', range.from)
+    .where('month', '<=', range.to)
+    .where(measureFilter(measures))
+    .groupBy(['measure', 'key'])
+    .execute();
+  return rows.map((r) => ({ month: range.from, measure: r.measure, key: r.key, count: Number(r.total) }));
 }
 
 /** The first and last months that have any rollup row, or undefined before any complaint. */

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Db } from '../db/database.js';
 import { allCategories, allDistricts } from '../db/reference.repository.js';
-import { MEASURES, rollupRows, rollupSpan, type SurveyQuestion } from '../db/transparency.repository.js';
+import { MEASURES, rollupRows, rollupSpan, rollupTotals, type SurveyQuestion } from '../db/transparency.repository.js';
 import type { Language, Translator } from '../i18n.js';
 import { FINDINGS } from '../schemas/caseFile.schemas.js';
 import {
@@ -17,7 +17,8 @@ import {
 } from './dashboard.model.js';
 
 /** Every measure the dashboard reads (the survey's by prefix). */
-const DASHBOARD_MEASURES = Object.values(MEASURES);
+/** Only complaints received are shown month by month; every other figure is over the whole range. */
+const RANGE_MEASURES = Object.values(MEASURES).filter((m) => m !== MEASURES.received);
 
 /** The years a report can be asked for; anything else is not a report. */
 export const REPORT_YEARS = { first: 1900, last: 2199 } as const;
@@ -74,7 +75,14 @@ export function dashboardService(deps: {
     };
   }
 
-  const rowsOf = (range: MonthRange) => rollupRows(deps.db, rollupBounds(range), DASHBOARD_MEASURES);
+  const rowsOf = async (range: MonthRange) => {
+    const bounds = rollupBounds(range);
+    const [monthly, totals] = await Promise.all([
+      rollupRows(deps.db, bounds, [MEASURES.received]),
+      rollupTotals(deps.db, bounds, RANGE_MEASURES),
+    ]);
+    return [...monthly, ...totals];
+  };
 
   /** The years from the first to the last with statistics, latest first (gaps with no row at all left out). */
   async function reportYears(): Promise<number[]> {
