@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { loadConfig, type Config } from '../server/config.js';
 
-/** The configuration the transparency bench and its server share: production mode, silent, a temporary folder. */
+/** The configuration every bench and its server share: production mode, silent, a temporary folder. */
 export function benchConfig(dataDir: string): Config {
   return loadConfig({
     ...process.env,

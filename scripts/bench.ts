@@ -5,12 +5,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { createApp } from '../server/app.js';
-import { loadConfig } from '../server/config.js';
 import { openDatabase } from '../server/db/database.js';
 import { migrateToLatest } from '../server/db/migrator.js';
 import { createTranslator } from '../server/i18n.js';
 import { createLogger } from '../server/logger.js';
 import { services as buildServices } from '../server/services/index.js';
+import { benchConfig } from './bench.config.js';
 import { runTransparencyBench } from './bench.transparency.js';
 
 // npm run bench                     – embedded PGlite in a temporary folder, 20,000 background complaints
@@ -50,16 +50,7 @@ interface Scenario {
 /** The app suite: resident and staff requests over the demo agency and `complaints` background cases. */
 async function appBench(complaints: number): Promise<boolean> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'oversight-bench-'));
-  const config = loadConfig({
-    ...process.env,
-    NODE_ENV: 'production',
-    SESSION_SECRET: 'bench-secret-bench-secret-bench-secret',
-    PUBLIC_BASE_URL: 'http://localhost',
-    SMTP_URL: 'smtp://127.0.0.1:9',
-    DATA_DIR: dataDir,
-    UPLOAD_DIR: path.join(dataDir, 'uploads'),
-    LOG_LEVEL: 'silent',
-  });
+  const config = benchConfig(dataDir);
   const logger = createLogger('silent');
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,

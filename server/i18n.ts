@@ -7,6 +7,23 @@ export const LANGUAGES = ['en', 'es'] as const;
 export type Language = (typeof LANGUAGES)[number];
 export const DEFAULT_LANGUAGE: Language = 'en';
 
+/** The locale that dates and numbers are written in for a language. */
+export const localeOf = (language: Language) => (language === 'es' ? 'es-US' : 'en-US');
+
+/** A moment as the public reads it: in the agency's time zone, with the zone named, the weekday if asked. */
+export function agencyDateTime(at: Date, language: Language, timeZone: string, weekday = false): string {
+  return new Intl.DateTimeFormat(localeOf(language), {
+    ...(weekday ? { weekday: 'long' as const } : {}),
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZoneName: 'short',
+    timeZone,
+  }).format(at);
+}
+
 export const LOCALES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'locales');
 
 export function isLanguage(value: unknown): value is Language {

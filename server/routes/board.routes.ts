@@ -1,28 +1,15 @@
 import { Router } from 'express';
 import type { Config } from '../config.js';
 import { notFound } from '../errors.js';
-import type { Language } from '../i18n.js';
+import { agencyDateTime, localeOf, type Language } from '../i18n.js';
 import type { Services } from '../services/index.js';
 
-const locale = (language: Language) => (language === 'es' ? 'es-US' : 'en-US');
-
 /** A meeting's day and time as the public reads it: in the agency's time zone, with the zone named. */
-function meetingTime(at: Date, language: Language, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale(language), {
-    weekday: 'long',
-    year: 'numeric',
-    month: 'long',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-    timeZoneName: 'short',
-    timeZone,
-  }).format(at);
-}
+const meetingTime = (at: Date, language: Language, timeZone: string) => agencyDateTime(at, language, timeZone, true);
 
 /** 'YYYY-MM' as "November 2026" / "noviembre de 2026". */
 function monthName(month: string, language: Language): string {
-  return new Intl.DateTimeFormat(locale(language), { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+  return new Intl.DateTimeFormat(localeOf(language), { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
     new Date(`${month}-15T12:00:00Z`),
   );
 }

@@ -1,25 +1,10 @@
 import { Router, type Response } from 'express';
 import type { Config } from '../config.js';
 import { notFound } from '../errors.js';
-import type { Language } from '../i18n.js';
+import { agencyDateTime, type Language } from '../i18n.js';
 import { rangeQuery, reportYear } from '../schemas/dashboard.schemas.js';
 import type { Services } from '../services/index.js';
 import { byField, fieldErrors, type FieldError } from './formErrors.js';
-
-const locale = (language: Language) => (language === 'es' ? 'es-US' : 'en-US');
-
-/** When the figures were last rebuilt, as the public reads it: in the agency's time zone, zone named. */
-function updatedAt(at: Date, language: Language, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale(language), {
-    year: 'numeric',
-    month: 'long',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-    timeZoneName: 'short',
-    timeZone,
-  }).format(at);
-}
 
 /** A query value as the form sends it: a text, or nothing. */
 const queryText = (value: unknown): string | undefined =>
@@ -36,7 +21,7 @@ export function dashboardRoutes(services: Services, config: Config): Router {
 
   const lastUpdated = async (language: Language) => {
     const at = await dashboard.lastUpdated();
-    return at ? { iso: at.toISOString(), text: updatedAt(at, language, timeZone) } : undefined;
+    return at ? { iso: at.toISOString(), text: agencyDateTime(at, language, timeZone) } : undefined;
   };
 
   const renderRange = (

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { Router } from 'express';
 import type { Config } from '../config.js';
-import type { Language } from '../i18n.js';
+import { localeOf, type Language } from '../i18n.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services/index.js';
 import {
@@ -12,11 +12,9 @@ import {
   type OpenDataFormat,
 } from '../services/openData.service.js';
 
-const locale = (language: Language) => (language === 'es' ? 'es-US' : 'en-US');
-
 /** "November 30, 2026 at 3:15 PM EST": in the agency's time zone, with the zone named. */
 function updatedAt(at: Date, language: Language, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale(language), {
+  return new Intl.DateTimeFormat(localeOf(language), {
     dateStyle: 'long',
     timeStyle: 'short',
     timeZone,
@@ -24,7 +22,7 @@ function updatedAt(at: Date, language: Language, timeZone: string): string {
 }
 
 function zoneName(at: Date, language: Language, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat(locale(language), { timeZone, timeZoneName: 'long' }).formatToParts(at);
+  const parts = new Intl.DateTimeFormat(localeOf(language), { timeZone, timeZoneName: 'long' }).formatToParts(at);
   return parts.find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
 }
 
@@ -118,7 +116,7 @@ export function openDataRoutes(services: Services, config: Config): Router {
         table('stages', 'openData.meaning', explained(dictionary.stages, 'stage')),
         table('bands', 'openData.meaning', explained(dictionary.bands, 'band')),
       ],
-      rowsText: new Intl.NumberFormat(locale(req.language)).format(dictionary.rows),
+      rowsText: new Intl.NumberFormat(localeOf(req.language)).format(dictionary.rows),
       lastUpdatedText: lastUpdated ? updatedAt(lastUpdated, req.language, timeZone) : null,
       lastUpdatedIso: lastUpdated?.toISOString() ?? null,
       zone: zoneName(lastUpdated ?? new Date(), req.language, timeZone),

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { Db } from '../db/database.js';
 import { allCategories, allDistricts } from '../db/reference.repository.js';
 import { MEASURES, rollupRows, rollupSpan, rollupTotals, type SurveyQuestion } from '../db/transparency.repository.js';
-import type { Language, Translator } from '../i18n.js';
+import { localeOf, type Language, type Translator } from '../i18n.js';
 import { FINDINGS } from '../schemas/caseFile.schemas.js';
 import {
   MAX_MONTHS,
@@ -22,8 +22,6 @@ const RANGE_MEASURES = Object.values(MEASURES).filter((m) => m !== MEASURES.rece
 
 /** The years a report can be asked for; anything else is not a report. */
 export const REPORT_YEARS = { first: 1900, last: 2199 } as const;
-
-const locale = (language: Language) => (language === 'es' ? 'es-US' : 'en-US');
 
 export type DashboardService = ReturnType<typeof dashboardService>;
 
@@ -48,13 +46,13 @@ export function dashboardService(deps: {
     const t = deps.translator.t(language);
     const names = { categories: await allCategories(deps.db), districts: await allDistricts(deps.db) };
     const name = (row: { name_en: string; name_es: string }) => (language === 'es' ? row.name_es : row.name_en);
-    const collator = new Intl.Collator(locale(language));
+    const collator = new Intl.Collator(localeOf(language));
     const format = (options: Intl.DateTimeFormatOptions) => {
-      const formatter = new Intl.DateTimeFormat(locale(language), { ...options, timeZone: 'UTC' });
+      const formatter = new Intl.DateTimeFormat(localeOf(language), { ...options, timeZone: 'UTC' });
       return (month: string) => formatter.format(new Date(`${month}-15T12:00:00Z`));
     };
-    const integer = new Intl.NumberFormat(locale(language), { maximumFractionDigits: 0 });
-    const decimal = new Intl.NumberFormat(locale(language), { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    const integer = new Intl.NumberFormat(localeOf(language), { maximumFractionDigits: 0 });
+    const decimal = new Intl.NumberFormat(localeOf(language), { minimumFractionDigits: 1, maximumFractionDigits: 1 });
     return {
       categories: names.categories.map((c) => ({ code: c.code, name: name(c), listed: c.active })),
       districts: names.districts

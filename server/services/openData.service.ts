@@ -3,6 +3,7 @@ import { openDataChunk } from '../db/openData.repository.js';
 import { allCategories, allDistricts } from '../db/reference.repository.js';
 import { openDataCount } from '../db/transparency.repository.js';
 import type { Language } from '../i18n.js';
+import { FINDINGS } from '../schemas/caseFile.schemas.js';
 import { STAGES } from '../../workflows/complaint.types.js';
 import type { StatisticsService } from './statistics.service.js';
 
@@ -26,17 +27,7 @@ export const SUPPRESSED = 'suppressed';
 export const UNKNOWN_DISTRICT = 'unknown';
 /** The finding of an allegation not (or never) decided. */
 export const NO_FINDING = 'none';
-export const FINDING_CODES = [
-  'sustained',
-  'not_sustained',
-  'exonerated',
-  'unfounded',
-  'policy_failure',
-  'officer_unidentified',
-  'mediated',
-  'withdrawn',
-  NO_FINDING,
-] as const;
+export const FINDING_CODES = [...FINDINGS, NO_FINDING] as const;
 /** The bands of days from receipt to closing, as rebuildOpenData writes them. */
 export const DAY_BANDS = ['0-30', '31-90', '91-180', '181-365', 'over-365', 'open'] as const;
 export const STAGE_CODES = STAGES;

@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { notFound } from '../../errors.js';
+import { localeOf, type Language } from '../../i18n.js';
 import { disparityQuery, flagsQuery, thresholdsForm } from '../../schemas/earlyIntervention.schemas.js';
 import { EarlyInterventionNotVisible } from '../../services/earlyIntervention.service.js';
 import type { Thresholds } from '../../services/earlyIntervention.rules.js';
@@ -23,8 +24,8 @@ function queryOf(req: Request) {
 }
 
 /** A day YYYY-MM-DD as the reader reads it (the day itself: no time zone moves it). */
-const dayLabel = (day: string, language: string) =>
-  new Intl.DateTimeFormat(language === 'es' ? 'es-US' : 'en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(
+const dayLabel = (day: string, language: Language) =>
+  new Intl.DateTimeFormat(localeOf(language), { dateStyle: 'long', timeZone: 'UTC' }).format(
     new Date(`${day}T00:00:00Z`),
   );
 
