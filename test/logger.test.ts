@@ -1,25 +1,13 @@
-import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import request from 'supertest';
-import { createLogger } from '../server/logger.js';
 import { safePath } from '../server/middleware/setUpRequestLogging.js';
 import { testApp } from './support/app.js';
+import { capturingLogger } from './support/logger.js';
 import { freshDatabase, useDatabase } from './support/database.js';
-
-function capture() {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(...chunk.toString().split('\n').filter(Boolean));
-      done();
-    },
-  });
-  return { lines, logger: createLogger('info', sink) };
-}
 
 describe('logging', () => {
   it('writes one JSON line per event and escapes line breaks and control characters (R6)', () => {
-    const { lines, logger } = capture();
+    const { lines, logger } = capturingLogger();
     logger.info({ value: 'line one\n{"level":60,"msg":"forged"}\u001b[31m' }, 'event');
     expect(lines).to.have.length(1);
     const record = JSON.parse(lines[0]!);
@@ -28,7 +16,7 @@ describe('logging', () => {
   });
 
   it('censors passwords, access codes and narratives', () => {
-    const { lines, logger } = capture();
+    const { lines, logger } = capturingLogger();
     logger.info({ password: 'hunter2hunter2', accessCode: 'ABCD-EFGH', narrative: 'what happened' }, 'x');
     expect(lines).to.have.length(1);
     expect(lines[0]).not.to.match(/hunter2|ABCD-EFGH|what happened/);
@@ -47,7 +35,7 @@ describe('request logs', () => {
   const database = useDatabase();
 
   it('log a request as one line with its id, method, path and status, and nothing of headers or query', async () => {
-    const { lines, logger } = capture();
+    const { lines, logger } = capturingLogger();
     const { app } = testApp(database.handle, { logger });
     const res = await request(app)
       .get('/?lang=es&secret=abc')
@@ -61,7 +49,7 @@ describe('request logs', () => {
   });
 
   it('log an unexpected failure with its error and a 503 as one warning without a stack', async () => {
-    const { lines, logger } = capture();
+    const { lines, logger } = capturingLogger();
     const { app } = testApp(database.handle, {
       logger,
       override: (svc) => ({

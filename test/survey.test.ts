@@ -1,14 +1,12 @@
-import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import request from 'supertest';
 import { createTranslator } from '../server/i18n.js';
-import { createLogger } from '../server/logger.js';
 import { services } from '../server/services/index.js';
 import type { DispatchEvent } from '../server/services/workflow.service.js';
 import type { Actor } from '../workflows/complaint.permissions.js';
 import { testApp, testConfig } from './support/app.js';
 import { useDatabase } from './support/database.js';
-import { silentLogger } from './support/logger.js';
+import { capturingLogger, silentLogger } from './support/logger.js';
 import { csrfOf, errorsOf, readableMail } from './support/resident.js';
 import { SmtpPeer } from './support/smtpPeer.js';
 import { createStaff, signIn } from './support/staff.js';
@@ -56,21 +54,10 @@ const CLOSINGS: Record<string, Array<{ event: DispatchEvent; actor: Actor }>> = 
   ],
 };
 
-function capture() {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(...chunk.toString().split('\n').filter(Boolean));
-      done();
-    },
-  });
-  return { lines, logger: createLogger('info', sink) };
-}
-
 describe('closing surveys (issue #7)', () => {
   const database = useDatabase();
   const peer = new SmtpPeer();
-  const logs = capture();
+  const logs = capturingLogger();
   /** Every survey token this file handled: none may appear in a log line. */
   const tokens: string[] = [];
   let app: ReturnType<typeof testApp>;
