@@ -1,10 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { PGlite, type PGliteInterface } from '@electric-sql/pglite';
+import type { PGliteInterface } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
-import { PGliteDialect } from './pglite.dialect.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -34,6 +33,10 @@ const DATE = 1082;
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options);
+  // PGlite (about 40 MB of WebAssembly and its driver) is loaded only when it is the database, so a
+  // server on PostgreSQL does not carry it.
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { PGliteDialect } = await import('./pglite.dialect.js');
   const pglite =
     options.pglite ?? (await PGlite.create(options.pgliteDir ? { dataDir: ensureDir(options.pgliteDir) } : {}));
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
