@@ -196,6 +196,17 @@ export async function rollupSpan(db: Executor): Promise<{ first: string; last: s
   return row?.first && row.last ? { first: String(row.first), last: String(row.last) } : undefined;
 }
 
+/** The years that have any rollup row, latest first. */
+export async function rollupYears(db: Executor): Promise<number[]> {
+  const rows = await db
+    .selectFrom('stats_rollup')
+    .select(sql<number>`extract(year from month)::int`.as('year'))
+    .distinct()
+    .orderBy('year', 'desc')
+    .execute();
+  return rows.map((r) => Number(r.year));
+}
+
 export async function openDataCount(db: Executor): Promise<number> {
   const row = await db
     .selectFrom('open_data_rows')

@@ -5,24 +5,34 @@ import { agencyDateTime, type Language } from '../i18n.js';
 import { rangeQuery, reportYear } from '../schemas/dashboard.schemas.js';
 import type { Services } from '../services/index.js';
 import { byField, fieldErrors, type FieldError } from './formErrors.js';
+import { fragmentCache, renderToString } from './fragmentCache.js';
 
 /** A query value as the form sends it: a text, or nothing. */
 const queryText = (value: unknown): string | undefined =>
   typeof value === 'string' ? value : value === undefined ? undefined : String(value);
 
+/** Rendered figures kept for reuse: a 36-month dashboard is about 35,000 characters. */
+const FRAGMENT_CACHE_CHARACTERS = 16 * 1024 * 1024;
+
 /**
  * The public statistics: the dashboard of any range of up to 36 months, and each year's report.
- * Every figure comes from services.dashboard, already past the small-cell rule.
+ * Every figure comes from services.dashboard, already past the small-cell rule. The figures change
+ * only when the statistics are rebuilt, so each range's (and year's) are rendered once per rebuild
+ * and language and kept: a request then costs one read of the rebuild time.
  */
 export function dashboardRoutes(services: Services, config: Config): Router {
   const router = Router();
   const { dashboard } = services;
   const timeZone = config.agencyTimeZone;
+  const fragments = fragmentCache({ maxCharacters: FRAGMENT_CACHE_CHARACTERS });
 
   const lastUpdated = async (language: Language) => {
     const at = await dashboard.lastUpdated();
     return at ? { iso: at.toISOString(), text: agencyDateTime(at, language, timeZone) } : undefined;
   };
+  /** What a kept rendering is known by: everything it was made from. */
+  const fragmentKey = (updated: { iso: string } | undefined, language: Language, ...rest: string[]) =>
+    [updated?.iso ?? 'never', language, ...rest].join('|');
 
   const renderRange = (
     res: Response,
@@ -48,29 +58,39 @@ export function dashboardRoutes(services: Services, config: Config): Router {
       return renderRange(res, 400, { errors, values, updated: await lastUpdated(req.language) });
     }
     const range = parsed.data;
-    const view = await dashboard.dashboard(range, req.language);
-    return renderRange(res, 200, {
-      ...view,
-      values: range,
-      updated: await lastUpdated(req.language),
-    });
+    const updated = await lastUpdated(req.language);
+    const results = await fragments(fragmentKey(updated, req.language, 'dashboard', range.from, range.to), async () =>
+      renderToString(res, 'pages/dashboard/results.njk', await dashboard.dashboard(range, req.language)),
+    );
+    return renderRange(res, 200, { results, values: range, updated });
   });
 
   router.get('/reports', async (req, res) => {
-    const years = await dashboard.reportYears();
-    res.render('pages/dashboard/reports.njk', { years, updated: await lastUpdated(req.language) });
+    const updated = await lastUpdated(req.language);
+    const body = await fragments(fragmentKey(updated, req.language, 'reports'), async () =>
+      renderToString(res, 'pages/dashboard/reportsBody.njk', { years: await dashboard.reportYears(), updated }),
+    );
+    res.render('pages/dashboard/reports.njk', { body });
   });
 
   router.get('/reports/:year', async (req, res) => {
     const parsed = reportYear.safeParse(req.params.year);
     if (!parsed.success) throw notFound();
-    const report = await dashboard.annualReport(parsed.data, req.language);
-    if (!report) throw notFound();
-    res.render('pages/dashboard/report.njk', {
-      report,
-      partial: report.current.range.to < `${report.year}-12`,
-      updated: await lastUpdated(req.language),
+    const year = parsed.data;
+    const updated = await lastUpdated(req.language);
+    // The month is part of the key: the year under way grows a month at a time.
+    const key = fragmentKey(updated, req.language, 'report', String(year), dashboard.currentMonth());
+    const body = await fragments(key, async () => {
+      const report = await dashboard.annualReport(year, req.language);
+      // Thrown, so nothing is kept: the error page answers.
+      if (!report) throw notFound();
+      return renderToString(res, 'pages/dashboard/reportBody.njk', {
+        report,
+        partial: report.current.range.to < `${report.year}-12`,
+        updated,
+      });
     });
+    res.render('pages/dashboard/report.njk', { year, body });
   });
 
   return router;

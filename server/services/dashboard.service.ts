@@ -1,7 +1,14 @@
 import { DateTime } from 'luxon';
 import type { Db } from '../db/database.js';
 import { allCategories, allDistricts } from '../db/reference.repository.js';
-import { MEASURES, rollupRows, rollupSpan, rollupTotals, type SurveyQuestion } from '../db/transparency.repository.js';
+import {
+  MEASURES,
+  rollupRows,
+  rollupSpan,
+  rollupTotals,
+  rollupYears,
+  type SurveyQuestion,
+} from '../db/transparency.repository.js';
 import { localeOf, type Language, type Translator } from '../i18n.js';
 import { FINDINGS } from '../schemas/caseFile.schemas.js';
 import {
@@ -39,8 +46,12 @@ export function dashboardService(deps: {
 }) {
   const now = deps.now ?? (() => new Date());
 
+  const monthFormat = new Intl.DateTimeFormat('en-US', { timeZone: deps.timeZone, year: 'numeric', month: '2-digit' });
   /** The month it is now where the agency is, 'YYYY-MM'. */
-  const currentMonth = () => DateTime.fromJSDate(now(), { zone: deps.timeZone }).toFormat('yyyy-MM');
+  const currentMonth = () => {
+    const parts = monthFormat.formatToParts(now());
+    return `${parts.find((p) => p.type === 'year')!.value}-${parts.find((p) => p.type === 'month')!.value}`;
+  };
 
   async function labels(language: Language): Promise<DashboardLabels> {
     const t = deps.translator.t(language);
@@ -82,21 +93,6 @@ export function dashboardService(deps: {
     return [...monthly, ...totals];
   };
 
-  /** The years from the first to the last with statistics, latest first (gaps with no row at all left out). */
-  async function reportYears(): Promise<number[]> {
-    const span = await rollupSpan(deps.db);
-    if (!span) return [];
-    const first = Number(span.first.slice(0, 4));
-    const last = Number(span.last.slice(0, 4));
-    const years: number[] = [];
-    for (let year = last; year >= first; year--) {
-      // The first and last years have rows by definition; a year between them almost always does.
-      const inner = year !== first && year !== last;
-      if (!inner || (await rowsOf({ from: `${year}-01`, to: `${year}-12` })).length > 0) years.push(year);
-    }
-    return years;
-  }
-
   return {
     currentMonth,
 
@@ -113,7 +109,8 @@ export function dashboardService(deps: {
       return dashboardView(await rowsOf(range), range, await labels(language));
     },
 
-    reportYears,
+    /** The years with any statistics, latest first. */
+    reportYears: () => rollupYears(deps.db),
 
     /**
      * A year's report: January to December (to this month for the year under way), compared with
