@@ -10,18 +10,27 @@ export const DEFAULT_LANGUAGE: Language = 'en';
 /** The locale that dates and numbers are written in for a language. */
 export const localeOf = (language: Language) => (language === 'es' ? 'es-US' : 'en-US');
 
+// Making an Intl.DateTimeFormat costs far more than using one: each is made once and kept.
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** A moment as the public reads it: in the agency's time zone, with the zone named, the weekday if asked. */
 export function agencyDateTime(at: Date, language: Language, timeZone: string, weekday = false): string {
-  return new Intl.DateTimeFormat(localeOf(language), {
-    ...(weekday ? { weekday: 'long' as const } : {}),
-    year: 'numeric',
-    month: 'long',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-    timeZoneName: 'short',
-    timeZone,
-  }).format(at);
+  const key = `${language}|${timeZone}|${weekday}`;
+  let format = dateTimeFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(localeOf(language), {
+      ...(weekday ? { weekday: 'long' as const } : {}),
+      year: 'numeric',
+      month: 'long',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: '2-digit',
+      timeZoneName: 'short',
+      timeZone,
+    });
+    dateTimeFormats.set(key, format);
+  }
+  return format.format(at);
 }
 
 export const LOCALES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'locales');
@@ -67,6 +76,29 @@ export function createTranslator(): Translator {
     interpolation: { escapeValue: false },
     returnNull: false,
   });
-  const fixed = new Map(LANGUAGES.map((lng) => [lng, instance.getFixedT(lng)]));
-  return { t: (language) => fixed.get(language) ?? instance.getFixedT(DEFAULT_LANGUAGE) };
+  const fixed = new Map(LANGUAGES.map((lng) => [lng, remembered(instance.getFixedT(lng))]));
+  return { t: (language) => fixed.get(language) ?? fixed.get(DEFAULT_LANGUAGE)! };
+}
+
+const REMEMBERED_TEXTS = 10_000;
+
+/**
+ * A language's translate function that keeps each text asked for by key alone: the catalogue does
+ * not change while the app runs, and a page asks for dozens of such texts (a lookup through
+ * i18next costs microseconds each; a kept one, a map read). Texts with values are made each time.
+ */
+function remembered(t: TFunction): TFunction {
+  const texts = new Map<string, string>();
+  const translate = (...args: unknown[]): unknown => {
+    const key = args[0];
+    if (args.length !== 1 || typeof key !== 'string') return Reflect.apply(t, undefined, args);
+    let text = texts.get(key);
+    if (text === undefined) {
+      text = t(key);
+      // Bounded, should a key ever be made from input: the catalogue has far fewer.
+      if (texts.size < REMEMBERED_TEXTS) texts.set(key, text);
+    }
+    return text;
+  };
+  return translate as unknown as TFunction;
 }

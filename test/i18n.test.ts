@@ -57,6 +57,19 @@ describe('translation catalogue', () => {
     expect(used.filter((key) => !known(key))).to.deep.equal([]);
   });
 
+  it('gives the same text for a key asked again, in each language, and the key itself when unknown', () => {
+    const translator = createTranslator();
+    for (const language of LANGUAGES) {
+      const t = translator.t(language);
+      for (const key of ['layout.skipLink', 'dashboard.title', 'no.such.key']) {
+        const expected = key === 'no.such.key' ? key : catalogues[language]!.get(key);
+        expect(t(key), `${language}:${key}`).to.equal(expected);
+        expect(t(key), `${language}:${key} again`).to.equal(expected);
+      }
+    }
+    expect(translator.t('en')('dashboard.title')).not.to.equal(translator.t('es')('dashboard.title'));
+  });
+
   it('translates with interpolation and does not HTML-escape (Nunjucks does)', () => {
     const t = createTranslator().t('es');
     expect(t('layout.homeLink', { agency: 'A & B' })).to.equal('Página principal de A & B');

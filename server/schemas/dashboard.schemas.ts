@@ -16,6 +16,16 @@ const month = (invalid: string) =>
  * At most 36 months, "to" not before "from" and not after this month (in the agency's time zone).
  */
 export function rangeQuery(currentMonth: string) {
+  if (lastRangeQuery?.currentMonth !== currentMonth) {
+    lastRangeQuery = { currentMonth, schema: rangeQuerySchema(currentMonth) };
+  }
+  return lastRangeQuery.schema;
+}
+
+// Building the schema costs more than a parse, and it changes only with the month: kept.
+let lastRangeQuery: { currentMonth: string; schema: ReturnType<typeof rangeQuerySchema> } | undefined;
+
+function rangeQuerySchema(currentMonth: string) {
   return z
     .strictObject({
       from: month('dashboard.errors.fromInvalid'),
