@@ -177,8 +177,15 @@ function rssMb(pid: number): number {
   return kb / 1024;
 }
 
+/** The Node flags `npm start` gives the server (package.json), so the measured server runs as it would. */
+function startFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  return pkg.scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
+}
+
 async function startServer(dataDir: string): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(SCRIPTS_DIR, 'bench.server.ts')], {
+  const args = [...startFlags(), '--import', 'tsx', path.join(SCRIPTS_DIR, 'bench.server.ts')];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, BENCH_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'inherit'],
