@@ -181,6 +181,18 @@ describe('public statistics: the rollups and the open-data rows are rebuilt from
     expect(await db().selectFrom('open_data_rows').select('row_no').execute()).to.have.length(8);
   });
 
+  it('tells pages of a rebuild in this process at once, and of another instance’s within a second', async () => {
+    const mine = await services.statistics.refresh();
+    expect((await services.statistics.recentlyUpdated())?.toISOString()).to.equal(mine.toISOString());
+    // Another instance on the same database (here: a second set of services) rebuilds.
+    const other = testApp(database.handle).services;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const theirs = await other.statistics.refresh();
+    expect((await services.statistics.lastUpdated())?.toISOString()).to.equal(theirs.toISOString());
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect((await services.statistics.recentlyUpdated())?.toISOString()).to.equal(theirs.toISOString());
+  });
+
   it('runs one rebuild at a time; simultaneous refreshes all finish with the same figures', async () => {
     await Promise.all([1, 2, 3].map(() => services.statistics.refresh()));
     expect(await rollup(MEASURES.received)).to.deep.equal([

@@ -11,8 +11,8 @@ import { fragmentCache, renderToString } from './fragmentCache.js';
 const queryText = (value: unknown): string | undefined =>
   typeof value === 'string' ? value : value === undefined ? undefined : String(value);
 
-/** Rendered figures kept for reuse: a 36-month dashboard is about 35,000 characters. */
-const FRAGMENT_CACHE_CHARACTERS = 16 * 1024 * 1024;
+/** Rendered figures kept for reuse: a 36-month dashboard is about 35,000 characters, so over a hundred. */
+const FRAGMENT_CACHE_CHARACTERS = 4 * 1024 * 1024;
 
 /**
  * The public statistics: the dashboard of any range of up to 36 months, and each year's report.

@@ -40,7 +40,7 @@ export type DashboardService = ReturnType<typeof dashboardService>;
 export function dashboardService(deps: {
   db: Db;
   translator: Translator;
-  statistics: { lastUpdated(): Promise<Date | undefined> };
+  statistics: { recentlyUpdated(): Promise<Date | undefined> };
   timeZone: string;
   now?: () => Date;
 }) {
@@ -102,7 +102,7 @@ export function dashboardService(deps: {
       return { from: addMonths(to, -(MAX_MONTHS - 1)), to };
     },
 
-    lastUpdated: () => deps.statistics.lastUpdated(),
+    lastUpdated: () => deps.statistics.recentlyUpdated(),
 
     /** The dashboard of a range already checked (at most 36 months, from ≤ to). */
     async dashboard(range: MonthRange, language: Language): Promise<DashboardView> {

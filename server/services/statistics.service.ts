@@ -6,6 +6,8 @@ import type { Logger } from '../logger.js';
 import { repeating } from './repeating.js';
 
 const REFRESHED_AT = 'statistics.refreshed_at';
+/** How long pages reuse a read of the rebuild time: another instance's rebuild shows within this. */
+const RECENT_READ_MS = 1_000;
 
 export type StatisticsService = ReturnType<typeof statisticsService>;
 
@@ -16,6 +18,15 @@ export type StatisticsService = ReturnType<typeof statisticsService>;
  */
 export function statisticsService(deps: { db: Db; timeZone: string; logger: Logger; now?: () => Date }) {
   const now = deps.now ?? (() => new Date());
+  const lastUpdated = async (): Promise<Date | undefined> => {
+    const value = await getSetting<string>(deps.db, REFRESHED_AT);
+    return value ? new Date(value) : undefined;
+  };
+  // The last read (or this process's last rebuild), and how many rebuilds this process has finished:
+  // a read that began before a rebuild finished must not replace what the rebuild recorded.
+  let recent: { value: Date | undefined; readAt: number } | undefined;
+  let rebuilds = 0;
+
   const refresh = async (): Promise<Date> => {
     const at = now();
     await deps.db.transaction().execute(async (trx) => {
@@ -25,6 +36,8 @@ export function statisticsService(deps: { db: Db; timeZone: string; logger: Logg
       await rebuildOpenData(trx, deps.timeZone);
       await putSetting(trx, REFRESHED_AT, at.toISOString());
     });
+    rebuilds += 1;
+    recent = { value: at, readAt: performance.now() };
     return at;
   };
   const logFailure = (error: Error) =>
@@ -44,10 +57,20 @@ export function statisticsService(deps: { db: Db; timeZone: string; logger: Logg
     },
     stop: timer.stop,
 
-    /** When the statistics were last rebuilt, or undefined if never. */
-    async lastUpdated(): Promise<Date | undefined> {
-      const value = await getSetting<string>(deps.db, REFRESHED_AT);
-      return value ? new Date(value) : undefined;
+    /** When the statistics were last rebuilt, or undefined if never: read now. */
+    lastUpdated,
+
+    /**
+     * The same, for pages: a read at most a second old is reused, so a busy public page does not
+     * ask the database on every request. A rebuild in this process shows at once.
+     */
+    async recentlyUpdated(): Promise<Date | undefined> {
+      if (recent && performance.now() - recent.readAt < RECENT_READ_MS) return recent.value;
+      const before = rebuilds;
+      const readAt = performance.now();
+      const value = await lastUpdated();
+      if (rebuilds === before) recent = { value, readAt };
+      return rebuilds === before ? value : recent!.value;
     },
   };
 }
