@@ -3,9 +3,9 @@ import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { childEnvironment, loadConfig } from '../config.js';
 import { acquireEmbeddedLock } from '../db/embeddedLock.js';
+import { createPglite } from '../db/pglite.create.js';
 import { pgliteDir, runCommand } from './context.js';
 
 // npm run backup: the embedded database's files as a .tar.gz (restore: PGlite's loadDataDir, or
@@ -23,7 +23,7 @@ await runCommand(async () => {
   }
   const release = acquireEmbeddedLock(config.dataDir, 'npm run backup');
   try {
-    const pglite = await PGlite.create({ dataDir: pgliteDir(config) });
+    const pglite = await createPglite({ dataDir: pgliteDir(config) });
     const archive = await pglite.dumpDataDir('gzip');
     await pglite.close();
     const file = path.join(dir, `oversight-${stamp}.tar.gz`);

@@ -35,10 +35,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options);
   // PGlite (about 40 MB of WebAssembly and its driver) is loaded only when it is the database, so a
   // server on PostgreSQL does not carry it.
-  const { PGlite } = await import('@electric-sql/pglite');
+  const { createPglite } = await import('./pglite.create.js');
   const { PGliteDialect } = await import('./pglite.dialect.js');
   const pglite =
-    options.pglite ?? (await PGlite.create(options.pgliteDir ? { dataDir: ensureDir(options.pgliteDir) } : {}));
+    options.pglite ?? (await createPglite(options.pgliteDir ? { dataDir: ensureDir(options.pgliteDir) } : {}));
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return {
     db,

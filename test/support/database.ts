@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { openDatabase, type DatabaseHandle, type Db } from '../../server/db/database.js';
 import { migrateToLatest } from '../../server/db/migrator.js';
+import { clonePglite, createPglite } from '../../server/db/pglite.create.js';
 import { silentLogger } from './logger.js';
 
 /**
@@ -25,7 +26,7 @@ export interface TestDatabase extends DatabaseHandle {
 export async function freshDatabase(): Promise<TestDatabase> {
   if (!TEST_DATABASE_URL) {
     pgliteBase ??= migratedPglite();
-    const clone = await (await pgliteBase).clone();
+    const clone = await clonePglite(await pgliteBase);
     return openDatabase({ pglite: clone, logger: silentLogger });
   }
   postgresTemplate ??= migratedTemplate(TEST_DATABASE_URL);
@@ -35,7 +36,7 @@ export async function freshDatabase(): Promise<TestDatabase> {
 /** An empty database with no migrations applied, for testing the migrations themselves. */
 export async function emptyDatabase(): Promise<TestDatabase> {
   if (!TEST_DATABASE_URL) {
-    return openDatabase({ pglite: await PGlite.create(), logger: silentLogger });
+    return openDatabase({ pglite: await createPglite(), logger: silentLogger });
   }
   return throwawayPostgres(TEST_DATABASE_URL, 'template0');
 }
@@ -88,7 +89,7 @@ export async function closeSharedDatabases(): Promise<void> {
 }
 
 async function migratedPglite(): Promise<PGlite> {
-  const pglite = await PGlite.create();
+  const pglite = await createPglite();
   const handle = await openDatabase({ pglite, logger: silentLogger });
   await migrateToLatest(handle.db);
   // The Kysely instance is dropped without destroy(): destroying it would close the base instance.
