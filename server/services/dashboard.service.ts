@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import type { Db } from '../db/database.js';
 import { allCategories, allDistricts } from '../db/reference.repository.js';
 import {
