@@ -1,0 +1,96 @@
+import { expect } from 'chai';
+import express from 'express';
+import { testApp } from '../support/app.js';
+import { VIEWPORTS, closeBrowser, inspectPage, listen, requireChromium } from '../support/browser.js';
+import { useDatabase } from '../support/database.js';
+import { fileComplaint, openOwnCase, startDraft } from '../support/residentBrowser.js';
+import type { Page } from 'playwright-core';
+
+type Prepare = (page: Page, base: string, language: string) => Promise<void>;
+const STEPS = ['what', 'when-where', 'officers', 'kind', 'witnesses', 'evidence', 'about-you', 'demographics', 'check'];
+
+/** Every page joins this list: each is visited in both languages at phone and desktop width. */
+const PAGES: Array<{ name: string; path?: string; prepare?: Prepare }> = [
+  { name: 'home', path: '/' },
+  { name: 'not found', path: '/no/such/page' },
+  { name: 'development mail', path: '/dev/mail' },
+  { name: 'how it works', path: '/how-it-works' },
+  { name: 'complaint start', path: '/complaint' },
+  ...STEPS.map((step) => ({ name: `complaint step ${step}`, path: `/complaint/${step}`, prepare: startDraft })),
+  {
+    name: 'complaint step with errors',
+    prepare: async (page: Page, base: string, language: string) => {
+      await startDraft(page, base, language);
+      await Promise.all([page.waitForNavigation(), page.click('button[value="continue"]')]);
+    },
+  },
+  {
+    name: 'receipt',
+    prepare: async (page: Page, base: string, language: string) => {
+      await fileComplaint(page, base, language);
+    },
+  },
+  { name: 'status lookup', path: '/status' },
+  {
+    name: 'status lookup refused',
+    prepare: async (page: Page, base: string, language: string) => {
+      await page.goto(`${base}/status?lang=${language}`);
+      await page.fill('#field-trackingNumber', 'OC-2222-2222');
+      await page.fill('#field-accessCode', 'WRONG');
+      await Promise.all([page.waitForNavigation(), page.click('main form button[type="submit"]')]);
+    },
+  },
+  { name: 'status of a case', prepare: openOwnCase },
+  ...['add-information', 'contact', 'withdraw', 'reconsideration'].map((action) => ({
+    name: `case action ${action}`,
+    path: `/status/${action}`,
+    prepare: openOwnCase,
+  })),
+];
+
+describe('pages in a browser: both languages, phone and desktop, WCAG 2.2 AA', function () {
+  const database = useDatabase();
+  let server: Awaited<ReturnType<typeof listen>>;
+
+  before(async function () {
+    requireChromium(this);
+    const { app, services } = testApp(database.handle);
+    await services.mail.send({ to: 'resident@example.com', subject: 'Receipt', text: 'Hello' });
+    server = await listen(app);
+  });
+  after(async () => {
+    await server?.close();
+    await closeBrowser();
+  });
+
+  it('the checker itself finds violations on a page that has them', async () => {
+    const broken = express().get('/', (_req, res) => {
+      res.send('<!DOCTYPE html><html><body><img src="/x.png"><input type="text"></body></html>');
+    });
+    const brokenServer = await listen(broken);
+    try {
+      const report = await inspectPage(`${brokenServer.baseUrl}/`, VIEWPORTS.phone);
+      const ids = report.violations.map((v) => v.id);
+      expect(ids).to.include.members(['html-has-lang', 'image-alt', 'label']);
+    } finally {
+      await brokenServer.close();
+    }
+  });
+
+  for (const page of PAGES) {
+    for (const language of ['en', 'es'] as const) {
+      for (const [width, viewport] of Object.entries(VIEWPORTS)) {
+        it(`${page.name} (${page.path ?? 'after its steps'}) in ${language} at ${width} width`, async () => {
+          const url =
+            page.path && `${server.baseUrl}${page.path}${page.path.includes('?') ? '&' : '?'}lang=${language}`;
+          const prepare = page.prepare && ((p: Page) => page.prepare!(p, server.baseUrl, language));
+          const report = await inspectPage(url, viewport, prepare);
+          expect(report.lang).to.equal(language);
+          expect(report.violations, JSON.stringify(report.violations, null, 2)).to.deep.equal([]);
+          expect(report.horizontalOverflow, 'page scrolls sideways').to.equal(false);
+          expect(report.cspErrors).to.deep.equal([]);
+        });
+      }
+    }
+  }
+});

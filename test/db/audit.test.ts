@@ -1,0 +1,135 @@
+import { expect } from 'chai';
+import { sql } from 'kysely';
+import type { Db } from '../../server/db/database.js';
+import { auditService, type AuditService } from '../../server/services/audit.service.js';
+import { freshDatabase, useDatabase, type TestDatabase } from '../support/database.js';
+
+const system = { type: 'system' } as const;
+
+async function appendEvents(audit: AuditService, db: Db, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    await db.transaction().execute((trx) =>
+      audit.record(trx, {
+        type: 'complaint.read',
+        actor: { type: 'user', id: '00000000-0000-4000-8000-00000000000' + (i % 10) },
+        object: { type: 'complaint', id: `c-${i}` },
+        requestId: `r-${i}`,
+        details: { n: i, fields: ['stage', 'district'], note: `ünïcode ${i}` },
+      }),
+    );
+  }
+}
+
+/** Runs `body` as the table's owner with the append-only triggers switched off, as an attacker would. */
+async function asOwnerWithoutTriggers(db: Db, body: () => Promise<unknown>): Promise<void> {
+  await sql`alter table audit_events disable trigger user`.execute(db);
+  try {
+    await body();
+  } finally {
+    await sql`alter table audit_events enable trigger user`.execute(db);
+  }
+}
+
+describe('audit log (R1–R4)', () => {
+  const database = useDatabase();
+  const audit = () => auditService(database.db);
+
+  it('is written in the caller’s transaction: a rolled-back action leaves no audit row (R3)', async () => {
+    const failed = await database.db
+      .transaction()
+      .execute(async (trx) => {
+        await audit().record(trx, { type: 'complaint.update', actor: system, object: { type: 'complaint', id: 'x' } });
+        throw new Error('the action failed');
+      })
+      .catch((e: Error) => e.message);
+    expect(failed).to.equal('the action failed');
+    expect(await database.db.selectFrom('audit_events').select('id').execute()).to.deep.equal([]);
+  });
+
+  it('refuses UPDATE, DELETE and TRUNCATE (R4)', async () => {
+    await appendEvents(audit(), database.db, 2);
+    for (const statement of [
+      sql`update audit_events set outcome = 'failure'`,
+      sql`delete from audit_events`,
+      sql`truncate audit_events`,
+    ]) {
+      const error = await statement.execute(database.db).catch((e: { code?: string; message: string }) => e);
+      expect((error as { message: string }).message).to.match(/append-only/);
+    }
+    expect(await database.db.selectFrom('audit_events').select('id').execute()).to.have.length(2);
+  });
+
+  it('never forks under 20 concurrent writers, and verifies', async () => {
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        database.db.transaction().execute(async (trx) => {
+          await audit().record(trx, { type: 'vote.cast', actor: system, details: { i } });
+          await new Promise((resolve) => setTimeout(resolve, i % 3));
+        }),
+      ),
+    );
+    const result = await audit().verify();
+    expect(result).to.include({ ok: true, count: 22 });
+  });
+
+  it('refuses details that could carry a secret or a narrative (R2)', async () => {
+    const error = await database.db
+      .transaction()
+      .execute((trx) => audit().record(trx, { type: 'x', actor: system, details: { accessCode: 'ABC' } }))
+      .catch((e: Error) => e.message);
+    expect(error).to.match(/may not carry 'accessCode'/);
+  });
+
+  describe('tampering by the database owner is found', () => {
+    let handle: TestDatabase;
+    beforeEach(async () => {
+      handle = await freshDatabase();
+      await appendEvents(auditService(handle.db), handle.db, 6);
+    });
+    afterEach(async () => handle.close());
+    const idOf = async (n: number) =>
+      (await handle.db.selectFrom('audit_events').select('id').orderBy('id').execute())[n]!.id;
+
+    it('a clean chain passes', async () => {
+      expect(await auditService(handle.db).verify()).to.include({ ok: true, count: 6 });
+    });
+
+    it('a changed row is named', async () => {
+      const target = await idOf(2);
+      await asOwnerWithoutTriggers(handle.db, () =>
+        sql`update audit_events set details = '{"n": 99}' where id = ${target}`.execute(handle.db),
+      );
+      expect(await auditService(handle.db).verify()).to.include({ ok: false, brokenAt: target });
+    });
+
+    it('a deleted row is found at the row after it', async () => {
+      const [deleted, next] = [await idOf(3), await idOf(4)];
+      await asOwnerWithoutTriggers(handle.db, () =>
+        sql`delete from audit_events where id = ${deleted}`.execute(handle.db),
+      );
+      expect(await auditService(handle.db).verify()).to.include({ ok: false, brokenAt: next });
+    });
+
+    it('two reordered rows are found at the first of them', async () => {
+      const [a, b] = [await idOf(1), await idOf(2)];
+      await asOwnerWithoutTriggers(handle.db, async () => {
+        await sql`update audit_events set id = -1 where id = ${a}`.execute(handle.db);
+        await sql`update audit_events set id = ${a} where id = ${b}`.execute(handle.db);
+        await sql`update audit_events set id = ${b} where id = -1`.execute(handle.db);
+      });
+      expect(await auditService(handle.db).verify()).to.include({ ok: false, brokenAt: a });
+    });
+
+    it('a cut tail passes alone but fails against a checkpoint', async () => {
+      const checkpoint = await auditService(handle.db).checkpoint();
+      expect(checkpoint.count).to.equal(6);
+      const last = await idOf(5);
+      await asOwnerWithoutTriggers(handle.db, () =>
+        sql`delete from audit_events where id = ${last}`.execute(handle.db),
+      );
+      expect(await auditService(handle.db).verify()).to.include({ ok: true, count: 5 });
+      const result = await auditService(handle.db).verify(checkpoint);
+      expect(result.ok).to.equal(false);
+    });
+  });
+});

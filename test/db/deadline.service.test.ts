@@ -1,0 +1,192 @@
+import { expect } from 'chai';
+import { sql } from 'kysely';
+import { createTranslator } from '../../server/i18n.js';
+import { deadlineService, type DeadlineService } from '../../server/services/deadline.service.js';
+import { mailService } from '../../server/services/mail.service.js';
+import { outboxService } from '../../server/services/outbox.service.js';
+import { useDatabase } from '../support/database.js';
+import { silentLogger } from '../support/logger.js';
+
+const DAY = 86_400_000;
+
+describe('deadlines in the database: clocks and the sweeper', () => {
+  const database = useDatabase();
+  let clock: number;
+  let deadlines: DeadlineService;
+  let complaintId: string;
+
+  const makeService = () =>
+    deadlineService({
+      db: database.db,
+      outbox: outboxService({
+        db: database.db,
+        mail: mailService({ from: 'x@example.org', captureDir: '/tmp/unused-mail' }),
+        translator: createTranslator(),
+        logger: silentLogger,
+        agencyName: 'Test',
+        messageIdDomain: 'test',
+      }),
+      logger: silentLogger,
+      timeZone: 'America/Los_Angeles',
+      holidayRegion: 'US-CA',
+      publicBaseUrl: 'https://oversight.test',
+      now: () => new Date(clock),
+    });
+
+  before(async () => {
+    const db = database.db;
+    const user = async (email: string, role: 'investigator' | 'supervisor', language: 'en' | 'es') => {
+      const { id } = await db
+        .insertInto('users')
+        .values({ email, display_name: email, password_hash: 'x', language })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await db.insertInto('user_roles').values({ user_id: id, role }).execute();
+      return id;
+    };
+    const investigator = await user('inv@example.org', 'investigator', 'es');
+    await user('sup@example.org', 'supervisor', 'en');
+    ({ id: complaintId } = await db
+      .insertInto('complaints')
+      .values({
+        tracking_number: 'OC-TEST-2345',
+        access_code_hash: 'h',
+        snapshot: '{}',
+        machine_version: 1,
+        stage: 'investigation',
+        state: 'investigation.active',
+        language: 'en',
+        channel: 'web',
+        narrative: 'n',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow());
+    await db.insertInto('assignments').values({ complaint_id: complaintId, user_id: investigator }).execute();
+  });
+
+  beforeEach(async () => {
+    clock = Date.parse('2026-11-02T18:00:00Z');
+    deadlines = makeService();
+    await database.db.deleteFrom('deadlines').execute();
+    await database.db.deleteFrom('outbox').execute();
+  });
+
+  const rows = () => database.db.selectFrom('deadlines').selectAll().orderBy('created_at').execute();
+  const mails = () =>
+    database.db.selectFrom('outbox').select(['recipient', 'template', 'language']).orderBy('recipient').execute();
+  const start = (kind: 'investigation' | 'acknowledge' = 'investigation') =>
+    database.db.transaction().execute((trx) => deadlines.start(trx, complaintId, kind, new Date(clock)));
+
+  it('a started clock is due at local midnight after its last day, and next checked at its warning', async () => {
+    await start();
+    const [row] = await rows();
+    expect(row!.due_at.toISOString()).to.equal('2027-05-02T07:00:00.000Z'); // 180 days, midnight PDT
+    expect(row!.warn_at!.toISOString()).to.equal('2027-04-01T07:00:00.000Z'); // 30 days before the last day
+    expect(row!.next_check_at!.toISOString()).to.equal(row!.warn_at!.toISOString());
+  });
+
+  it('warns the investigator, then flags the breach to the investigator and supervisors, once each', async () => {
+    await start();
+    expect(await deadlines.sweep()).to.deep.equal({ warned: 0, breached: 0 });
+    clock = Date.parse('2027-04-01T07:00:00Z');
+    expect(await deadlines.sweep()).to.deep.equal({ warned: 1, breached: 0 });
+    expect(await mails()).to.deep.equal([
+      { recipient: 'inv@example.org', template: 'deadlineWarning', language: 'es' },
+    ]);
+    expect(await deadlines.sweep()).to.deep.equal({ warned: 0, breached: 0 });
+    clock = Date.parse('2027-05-02T07:00:00Z');
+    expect(await deadlines.sweep()).to.deep.equal({ warned: 0, breached: 1 });
+    expect((await mails()).filter((m) => m.template === 'deadlineBreached')).to.deep.equal([
+      { recipient: 'inv@example.org', template: 'deadlineBreached', language: 'es' },
+      { recipient: 'sup@example.org', template: 'deadlineBreached', language: 'en' },
+    ]);
+    expect((await rows())[0]).to.include({ status: 'breached', next_check_at: null });
+    expect(await deadlines.sweep()).to.deep.equal({ warned: 0, breached: 0 });
+  });
+
+  it('a clock stopped in time is met; one stopped late stays breached', async () => {
+    await start('investigation');
+    await start('acknowledge');
+    await database.db
+      .transaction()
+      .execute((trx) => deadlines.stop(trx, complaintId, 'investigation', new Date(clock + DAY)));
+    await database.db
+      .transaction()
+      .execute((trx) => deadlines.stop(trx, complaintId, 'acknowledge', new Date(clock + 30 * DAY)));
+    const byKind = Object.fromEntries((await rows()).map((r) => [r.kind, r]));
+    expect(byKind['investigation']).to.include({ status: 'met', next_check_at: null });
+    expect(byKind['acknowledge']).to.include({ status: 'breached', next_check_at: null });
+  });
+
+  it('tolling stops the sweeper from looking and moves the due time by the days paused', async () => {
+    await start();
+    const before = (await rows())[0]!.due_at;
+    await database.db
+      .transaction()
+      .execute((trx) => deadlines.pause(trx, complaintId, new Date(clock + 10 * DAY), 'criminal_proceedings'));
+    expect((await rows())[0]).to.include({ next_check_at: null, tolled_reason: 'criminal_proceedings' });
+    clock += 400 * DAY;
+    expect(await deadlines.sweep()).to.deep.equal({ warned: 0, breached: 0 });
+    await database.db
+      .transaction()
+      .execute((trx) => deadlines.resume(trx, complaintId, new Date(Date.parse('2026-11-02T18:00:00Z') + 52 * DAY)));
+    const after = (await rows())[0]!;
+    expect(after.tolled_at).to.equal(null);
+    expect(Math.round((after.due_at.getTime() - before.getTime()) / DAY)).to.equal(42);
+  });
+
+  it('a breached clock stays breached when the case is tolled, and a tolled clock is judged when it stopped', async () => {
+    await start('acknowledge'); // 5 business days
+    clock += 30 * DAY;
+    expect((await deadlines.sweep()).breached).to.equal(1);
+    await database.db
+      .transaction()
+      .execute((trx) => deadlines.pause(trx, complaintId, new Date(clock), 'written_waiver'));
+    expect((await rows())[0]).to.include({ status: 'breached', tolled_at: null });
+
+    await database.db.deleteFrom('deadlines').execute();
+    clock = Date.parse('2026-11-02T18:00:00Z');
+    await start('investigation');
+    const due = (await rows())[0]!.due_at.getTime();
+    await database.db
+      .transaction()
+      .execute((trx) => deadlines.pause(trx, complaintId, new Date(clock + DAY), 'written_waiver'));
+    await database.db
+      .transaction()
+      .execute((trx) => deadlines.stop(trx, complaintId, 'investigation', new Date(due + 10 * DAY)));
+    expect((await rows())[0]).to.include({ status: 'met' });
+  });
+
+  it('warns the supervisors when a case has no investigator yet', async () => {
+    await database.db.updateTable('assignments').set({ ended_at: new Date() }).execute();
+    await start('acknowledge');
+    clock = (await rows())[0]!.warn_at!.getTime();
+    expect((await deadlines.sweep()).warned).to.equal(1);
+    expect(await mails()).to.deep.equal([
+      { recipient: 'sup@example.org', template: 'deadlineWarning', language: 'en' },
+    ]);
+    await database.db.updateTable('assignments').set({ ended_at: null }).execute();
+  });
+
+  it('reads only due rows, and two sweepers never handle the same row', async () => {
+    await sql`
+      insert into deadlines (complaint_id, kind, starts_at, due_at, next_check_at)
+      select ${complaintId}, 'triage', now(), now() + interval '30 days', now() + interval '20 days'
+        from generate_series(1, 2000)`.execute(database.db);
+    await sql`
+      insert into deadlines (complaint_id, kind, starts_at, due_at, next_check_at)
+      select ${complaintId}, 'triage', now() - interval '40 days', now() - interval '1 day', now() - interval '1 day'
+        from generate_series(1, 150)`.execute(database.db);
+    clock = Date.now();
+    const other = makeService();
+    const [a, b] = await Promise.all([deadlines.sweep(), other.sweep()]);
+    expect(a.breached + b.breached).to.equal(150);
+    expect(a.warned + b.warned).to.equal(0);
+    const breachMails = await database.db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('template', '=', 'deadlineBreached')
+      .executeTakeFirstOrThrow();
+    expect(Number(breachMails.n)).to.equal(300); // investigator and supervisor, once per row
+  });
+});

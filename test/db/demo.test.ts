@@ -1,0 +1,121 @@
+import { expect } from 'chai';
+import { createTranslator } from '../../server/i18n.js';
+import type { DemoResult } from '../../server/services/demo.service.js';
+import { services } from '../../server/services/index.js';
+import { testConfig } from '../support/app.js';
+import { silentLogger } from '../support/logger.js';
+import { verifyPassword } from '../../server/services/password.js';
+import { seedService } from '../../server/services/seed.service.js';
+import { restore, stateName } from '../../workflows/complaint.snapshot.js';
+import { useDatabase } from '../support/database.js';
+
+describe('demo agency', () => {
+  const database = useDatabase();
+  const demo = () =>
+    services({ config: testConfig(), database: database.handle, translator: createTranslator(), logger: silentLogger })
+      .demo;
+
+  let result: DemoResult;
+  before(async () => {
+    result = await demo().ensureDemoData(undefined);
+  });
+
+  it('creates staff of every role, districts and 30 officers on an empty database', async () => {
+    expect(result.created).to.equal(true);
+    expect(result.password).to.match(/^[a-z2-9]{5}(-[a-z2-9]{5}){3}$/);
+    const roles = await database.db.selectFrom('user_roles').select(['role']).execute();
+    const count = (role: string) => roles.filter((r) => r.role === role).length;
+    expect([count('admin'), count('intake'), count('investigator'), count('supervisor'), count('board')]).to.deep.equal(
+      [1, 1, 2, 1, 5],
+    );
+    const officers = await database.db.selectFrom('officers').select(['badge_number']).execute();
+    expect(officers).to.have.length(30);
+    expect(new Set(officers.map((o) => o.badge_number)).size).to.equal(30);
+    const admin = await database.db
+      .selectFrom('users')
+      .select('password_hash')
+      .where('email', '=', 'admin@example.org')
+      .executeTakeFirstOrThrow();
+    expect(admin.password_hash).to.match(/^scrypt\$/);
+    expect(await verifyPassword(result.password!, admin.password_hash)).to.equal(true);
+    expect(await verifyPassword('wrong password!', admin.password_hash)).to.equal(false);
+  });
+
+  it('files about 60 complaints through the workflow, over every stage, with verifiable audit trails', async () => {
+    const complaints = await database.db
+      .selectFrom('complaints')
+      .select(['stage', 'state', 'tracking_number'])
+      .execute();
+    expect(complaints.length).to.be.within(55, 65);
+    expect(new Set(complaints.map((c) => c.stage))).to.deep.equal(
+      new Set(['intake', 'mediation', 'investigation', 'boardReview', 'disposition', 'closed']),
+    );
+    expect(new Set(complaints.map((c) => c.state)).size, 'every state of the machine').to.equal(11);
+    expect(new Set(complaints.map((c) => c.tracking_number)).size).to.equal(complaints.length);
+    const transitions = await database.db
+      .selectFrom('audit_events')
+      .select('id')
+      .where('event_type', '=', 'complaint.transition')
+      .execute();
+    expect(transitions.length).to.be.greaterThan(200);
+    const audit = services({
+      config: testConfig(),
+      database: database.handle,
+      translator: createTranslator(),
+      logger: silentLogger,
+    }).audit;
+    expect(await audit.verify()).to.include({ ok: true });
+  });
+
+  it('does nothing on a second start, and prints no password', async () => {
+    const again = await demo().ensureDemoData(undefined);
+    expect(again.created).to.equal(false);
+    expect(again.password).to.equal(undefined);
+    expect(await database.db.selectFrom('users').select('id').execute()).to.have.length(10);
+  });
+
+  it('resets the demo accounts to DEMO_PASSWORD when given', async () => {
+    const result = await demo().ensureDemoData('correct horse battery');
+    expect(result.password).to.equal('correct horse battery');
+    const users = await database.db.selectFrom('users').select('password_hash').execute();
+    for (const user of users) expect(await verifyPassword('correct horse battery', user.password_hash)).to.equal(true);
+  });
+
+  it('bulk-loads synthetic complaints with allegations, spread over stages, districts and three years', async () => {
+    const loaded = await seedService(database.db).loadSyntheticComplaints(600);
+    expect(loaded).to.be.within(598, 600);
+    const complaints = await database.db
+      .selectFrom('complaints')
+      .where('access_code_hash', 'like', 'synthetic:%')
+      .select(['tracking_number', 'stage', 'district', 'received_at', 'outcome', 'closed_at'])
+      .execute();
+    expect(complaints).to.have.length(loaded);
+    for (const c of complaints) expect(c.tracking_number).to.match(/^OC-[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}$/);
+    expect(new Set(complaints.map((c) => c.stage)).size).to.equal(6);
+    expect(new Set(complaints.map((c) => c.district)).size).to.equal(6);
+    const ages = complaints.map((c) => (Date.now() - c.received_at.getTime()) / 86_400_000);
+    expect(Math.max(...ages)).to.be.within(700, 1096);
+    expect(complaints.filter((c) => c.stage === 'closed').every((c) => c.closed_at && c.outcome)).to.equal(true);
+
+    const allegations = await database.db
+      .selectFrom('allegations')
+      .innerJoin('complaints', 'complaints.id', 'allegations.complaint_id')
+      .where('complaints.access_code_hash', 'like', 'synthetic:%')
+      .select(['allegations.complaint_id', 'allegations.finding', 'complaints.outcome'])
+      .execute();
+    const perComplaint = new Map<string, number>();
+    for (const a of allegations) perComplaint.set(a.complaint_id, (perComplaint.get(a.complaint_id) ?? 0) + 1);
+    expect(perComplaint.size).to.equal(loaded);
+    expect(Math.min(...perComplaint.values())).to.be.at.least(1);
+    expect(Math.max(...perComplaint.values())).to.be.at.most(3);
+    expect(allegations.filter((a) => a.outcome === 'decided').every((a) => a.finding !== null)).to.equal(true);
+    expect(allegations.filter((a) => a.outcome === null).every((a) => a.finding === null)).to.equal(true);
+
+    // Every synthetic snapshot is one the machine can load and act on.
+    const stored = await database.db
+      .selectFrom('complaints')
+      .select(['snapshot', 'machine_version', 'state'])
+      .execute();
+    for (const row of stored) expect(stateName(restore(row.snapshot, row.machine_version))).to.equal(row.state);
+  });
+});

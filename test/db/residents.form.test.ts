@@ -1,0 +1,399 @@
+import { expect } from 'chai';
+import { sql } from 'kysely';
+import request from 'supertest';
+import { testApp, testConfig } from '../support/app.js';
+import { useDatabase } from '../support/database.js';
+import { errorsOf, fileThroughForm, readableMail, SPANISH_RESIDENT, startForm } from '../support/resident.js';
+import { SmtpPeer } from '../support/smtpPeer.js';
+
+describe('residents file a complaint through the form (no JavaScript)', () => {
+  const database = useDatabase();
+  const peer = new SmtpPeer();
+  let app: ReturnType<typeof testApp>;
+
+  before(async () => {
+    await peer.start();
+    app = testApp(database.handle, { config: testConfig({ SMTP_URL: peer.url }) });
+  });
+  after(() => peer.stop());
+  beforeEach(async () => {
+    await app.services.outbox.runOnce(); // what earlier tests queued
+    peer.received = [];
+  });
+
+  const complaintByNumber = (trackingNumber: string) =>
+    database.db
+      .selectFrom('complaints')
+      .selectAll()
+      .where('tracking_number', '=', trackingNumber)
+      .executeTakeFirstOrThrow();
+
+  it('files a named complaint in English: every step saved, a receipt, the complaint and its parts stored', async () => {
+    const { trackingNumber, accessCode } = await fileThroughForm(app.app);
+    expect(trackingNumber).to.match(/^OC-[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}$/);
+    expect(accessCode).to.match(/^[2-9A-HJKMNP-TV-Z]{4}(-[2-9A-HJKMNP-TV-Z]{4}){3}$/);
+    const complaint = await complaintByNumber(trackingNumber);
+    expect(complaint).to.include({ language: 'en', channel: 'web', anonymous: false, state: 'intake.received' });
+    expect(complaint.incident_location).to.equal('Main St and 3rd Ave');
+    expect(complaint.access_code_hash).to.match(/^h1:[0-9a-f]{64}$/);
+    expect(complaint.access_code_hash).not.to.include(accessCode);
+    const people = await database.db
+      .selectFrom('complainants')
+      .selectAll()
+      .where('complaint_id', '=', complaint.id)
+      .execute();
+    expect(people).to.have.length(1);
+    expect(people[0]).to.include({ role: 'complainant', name: 'Ana Resident', email: 'ana@example.com' });
+    expect(people[0]!.demographics).to.deep.equal({ ageRange: '25_34', races: ['hispanic'] });
+    const allegations = await database.db
+      .selectFrom('allegations')
+      .select('category')
+      .where('complaint_id', '=', complaint.id)
+      .execute();
+    expect(allegations.map((a) => a.category).sort()).to.deep.equal(['discourtesy', 'force']);
+    const officers = await database.db
+      .selectFrom('reported_officers')
+      .selectAll()
+      .where('complaint_id', '=', complaint.id)
+      .execute();
+    expect(officers).to.have.length(1);
+    expect(officers[0]).to.include({ name: 'Officer Smith', badge_number: '4471' });
+    const witnesses = await database.db
+      .selectFrom('witnesses')
+      .selectAll()
+      .where('complaint_id', '=', complaint.id)
+      .execute();
+    expect(witnesses[0]).to.include({ name: 'Maria Lopez' });
+    const drafts = await database.db.selectFrom('complaint_drafts').selectAll().execute();
+    expect(drafts, 'the draft goes with the submission').to.have.length(0);
+  });
+
+  it('files in Spanish and the receipt email, read from a real SMTP server, is in Spanish', async () => {
+    const { trackingNumber } = await fileThroughForm(app.app, {
+      language: 'es',
+      answers: SPANISH_RESIDENT,
+    });
+    const complaint = await complaintByNumber(trackingNumber);
+    expect(complaint.language).to.equal('es');
+    expect(await app.services.outbox.runOnce()).to.include({ sent: 1 });
+    expect(peer.received).to.have.length(1);
+    expect(peer.received[0]!.to).to.deep.equal(['lucia@example.com']);
+    const mail = readableMail(peer.received[0]!.raw);
+    expect(mail).to.include(`Recibimos su queja ${trackingNumber}`);
+    expect(mail).to.include('número de seguimiento');
+    expect(mail).not.to.match(/[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}/); // never the access code
+  });
+
+  it('an anonymous complaint keeps nothing identifying: no person, no IP address, no user agent (R17)', async () => {
+    const agent = request.agent(app.app);
+    const canaries = { ua: 'CanaryBrowser/9.9 (unique-ua-4711)', ip: '203.0.113.77', name: 'Canary Name Zebra' };
+    agent.set('User-Agent', canaries.ua).set('X-Forwarded-For', canaries.ip);
+    const { trackingNumber } = await fileThroughForm(app.app, {
+      agent,
+      answers: {
+        'about-you': {
+          filing: 'anonymous',
+          name: canaries.name,
+          email: 'canary@example.com',
+          preferredContact: 'email',
+        },
+      },
+    });
+    const complaint = await complaintByNumber(trackingNumber);
+    expect(complaint.anonymous).to.equal(true);
+    const people = await database.db
+      .selectFrom('complainants')
+      .selectAll()
+      .where('complaint_id', '=', complaint.id)
+      .execute();
+    expect(people).to.deep.equal([]);
+    // Search every table that could hold request metadata or the complaint's data.
+    for (const table of [
+      'complaints',
+      'complainants',
+      'audit_events',
+      'outbox',
+      'complaint_drafts',
+      'rate_limits',
+      'notes',
+      'attachments',
+    ]) {
+      const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(database.db);
+      const dump = JSON.stringify(rows);
+      for (const canary of Object.values(canaries)) expect(dump, `${table} holds ${canary}`).not.to.include(canary);
+      expect(dump).not.to.include('canary@example.com');
+    }
+    expect(await app.services.outbox.runOnce()).to.include({ sent: 0 });
+  });
+
+  it('files for someone else: the filer and the person affected are both kept, with the relationship', async () => {
+    const { trackingNumber } = await fileThroughForm(app.app, {
+      answers: {
+        'about-you': {
+          filing: 'someone_else',
+          name: 'Rosa Filer',
+          email: 'rosa@example.com',
+          preferredContact: 'email',
+          relationship: 'Mother',
+          theirName: 'Leo Affected',
+        },
+      },
+    });
+    const complaint = await complaintByNumber(trackingNumber);
+    expect(complaint.on_behalf).to.equal(true);
+    const people = await database.db
+      .selectFrom('complainants')
+      .select(['role', 'name', 'relationship', 'email'])
+      .where('complaint_id', '=', complaint.id)
+      .orderBy('role')
+      .execute();
+    expect(people).to.deep.equal([
+      { role: 'complainant', name: 'Leo Affected', relationship: null, email: null },
+      { role: 'filer', name: 'Rosa Filer', relationship: 'Mother', email: 'rosa@example.com' },
+    ]);
+    // The receipt goes to whoever filed, since the person affected gave no email.
+    await app.services.outbox.runOnce();
+    expect(peer.received.map((m) => m.to[0])).to.deep.equal(['rosa@example.com']);
+  });
+
+  describe('validation: each error in the chosen language, linked from the summary, nothing saved', () => {
+    const cases: Array<{
+      step: string;
+      fields: Record<string, string | string[]>;
+      field: string;
+      en: RegExp;
+      es: RegExp;
+    }> = [
+      { step: 'what', fields: { narrative: '   ' }, field: 'narrative', en: /Tell us what happened/, es: /Cuéntenos/ },
+      {
+        step: 'what',
+        fields: { narrative: 'x'.repeat(20_001) },
+        field: 'narrative',
+        en: /20000 characters or fewer/,
+        es: /20000/,
+      },
+      {
+        step: 'what',
+        fields: { narrative: 'ok', surprise: 'field' },
+        field: 'surprise',
+        en: /field we do not accept/,
+        es: /campo/,
+      },
+      {
+        step: 'when-where',
+        fields: { incidentDate: '2099-01-01' },
+        field: 'incidentDate',
+        en: /cannot be in the future/,
+        es: /futur/,
+      },
+      {
+        step: 'when-where',
+        fields: { incidentDate: '2026-02-30' },
+        field: 'incidentDate',
+        en: /real date/,
+        es: /fecha/,
+      },
+      {
+        step: 'when-where',
+        fields: { incidentTime: 't'.repeat(41) },
+        field: 'incidentTime',
+        en: /40 characters/,
+        es: /40/,
+      },
+      {
+        step: 'officers',
+        fields: { officerName: 'n'.repeat(201) },
+        field: 'officerName',
+        en: /200 characters/,
+        es: /200/,
+      },
+      {
+        step: 'witnesses',
+        fields: { witnessContact: 'c'.repeat(301) },
+        field: 'witnessContact',
+        en: /300 characters/,
+        es: /300/,
+      },
+      {
+        step: 'kind',
+        fields: { categories: Array.from({ length: 21 }, (_, i) => `c${i}`) },
+        field: 'categories',
+        en: /./,
+        es: /./,
+      },
+      { step: 'about-you', fields: {}, field: 'filing', en: /Choose who is filing/, es: /./ },
+      { step: 'about-you', fields: { filing: 'self' }, field: 'name', en: /Enter your name/, es: /nombre/ },
+      {
+        step: 'about-you',
+        fields: { filing: 'self', name: 'A', preferredContact: 'email' },
+        field: 'email',
+        en: /Enter an email address/,
+        es: /correo/,
+      },
+      {
+        step: 'about-you',
+        fields: { filing: 'self', name: 'A', email: 'not-an-email' },
+        field: 'email',
+        en: /name@example.com/,
+        es: /correo/,
+      },
+      {
+        step: 'about-you',
+        fields: { filing: 'self', name: 'A', phone: 'call me' },
+        field: 'phone',
+        en: /phone number/,
+        es: /teléfono/,
+      },
+      {
+        step: 'about-you',
+        fields: { filing: 'someone_else', name: 'A' },
+        field: 'relationship',
+        en: /relationship/,
+        es: /./,
+      },
+      { step: 'about-you', fields: { filing: 'nobody' }, field: 'filing', en: /Choose who is filing/, es: /./ },
+      { step: 'demographics', fields: { ageRange: '200' }, field: 'ageRange', en: /Choose one/, es: /./ },
+      { step: 'check', fields: { truthful: 'yes' }, field: 'consent', en: /Agree to the use/, es: /./ },
+      {
+        step: 'check',
+        fields: { consent: 'yes' },
+        field: 'truthful',
+        en: /Confirm that what you told us is true/,
+        es: /./,
+      },
+    ];
+    for (const language of ['en', 'es'] as const) {
+      for (const c of cases) {
+        it(`${c.step}: ${c.field} (${language})`, async () => {
+          const agent = request.agent(app.app);
+          const csrf = await startForm(agent, language);
+          const before = await agent.get('/complaint/check');
+          const page = await agent
+            .post(`/complaint/${c.step}`)
+            .type('form')
+            .send({ _csrf: csrf, ...c.fields })
+            .expect(400);
+          expect(page.text).to.include(`href="#field-${c.field}"`);
+          expect(page.text).to.include('id="error-summary"');
+          const shown =
+            errorsOf(page.text).join(' ') +
+            page.text.slice(page.text.indexOf('error-summary'), page.text.indexOf('error-summary') + 2000);
+          expect(shown).to.match(language === 'en' ? c.en : c.es);
+          expect(page.text).to.include(`<html lang="${language}">`);
+          const after = await agent.get('/complaint/check');
+          expect(after.text, 'nothing saved').to.equal(before.text);
+        });
+      }
+    }
+  });
+
+  it('refuses a district or category that is not on the agency list, on the check page', async () => {
+    const agent = request.agent(app.app);
+    const csrf = await startForm(agent);
+    await agent.post('/complaint/what').type('form').send({ _csrf: csrf, narrative: 'Happened' }).expect(303);
+    await agent.post('/complaint/when-where').type('form').send({ _csrf: csrf, district: 'atlantis' }).expect(303);
+    await agent.post('/complaint/about-you').type('form').send({ _csrf: csrf, filing: 'anonymous' }).expect(303);
+    const page = await agent
+      .post('/complaint/check')
+      .type('form')
+      .send({ _csrf: csrf, consent: 'yes', truthful: 'yes' })
+      .expect(400);
+    expect(page.text).to.include('href="#field-district"');
+    const count = await database.db
+      .selectFrom('complaints')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    const again = await agent
+      .post('/complaint/check')
+      .type('form')
+      .send({ _csrf: csrf, consent: 'yes', truthful: 'yes' })
+      .expect(400);
+    expect(again.status).to.equal(400);
+    const countAfter = await database.db
+      .selectFrom('complaints')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(countAfter.n)).to.equal(Number(count.n));
+  });
+
+  it('the check page sends back to a step that is missing: narrative and who is filing', async () => {
+    const agent = request.agent(app.app);
+    const csrf = await startForm(agent);
+    const page = await agent
+      .post('/complaint/check')
+      .type('form')
+      .send({ _csrf: csrf, consent: 'yes', truthful: 'yes' })
+      .expect(200);
+    expect(page.text).to.include('href="#field-narrative"');
+    expect(page.text).to.include('href="#field-about"');
+  });
+
+  it('refuses a form without its token (R13) and a step without a draft goes back to the start', async () => {
+    const agent = request.agent(app.app);
+    await startForm(agent);
+    await agent.post('/complaint/what').type('form').send({ narrative: 'No token' }).expect(403);
+    await agent
+      .post('/complaint/what')
+      .type('form')
+      .send({ narrative: 'Bad token', _csrf: 'x'.repeat(43) })
+      .expect(403);
+    const fresh = request.agent(app.app);
+    await fresh.get('/complaint/what').expect(303).expect('Location', '/complaint');
+    await fresh
+      .post('/complaint/what')
+      .type('form')
+      .send({ narrative: 'x' })
+      .expect(303)
+      .expect('Location', '/complaint');
+    await request(app.app).get('/complaint/nothing-here').expect(404);
+  });
+
+  it('adds and removes officers and witnesses one at a time, without JavaScript', async () => {
+    const agent = request.agent(app.app);
+    const csrf = await startForm(agent);
+    await agent
+      .post('/complaint/officers')
+      .type('form')
+      .send({ _csrf: csrf, officerName: 'First', action: 'add' })
+      .expect(303)
+      .expect('Location', '/complaint/officers');
+    await agent
+      .post('/complaint/officers')
+      .type('form')
+      .send({ _csrf: csrf, officerBadge: '99', action: 'add' })
+      .expect(303);
+    let page = await agent.get('/complaint/officers');
+    expect(page.text).to.include('First').and.to.include('99');
+    await agent.post('/complaint/officers').type('form').send({ _csrf: csrf, action: 'remove:0' }).expect(303);
+    page = await agent.get('/complaint/officers');
+    expect(page.text).not.to.include('First');
+    expect(page.text).to.include('99');
+  });
+
+  it('a double submit files one complaint and sends one email (R23)', async () => {
+    const agent = request.agent(app.app);
+    const csrf = await startForm(agent);
+    await agent.post('/complaint/what').type('form').send({ _csrf: csrf, narrative: 'Twice' }).expect(303);
+    await agent
+      .post('/complaint/about-you')
+      .type('form')
+      .send({ _csrf: csrf, filing: 'self', name: 'Double', email: 'double@example.com', preferredContact: 'email' })
+      .expect(303);
+    const send = () =>
+      agent.post('/complaint/check').type('form').send({ _csrf: csrf, consent: 'yes', truthful: 'yes' });
+    const answers = await Promise.all([send(), send(), send()]);
+    for (const answer of answers) expect(answer.headers['location']).to.equal('/complaint/receipt');
+    const again = await send();
+    expect(again.headers['location']).to.equal('/complaint/receipt');
+    const filed = await database.db.selectFrom('complaints').select('id').where('narrative', '=', 'Twice').execute();
+    expect(filed).to.have.length(1);
+    await app.services.outbox.runOnce();
+    expect(peer.received.filter((m) => m.to.includes('double@example.com'))).to.have.length(1);
+    // The receipt can be shown again to the browser that filed, with the same codes.
+    const first = await agent.get('/complaint/receipt').expect(200);
+    const second = await agent.get('/complaint/receipt').expect(200);
+    expect(/id="access-code">([^<]+)/.exec(first.text)?.[1]).to.equal(
+      /id="access-code">([^<]+)/.exec(second.text)?.[1],
+    );
+  });
+});

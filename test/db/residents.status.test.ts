@@ -1,0 +1,313 @@
+import { expect } from 'chai';
+import request from 'supertest';
+import { testApp, testConfig } from '../support/app.js';
+import { useDatabase } from '../support/database.js';
+import { pdf } from '../support/evidenceFixtures.js';
+import { csrfOf, fileThroughForm, readableMail, SPANISH_RESIDENT } from '../support/resident.js';
+import { SmtpPeer } from '../support/smtpPeer.js';
+import type { Actor } from '../../workflows/complaint.permissions.js';
+
+const SUPERVISOR: Actor = {
+  kind: 'staff',
+  userId: '00000000-0000-4000-8000-000000000001',
+  roles: ['supervisor', 'intake'],
+  assignedToCase: true,
+};
+
+describe('status lookup and the resident’s own case (R10, R16)', () => {
+  const database = useDatabase();
+  const peer = new SmtpPeer();
+  let app: ReturnType<typeof testApp>;
+  let spanish: { trackingNumber: string; accessCode: string };
+
+  before(async () => {
+    await peer.start();
+    // Behind a proxy, each client is told apart by X-Forwarded-For.
+    app = testApp(database.handle, { config: testConfig({ SMTP_URL: peer.url, TRUST_PROXY: 'true' }) });
+    spanish = await fileThroughForm(app.app, {
+      language: 'es',
+      answers: SPANISH_RESIDENT,
+    });
+  });
+  after(() => peer.stop());
+  beforeEach(async () => {
+    await app.services.outbox.runOnce();
+    peer.received = [];
+    await database.db.deleteFrom('rate_limits').execute();
+  });
+
+  let client = 0;
+  /** A fresh browser from its own address. */
+  const browser = () => request.agent(app.app).set('X-Forwarded-For', `198.51.100.${++client}`);
+  const lookup = (agent: ReturnType<typeof browser>, trackingNumber: string, accessCode: string) =>
+    agent.post('/status').type('form').send({ trackingNumber, accessCode });
+  const complaintId = async (trackingNumber: string) =>
+    (
+      await database.db
+        .selectFrom('complaints')
+        .select('id')
+        .where('tracking_number', '=', trackingNumber)
+        .executeTakeFirstOrThrow()
+    ).id;
+
+  it('shows the public stage, its date, the next step with a target date, in the page language', async () => {
+    const page = await lookup(
+      browser().set('Accept-Language', 'es'),
+      spanish.trackingNumber,
+      spanish.accessCode,
+    ).expect(200);
+    expect(page.text).to.include(spanish.trackingNumber);
+    expect(page.text).to.include('Recibida');
+    expect(page.text).to.match(/Fecha (prevista|objetivo)|fecha/i);
+    expect(page.headers['cache-control']).to.include('no-store');
+    expect(page.headers['set-cookie']?.[0]).to.match(/oc_case=.*HttpOnly/);
+    // Typed loosely: lower case, without dashes.
+    await lookup(
+      browser(),
+      spanish.trackingNumber.toLowerCase().replaceAll('-', ''),
+      spanish.accessCode.toLowerCase(),
+    ).expect(200);
+  });
+
+  it('answers an unknown number and a wrong code identically', async () => {
+    const wrongCode = await lookup(browser(), spanish.trackingNumber, 'AAAA-BBBB-CCCC-DDDD');
+    const unknown = await lookup(browser(), 'OC-2222-2222', 'AAAA-BBBB-CCCC-DDDD');
+    expect(wrongCode.status).to.equal(404);
+    expect(unknown.status).to.equal(404);
+    const strip = (html: string) => html.replace(/OC-[0-9A-Z]{4}-[0-9A-Z]{4}/g, 'OC-XXXX-XXXX');
+    expect(strip(wrongCode.text)).to.equal(strip(unknown.text));
+    expect(wrongCode.text).not.to.include('AAAA-BBBB'); // the code typed is never sent back
+    expect(Object.keys(wrongCode.headers).sort()).to.deep.equal(Object.keys(unknown.headers).sort());
+  });
+
+  it('is POST only: a GET with the codes in the address does not look anything up', async () => {
+    const page = await request(app.app).get(
+      `/status?trackingNumber=${spanish.trackingNumber}&accessCode=${spanish.accessCode}`,
+    );
+    expect(page.status).to.equal(200);
+    expect(page.text).not.to.include('Recibida');
+    expect(page.headers['set-cookie']).to.equal(undefined);
+  });
+
+  it('limits failed lookups per tracking number, in the database, even for the right code afterwards', async () => {
+    for (let i = 0; i < 5; i++) await lookup(browser(), spanish.trackingNumber, `WRONG-${i}`).expect(404);
+    await lookup(browser(), spanish.trackingNumber, spanish.accessCode).expect(429);
+    const rows = await database.db.selectFrom('rate_limits').selectAll().execute();
+    expect(rows.map((r) => r.bucket)).to.include(`n:${spanish.trackingNumber}`);
+    expect(JSON.stringify(rows)).not.to.include('198.51.100.'); // addresses only as keyed hashes
+  });
+
+  it('limits failed lookups per client across tracking numbers', async () => {
+    const agent = browser();
+    for (let i = 0; i < 20; i++)
+      await lookup(
+        agent,
+        `OC-2222-${String(2222 + i)
+          .slice(-4)
+          .replace(/[01]/g, '3')}`,
+        'X',
+      ).expect(404);
+    await lookup(agent, spanish.trackingNumber, spanish.accessCode).expect(429);
+    await lookup(browser(), spanish.trackingNumber, spanish.accessCode).expect(200);
+  });
+
+  it('the API answers the same: 200, or 404 for an unknown number and a wrong code alike', async () => {
+    const ok = await request(app.app)
+      .post('/api/v1/status')
+      .set('X-Forwarded-For', '192.0.2.1')
+      .set('Accept-Language', 'es')
+      .send({ trackingNumber: spanish.trackingNumber, accessCode: spanish.accessCode })
+      .expect(200);
+    expect(ok.body).to.include({ trackingNumber: spanish.trackingNumber, stage: 'received', stageName: 'Recibida' });
+    expect(ok.body.history).to.have.length(1);
+    expect(ok.body.nextStep.targetDate).to.match(/^\d{4}-\d{2}-\d{2}T/);
+    const wrong = await request(app.app)
+      .post('/api/v1/status')
+      .send({ trackingNumber: spanish.trackingNumber, accessCode: 'NOPE' });
+    const unknown = await request(app.app)
+      .post('/api/v1/status')
+      .send({ trackingNumber: 'OC-3333-3333', accessCode: 'NOPE' });
+    expect([wrong.status, unknown.status]).to.deep.equal([404, 404]);
+    expect(wrong.body).to.deep.equal(unknown.body);
+    await request(app.app).post('/api/v1/status').send({ trackingNumber: 'x', accessCode: 'y', extra: 1 }).expect(400);
+  });
+
+  describe('after a lookup', () => {
+    const opened = async (who: { trackingNumber: string; accessCode: string }) => {
+      const agent = browser();
+      await lookup(agent, who.trackingNumber, who.accessCode).expect(200);
+      return agent;
+    };
+
+    it('adds information (text and a file): a workflow event, audited, the investigator told', async () => {
+      const agent = await opened(spanish);
+      const form = await agent.get('/status/add-information').expect(200);
+      await agent
+        .post('/status/add-information')
+        .field('_csrf', csrfOf(form.text))
+        .field('information', 'Encontré un video del incidente.')
+        .attach('evidence', pdf(), 'statement.pdf')
+        .expect(303)
+        .expect('Location', '/status/case?done=information');
+      const id = await complaintId(spanish.trackingNumber);
+      const notes = await database.db
+        .selectFrom('notes')
+        .select(['kind', 'body'])
+        .where('complaint_id', '=', id)
+        .execute();
+      expect(notes).to.deep.equal([{ kind: 'complainant_update', body: 'Encontré un video del incidente.' }]);
+      const files = await database.db
+        .selectFrom('attachments')
+        .select('original_name')
+        .where('complaint_id', '=', id)
+        .execute();
+      expect(files.map((f) => f.original_name)).to.deep.equal(['statement.pdf']);
+      const events = await database.db
+        .selectFrom('audit_events')
+        .select(['event_type', 'details'])
+        .where('object_id', '=', id)
+        .execute();
+      expect(events.map((e) => (e.details as { event?: string }).event)).to.include('ADD_INFORMATION');
+      expect(events.map((e) => e.event_type)).to.include('evidence.upload');
+      const page = await agent.get('/status/case?done=information').expect(200);
+      expect(page.text).to.include('usa-alert--success');
+    });
+
+    it('refuses empty information and a form without its token', async () => {
+      const agent = await opened(spanish);
+      const form = await agent.get('/status/add-information');
+      await agent
+        .post('/status/add-information')
+        .type('form')
+        .send({ _csrf: csrfOf(form.text), information: '' })
+        .expect(400);
+      await agent.post('/status/add-information').type('form').send({ information: 'no token' }).expect(403);
+      await agent.post('/status/withdraw').type('form').send({}).expect(403);
+    });
+
+    it('updates contact details; the next email goes to the new address, in the chosen language', async () => {
+      const named = await fileThroughForm(app.app);
+      const agent = await opened(named);
+      const form = await agent.get('/status/contact').expect(200);
+      expect(form.text).to.include('ana@example.com');
+      await agent
+        .post('/status/contact')
+        .type('form')
+        .send({ _csrf: csrfOf(form.text), email: 'bad', preferredLanguage: 'es', preferredContact: 'email' })
+        .expect(400);
+      await agent
+        .post('/status/contact')
+        .type('form')
+        .send({
+          _csrf: csrfOf(form.text),
+          email: 'new@example.com',
+          preferredLanguage: 'es',
+          preferredContact: 'email',
+        })
+        .expect(303);
+      const id = await complaintId(named.trackingNumber);
+      await app.services.outbox.runOnce();
+      peer.received = [];
+      await app.services.workflow.dispatch(id, { type: 'BEGIN_TRIAGE' }, SUPERVISOR);
+      await app.services.outbox.runOnce();
+      expect(peer.received.map((m) => m.to[0])).to.deep.equal(['new@example.com']);
+      expect(readableMail(peer.received[0]!.raw)).to.include('En revisión');
+    });
+
+    it('withdraws only after a confirmation step; the case closes and the resident is told in Spanish', async () => {
+      const agent = await opened(spanish);
+      const confirm = await agent.get('/status/withdraw').expect(200);
+      expect(confirm.text).to.include('<form');
+      const id = await complaintId(spanish.trackingNumber);
+      expect(
+        (await database.db.selectFrom('complaints').select('state').where('id', '=', id).executeTakeFirstOrThrow())
+          .state,
+      ).to.equal('intake.received');
+      await agent
+        .post('/status/withdraw')
+        .type('form')
+        .send({ _csrf: csrfOf(confirm.text) })
+        .expect(303);
+      const row = await database.db
+        .selectFrom('complaints')
+        .select(['state', 'outcome'])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      expect(row).to.deep.equal({ state: 'closed', outcome: 'withdrawn' });
+      await app.services.outbox.runOnce();
+      const mail = readableMail(peer.received.find((m) => m.to.includes('lucia@example.com'))!.raw);
+      expect(mail).to.include('Cerrada');
+      const page = await agent.get('/status/case?lang=es').expect(200);
+      expect(page.text).to.include('Cerrada');
+      // Withdrawing twice is refused as a page, not an error.
+      await agent
+        .post('/status/withdraw')
+        .type('form')
+        .send({ _csrf: csrfOf(confirm.text) })
+        .expect(409);
+    });
+
+    it('shows findings in plain words once decided, with no discipline and no staff names', async () => {
+      const named = await fileThroughForm(app.app);
+      const id = await complaintId(named.trackingNumber);
+      const system: Actor = { kind: 'system' };
+      for (const type of [
+        'BEGIN_TRIAGE',
+        'ACCEPT',
+        'ASSIGN',
+        'BEGIN_INVESTIGATION',
+        'DRAFT_FINDINGS',
+        'SUBMIT_FINDINGS',
+        'OPEN_VOTING',
+      ] as const) {
+        await app.services.workflow.dispatch(
+          id,
+          type === 'ASSIGN' ? { type, investigatorId: SUPERVISOR.kind === 'staff' ? SUPERVISOR.userId : '' } : { type },
+          SUPERVISOR,
+        );
+      }
+      await app.services.workflow.dispatch(
+        id,
+        { type: 'BOARD_DECIDED', reconsiderationUntil: new Date(Date.now() + 30 * 86_400_000).toISOString() },
+        system,
+        {
+          within: async (trx) => {
+            await trx
+              .updateTable('allegations')
+              .set({ finding: 'sustained', discipline_recommendation: 'SECRET-DISCIPLINE' })
+              .where('complaint_id', '=', id)
+              .execute();
+          },
+        },
+      );
+      const agent = await opened(named);
+      const page = await agent.get('/status/case').expect(200);
+      expect(page.text).to.include('Sustained: the evidence showed');
+      expect(page.text).not.to.include('SECRET-DISCIPLINE');
+      expect(page.text).to.include('/status/reconsideration');
+      const form = await agent.get('/status/reconsideration').expect(200);
+      await agent
+        .post('/status/reconsideration')
+        .type('form')
+        .send({ _csrf: csrfOf(form.text) })
+        .expect(303);
+      const row = await database.db
+        .selectFrom('complaints')
+        .select('stage')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      expect(row.stage).to.equal('boardReview');
+    });
+
+    it('the case pass is for one case and expires; without it every case page goes to the lookup', async () => {
+      for (const path of ['/status/case', '/status/add-information', '/status/contact', '/status/withdraw']) {
+        await request(app.app).get(path).expect(303).expect('Location', '/status');
+      }
+      const forged = `oc_case=${await complaintId(spanish.trackingNumber)}.${Date.now() + 60_000}.forged`;
+      await request(app.app).get('/status/case').set('Cookie', forged).expect(303);
+      const agent = await opened(spanish);
+      await agent.post('/status/sign-out').expect(303);
+      await agent.get('/status/case').expect(303);
+    });
+  });
+});
