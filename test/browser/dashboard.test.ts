@@ -1,12 +1,13 @@
 import { expect } from 'chai';
 import type { Services } from '../../server/services/index.js';
 import { testApp } from '../support/app.js';
-import { VIEWPORTS, closeBrowser, inspectPage, listen, requireChromium } from '../support/browser.js';
+import { VIEWPORTS, closeBrowser, contextPerPage, inspectPage, listen, requireChromium } from '../support/browser.js';
 import { useDatabase } from '../support/database.js';
 
 /** The public statistics in Chromium: both languages, phone and desktop, zero axe WCAG 2.2 AA violations. */
 describe('public dashboard and annual reports in a browser: WCAG 2.2 AA', function () {
-  const database = useDatabase();
+  const database = useDatabase({ demo: true });
+  const contexts = contextPerPage();
   let server: Awaited<ReturnType<typeof listen>>;
   let services: Services;
   let year = 0;
@@ -37,6 +38,7 @@ describe('public dashboard and annual reports in a browser: WCAG 2.2 AA', functi
     server = await listen(built.app);
   });
   after(async () => {
+    await contexts.close();
     await server?.close();
     await closeBrowser();
   });
@@ -56,7 +58,7 @@ describe('public dashboard and annual reports in a browser: WCAG 2.2 AA', functi
         it(`${entry.name} in ${language} at ${width} width`, async () => {
           const url = new URL(entry.path(), server.baseUrl);
           url.searchParams.set('lang', language);
-          const report = await inspectPage(url.toString(), viewport);
+          const report = await contexts.inspect(`${entry.name}|${language}`, url.toString(), viewport);
           expect(report.lang).to.equal(language);
           expect(report.violations, JSON.stringify(report.violations, null, 2)).to.deep.equal([]);
           expect(report.horizontalOverflow, 'page scrolls sideways').to.equal(false);

@@ -5,7 +5,7 @@ import type { Viewer } from '../../server/db/caseAccess.js';
 import type { Services } from '../../server/services/index.js';
 import { testApp } from '../support/app.js';
 import { ballotFor, boardReviewCase, openMeeting, organiserFor, toBoardReview } from '../support/board.js';
-import { VIEWPORTS, closeBrowser, inspectPage, listen, requireChromium } from '../support/browser.js';
+import { VIEWPORTS, closeBrowser, contextPerPage, inspectPage, listen, requireChromium } from '../support/browser.js';
 import { useDatabase } from '../support/database.js';
 import { createStaff } from '../support/staff.js';
 
@@ -14,6 +14,7 @@ const DAY = 86_400_000;
 /** The public board pages and the resident's decision letter in Chromium: both languages, phone and desktop. */
 describe('public board pages and the decision letter in a browser: WCAG 2.2 AA', function () {
   const database = useDatabase();
+  const contexts = contextPerPage();
   let server: Awaited<ReturnType<typeof listen>>;
   let services: Services;
   let held = '';
@@ -92,6 +93,7 @@ describe('public board pages and the decision letter in a browser: WCAG 2.2 AA',
     server = await listen(built.app);
   });
   after(async () => {
+    await contexts.close();
     await server?.close();
     await closeBrowser();
   });
@@ -119,7 +121,8 @@ describe('public board pages and the decision letter in a browser: WCAG 2.2 AA',
       for (const [width, viewport] of Object.entries(VIEWPORTS)) {
         it(`${entry.name} in ${language} at ${width} width`, async () => {
           const url = `${server.baseUrl}${entry.path()}?lang=${language}`;
-          const report = await inspectPage(url, viewport, entry.prepare && ((p) => entry.prepare!(p, language)));
+          const prepare = entry.prepare && ((p: Page) => entry.prepare!(p, language));
+          const report = await contexts.inspect(`${entry.name}|${language}`, url, viewport, prepare);
           expect(report.lang).to.equal(language);
           expect(report.violations, JSON.stringify(report.violations, null, 2)).to.deep.equal([]);
           expect(report.horizontalOverflow, 'page scrolls sideways').to.equal(false);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import express from 'express';
 import { testApp } from '../support/app.js';
-import { VIEWPORTS, closeBrowser, inspectPage, listen, requireChromium } from '../support/browser.js';
+import { VIEWPORTS, closeBrowser, contextPerPage, inspectPage, listen, requireChromium } from '../support/browser.js';
 import { useDatabase } from '../support/database.js';
 import { fileComplaint, openOwnCase, startDraft } from '../support/residentBrowser.js';
 import type { Page } from 'playwright-core';
@@ -50,6 +50,7 @@ const PAGES: Array<{ name: string; path?: string; prepare?: Prepare }> = [
 
 describe('pages in a browser: both languages, phone and desktop, WCAG 2.2 AA', function () {
   const database = useDatabase();
+  const contexts = contextPerPage();
   let server: Awaited<ReturnType<typeof listen>>;
 
   before(async function () {
@@ -59,6 +60,7 @@ describe('pages in a browser: both languages, phone and desktop, WCAG 2.2 AA', f
     server = await listen(app);
   });
   after(async () => {
+    await contexts.close();
     await server?.close();
     await closeBrowser();
   });
@@ -84,7 +86,7 @@ describe('pages in a browser: both languages, phone and desktop, WCAG 2.2 AA', f
           const url =
             page.path && `${server.baseUrl}${page.path}${page.path.includes('?') ? '&' : '?'}lang=${language}`;
           const prepare = page.prepare && ((p: Page) => page.prepare!(p, server.baseUrl, language));
-          const report = await inspectPage(url, viewport, prepare);
+          const report = await contexts.inspect(`${page.name}|${language}`, url, viewport, prepare);
           expect(report.lang).to.equal(language);
           expect(report.violations, JSON.stringify(report.violations, null, 2)).to.deep.equal([]);
           expect(report.horizontalOverflow, 'page scrolls sideways').to.equal(false);

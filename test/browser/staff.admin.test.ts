@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import type { Db } from '../../server/db/database.js';
-import { createAdmin, signInAdminInBrowser, type TestAdmin } from '../support/admin.js';
+import { createAdmin, type TestAdmin } from '../support/admin.js';
 import { createStaff } from '../support/staff.js';
 import { checkStaffPages, type StaffFixture, type StaffPage } from '../support/staffBrowser.js';
 
@@ -20,22 +20,14 @@ const showsErrors = async (page: Page, count: number) => {
 };
 
 /**
- * An admin page: the browser signs in through the forms with password and code (R9), then lands on
- * the page; `after` may then fill in a form to show its errors.
+ * An admin page: the admin has signed in through the forms with password and code (R9) once, and
+ * lands on the page; `after` may then fill in a form to show its errors.
  */
 const asAdmin = (
   name: string,
   path: (f: AdminFixture) => string,
   after?: (page: Page, f: AdminFixture) => Promise<void>,
-): StaffPage<AdminFixture> => ({
-  name,
-  as: '',
-  path,
-  then: async (page, f) => {
-    await signInAdminInBrowser(page, new URL(page.url()).origin, f.db, f.admin, path(f));
-    await after?.(page, f);
-  },
-});
+): StaffPage<AdminFixture> => ({ name, as: 'admin', path, ...(after ? { then: after } : {}) });
 
 checkStaffPages<AdminFixture>(
   'administration: users, deadlines, holidays, email problems',
@@ -69,7 +61,7 @@ checkStaffPages<AdminFixture>(
         next_attempt_at: new Date(),
       })
       .execute();
-    return { staff: {}, db, admin, otherId: other.id };
+    return { staff: { admin }, db, admin, otherId: other.id };
   },
   [
     asAdmin('administration home', () => '/staff/admin'),

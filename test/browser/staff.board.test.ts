@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import type { Db } from '../../server/db/database.js';
 import type { Viewer } from '../../server/db/caseAccess.js';
 import type { Services } from '../../server/services/index.js';
-import { createAdmin, signInAdminInBrowser, type TestAdmin } from '../support/admin.js';
+import { createAdmin, type TestAdmin } from '../support/admin.js';
 import { testApp } from '../support/app.js';
 import { ballotFor, boardReviewCase } from '../support/board.js';
 import { chromiumAvailable, closeBrowser, listen, requireChromium, sharedBrowser } from '../support/browser.js';
@@ -46,14 +46,12 @@ async function meetingWith(services: Services, organiser: Viewer, cases: string[
   return { meetingId, items };
 }
 
+/** The admin's board settings, signed in once with password and code (R9). */
 const asAdmin = (name: string, after?: (page: Page, f: BoardFixture) => Promise<void>): StaffPage<BoardFixture> => ({
   name,
-  as: '',
+  as: 'admin',
   path: () => '/staff/admin/board',
-  then: async (page, f) => {
-    await signInAdminInBrowser(page, new URL(page.url()).origin, f.db, f.admin, '/staff/admin/board');
-    await after?.(page, f);
-  },
+  ...(after ? { then: after } : {}),
 });
 
 checkStaffPages<BoardFixture>(
@@ -92,11 +90,12 @@ checkStaffPages<BoardFixture>(
     await services.boardVotes.vote(viewers[0]!, voting.items[0]!, await ballotFor(db, c2, 'exonerated'));
     const scheduled = await meetingWith(services, organiser, [c1], new Date(Date.now() + 7 * DAY), false);
     // The fifth case waits for a meeting.
+    const admin = await createAdmin(services, db);
     return {
-      staff: { supervisor, member: members[0]!, other: members[1]!, recused: members[2]! },
+      staff: { supervisor, member: members[0]!, other: members[1]!, recused: members[2]!, admin },
       db,
       services,
-      admin: await createAdmin(services, db),
+      admin,
       organiser,
       scheduled: scheduled.meetingId,
       voting: voting.meetingId,
@@ -210,7 +209,7 @@ checkStaffPages<BoardFixture>(
 );
 
 describe('the demo board in a browser: one member recuses, four vote, and the case is decided', function () {
-  const database = useDatabase();
+  const database = useDatabase({ demo: true });
   let server: Awaited<ReturnType<typeof listen>>;
   let services: Services;
 

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { checkStaffPages, signInInBrowser } from '../support/staffBrowser.js';
-import { createStaff } from '../support/staff.js';
+import { createStaff, type TestStaff } from '../support/staff.js';
 import { chromiumAvailable, closeBrowser, listen, sharedBrowser, requireChromium } from '../support/browser.js';
 import { testApp } from '../support/app.js';
 import { useDatabase } from '../support/database.js';
@@ -87,17 +87,20 @@ checkStaffPages(
   ],
 );
 
-describe('a demo complaint from received to findings submitted, in the browser', function () {
+describe('a complaint from received to findings submitted, in the browser', function () {
   const database = useDatabase();
   let server: Awaited<ReturnType<typeof listen>>;
-  let services: ReturnType<typeof testApp>['services'];
-  const password = 'walk through the whole case';
+  let staff: Record<'intake' | 'supervisor' | 'investigator', TestStaff>;
 
   before(async function () {
     requireChromium(this);
     const built = testApp(database.handle);
-    services = built.services;
-    await services.demo.ensureDemoData(password);
+    const db = database.db;
+    staff = {
+      intake: await createStaff(db, ['intake']),
+      supervisor: await createStaff(db, ['supervisor']),
+      investigator: await createStaff(db, ['investigator']),
+    };
     server = await listen(built.app);
   });
   after(async () => {
@@ -117,11 +120,11 @@ describe('a demo complaint from received to findings submitted, in the browser',
       .where('tracking_number', '=', filed.body.trackingNumber)
       .executeTakeFirstOrThrow();
     const browser = await sharedBrowser();
-    const as = async (email: string, steps: (page: Page) => Promise<void>) => {
+    const as = async (who: TestStaff, steps: (page: Page) => Promise<void>) => {
       const context = await browser.newContext({ viewport: { width: 375, height: 740 } });
       const page = await context.newPage();
       try {
-        await signInInBrowser(page, server.baseUrl, 'en', { id: '', email, password, roles: [] });
+        await signInInBrowser(page, server.baseUrl, 'en', who);
         await page.goto(`${server.baseUrl}/staff/cases/${id}`);
         await steps(page);
       } finally {
@@ -132,22 +135,17 @@ describe('a demo complaint from received to findings submitted, in the browser',
     const state = async () =>
       (await database.db.selectFrom('complaints').select('state').where('id', '=', id).executeTakeFirstOrThrow()).state;
 
-    await as('intake@example.org', async (page) => {
+    await as(staff.intake, async (page) => {
       await click(page, 'form[action$="/actions/BEGIN_TRIAGE"] button');
       await click(page, 'form[action$="/actions/ACCEPT"] button');
     });
     expect(await state()).to.equal('investigation.awaitingAssignment');
-    await as('supervisor@example.org', async (page) => {
-      const investigator = await database.db
-        .selectFrom('users')
-        .select('id')
-        .where('email', '=', 'investigator1@example.org')
-        .executeTakeFirstOrThrow();
-      await page.selectOption('form[action$="/actions/ASSIGN"] select', investigator.id);
+    await as(staff.supervisor, async (page) => {
+      await page.selectOption('form[action$="/actions/ASSIGN"] select', staff.investigator.id);
       await click(page, 'form[action$="/actions/ASSIGN"] button');
     });
     expect(await state()).to.equal('investigation.assigned');
-    await as('investigator1@example.org', async (page) => {
+    await as(staff.investigator, async (page) => {
       await click(page, 'form[action$="/actions/BEGIN_INVESTIGATION"] button');
       await page.click('#notes ~ details summary');
       await page.fill('#field-body', 'Interviewed the complainant.');
@@ -159,7 +157,7 @@ describe('a demo complaint from received to findings submitted, in the browser',
       await click(page, 'form[action$="/findings"] button');
     });
     expect(await state()).to.equal('investigation.findingsDrafted');
-    await as('supervisor@example.org', async (page) => {
+    await as(staff.supervisor, async (page) => {
       await click(page, 'form[action$="/actions/SUBMIT_FINDINGS"] button');
     });
     expect(await state()).to.equal('boardReview.scheduled');

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import type { Db } from '../../server/db/database.js';
-import { createAdmin, signInAdminInBrowser, type TestAdmin } from '../support/admin.js';
+import { createAdmin, type TestAdmin } from '../support/admin.js';
 import { createStaff } from '../support/staff.js';
 import { checkStaffPages, type StaffFixture, type StaffPage } from '../support/staffBrowser.js';
 
@@ -15,15 +15,12 @@ interface Fixture extends StaffFixture {
 const submit = (page: Page, action: string) =>
   Promise.all([page.waitForNavigation(), page.click(`form[method="post"][action="${action}"] button[type="submit"]`)]);
 
-/** The admin's thresholds page: the browser signs in with password and code (R9), then lands on it. */
+/** The admin's thresholds page, signed in once with password and code (R9). */
 const asAdmin = (name: string, after?: (page: Page) => Promise<void>): StaffPage<Fixture> => ({
   name,
-  as: '',
+  as: 'admin',
   path: () => '/staff/admin/early-intervention',
-  then: async (page, f) => {
-    await signInAdminInBrowser(page, new URL(page.url()).origin, f.db, f.admin, '/staff/admin/early-intervention');
-    await after?.(page);
-  },
+  ...(after ? { then: after } : {}),
 });
 
 /** Complaints naming officers, so that some are flagged, and complainants' answers for the disparity tables. */
@@ -100,7 +97,7 @@ checkStaffPages<Fixture>(
     await plantCases(db);
     const supervisor = await createStaff(db, ['supervisor'], { name: 'Sam Supervisor' });
     const admin = await createAdmin(services, db, ['admin']);
-    return { staff: { supervisor }, db, admin };
+    return { staff: { supervisor, admin }, db, admin };
   },
   [
     { name: 'the flagged officers', as: 'supervisor', path: () => '/staff/early-intervention' },

@@ -83,4 +83,5 @@ checkStaffPages<Fixture>(
       then: (page) => uploadFile(page, `${HEADER}\nB-2,,Alvarez,,,central\nB-2,Ana,Alvarez,,,atlantis\n1,2\n`),
     },
   ],
+  { demo: true },
 );

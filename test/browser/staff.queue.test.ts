@@ -69,4 +69,5 @@ checkStaffPages(
     { name: 'the queue of a board member, empty', as: 'board', path: () => '/staff/cases' },
     { name: 'caseloads', as: 'supervisor', path: () => '/staff/cases/caseload' },
   ],
+  { demo: true },
 );

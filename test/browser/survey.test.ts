@@ -4,7 +4,7 @@ import request from 'supertest';
 import type { Services } from '../../server/services/index.js';
 import type { Actor } from '../../workflows/complaint.permissions.js';
 import { testApp } from '../support/app.js';
-import { VIEWPORTS, closeBrowser, inspectPage, listen, requireChromium } from '../support/browser.js';
+import { VIEWPORTS, closeBrowser, contextPerPage, listen, requireChromium } from '../support/browser.js';
 import { useDatabase } from '../support/database.js';
 import { createStaff } from '../support/staff.js';
 import { checkStaffPages } from '../support/staffBrowser.js';
@@ -19,6 +19,7 @@ const STAFF: Actor = {
 /** The closing survey in Chromium: both languages, phone and desktop, zero axe violations. */
 describe('closing survey pages in a browser: WCAG 2.2 AA', function () {
   const database = useDatabase();
+  const contexts = contextPerPage();
   let server: Awaited<ReturnType<typeof listen>>;
   let services: Services;
   let app: ReturnType<typeof testApp>['app'];
@@ -80,6 +81,7 @@ describe('closing survey pages in a browser: WCAG 2.2 AA', function () {
     await agent.post(`/survey/${used}`).type('form').send({ _csrf: csrf, respect: '4' }).expect(200);
   });
   after(async () => {
+    await contexts.close();
     await server?.close();
     await closeBrowser();
   });
@@ -139,7 +141,7 @@ describe('closing survey pages in a browser: WCAG 2.2 AA', function () {
       for (const [width, viewport] of Object.entries(VIEWPORTS)) {
         it(`${entry.name} in ${language} at ${width} width`, async () => {
           const url = entry.path ? `${server.baseUrl}${entry.path()}?lang=${language}` : undefined;
-          const report = await inspectPage(url, viewport, async (page) => {
+          const report = await contexts.inspect(`${entry.name}|${language}`, url, viewport, async (page) => {
             if (entry.prepare) await entry.prepare(page, language);
             if (entry.check) {
               if (url) await page.goto(url);

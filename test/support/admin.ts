@@ -62,10 +62,27 @@ export async function signInAdmin(
 }
 
 /**
+ * Runs `steps` with each sign-in form's POST answered to the browser only once the whole response
+ * has arrived: express-session sends the redirect's headers before it has saved the session, and
+ * a browser that follows them at once can arrive before its new session exists.
+ */
+export async function withWholeSignInResponses(page: Page, steps: () => Promise<void>): Promise<void> {
+  const signIn = /\/staff\/sign-in(\/code)?(\?.*)?$/;
+  await page.route(signIn, async (route) => {
+    if (route.request().method() !== 'POST') return route.fallback();
+    const response = await route.fetch({ maxRedirects: 0 });
+    return route.fulfill({ response });
+  });
+  try {
+    await steps();
+  } finally {
+    await page.unroute(signIn);
+  }
+}
+
+/**
  * Signs an admin in through the real forms in a browser (#field-email, #field-password, then
- * #field-code) and ends on `path`. Each form's POST is answered to the browser only once the whole
- * response has arrived: express-session sends the redirect's headers before it has saved the
- * session, and a browser that follows them at once can arrive before its new session exists.
+ * #field-code) and ends on `path`.
  */
 export async function signInAdminInBrowser(
   page: Page,
@@ -74,12 +91,7 @@ export async function signInAdminInBrowser(
   admin: TestAdmin,
   path: string,
 ): Promise<void> {
-  await page.route(/\/staff\/sign-in(\/code)?(\?.*)?$/, async (route) => {
-    if (route.request().method() !== 'POST') return route.fallback();
-    const response = await route.fetch({ maxRedirects: 0 });
-    return route.fulfill({ response });
-  });
-  try {
+  await withWholeSignInResponses(page, async () => {
     await page.goto(`${base}/staff/sign-in?next=${encodeURIComponent(path)}`);
     await page.fill('#field-email', admin.email);
     await page.fill('#field-password', admin.password);
@@ -89,9 +101,7 @@ export async function signInAdminInBrowser(
       page.waitForURL((url) => !url.pathname.startsWith('/staff/sign-in')),
       page.click('main form button[type="submit"]'),
     ]);
-  } finally {
-    await page.unroute(/\/staff\/sign-in(\/code)?(\?.*)?$/);
-  }
+  });
   const here = new URL(page.url());
   expect(here.pathname + here.search, 'signed in with two steps and on the page').to.equal(path);
 }

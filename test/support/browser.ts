@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 /**
  * Browser tests drive Debian's Chromium through playwright-core (its own browser download does not
@@ -81,10 +81,13 @@ export interface PageReport {
   cspErrors: string[];
 }
 
+/** What a context starts from: a staff member's saved sign-in (Playwright's storage state). */
+export type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>;
+
 /**
  * Opens a page at a viewport and reports its language, axe WCAG 2.2 A/AA violations and overflow.
  * `prepare` first walks to a state the page needs (a draft, a lookup); with no `url`, the page
- * where it ended is the one inspected.
+ * where it ended is the one inspected. A context of its own, closed afterwards.
  */
 export async function inspectPage(
   url: string | undefined,
@@ -92,22 +95,94 @@ export async function inspectPage(
   prepare?: (page: Page) => Promise<void>,
 ): Promise<PageReport> {
   const context = await (await sharedBrowser()).newContext({ viewport });
-  const page: Page = await context.newPage();
+  try {
+    return await inspectIn(context, url, viewport, prepare);
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * One browser context per page and language, shared by that page's viewports: the phone check
+ * runs first, then the desktop check switches the viewport in the same context, so the page's
+ * styles, scripts and fonts come from the cache. Each check starts from the same cookies, as a
+ * new context would: none, or a staff member's saved sign-in. A context closes after its last
+ * viewport (or at `close()`, for a run that picked single tests).
+ */
+export function contextPerPage() {
+  interface Entry {
+    context: Promise<BrowserContext>;
+    state: Promise<StorageState | undefined>;
+    uses: number;
+  }
+  const open = new Map<string, Entry>();
+  const viewportCount = Object.keys(VIEWPORTS).length;
+  return {
+    async inspect(
+      key: string,
+      url: string | undefined,
+      viewport: { width: number; height: number },
+      prepare?: (page: Page) => Promise<void>,
+      storageState?: () => Promise<StorageState | undefined>,
+    ): Promise<PageReport> {
+      let entry = open.get(key);
+      if (!entry) {
+        const state = storageState ? storageState() : Promise.resolve(undefined);
+        const context = Promise.all([sharedBrowser(), state]).then(([b, s]) =>
+          b.newContext({ viewport, ...(s ? { storageState: s } : {}) }),
+        );
+        entry = { context, state, uses: 0 };
+        open.set(key, entry);
+      }
+      const context = await entry.context;
+      if (entry.uses > 0) {
+        await context.clearCookies();
+        const state = await entry.state;
+        if (state) await context.addCookies(state.cookies);
+      }
+      entry.uses += 1;
+      try {
+        return await inspectIn(context, url, viewport, prepare);
+      } finally {
+        if (entry.uses >= viewportCount) {
+          open.delete(key);
+          await context.close();
+        }
+      }
+    },
+    async close(): Promise<void> {
+      const left = [...open.values()];
+      open.clear();
+      for (const entry of left) await (await entry.context).close();
+    },
+  };
+}
+
+async function inspectIn(
+  context: BrowserContext,
+  url: string | undefined,
+  viewport: { width: number; height: number },
+  prepare?: (page: Page) => Promise<void>,
+): Promise<PageReport> {
+  const page: Page = context.pages()[0] ?? (await context.newPage());
+  await page.setViewportSize(viewport);
   const cspErrors: string[] = [];
-  page.on('console', (message) => {
+  const onConsole = (message: { type(): string; text(): string }) => {
     if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) cspErrors.push(message.text());
-  });
+  };
+  page.on('console', onConsole);
   try {
     await prepare?.(page);
     if (url) await page.goto(url, { waitUntil: 'load' });
     const lang = await page.getAttribute('html', 'lang');
     // Evaluated through the DevTools protocol, so the page's CSP does not block it.
     await page.evaluate(AXE_SOURCE);
+    // Only violations are reported: axe then skips collecting the details of every passing node.
     const violations = (await page.evaluate(async (tags) => {
       const axe = (
         globalThis as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: unknown[] }> } }
       ).axe;
-      const result = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
+      const result = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
       return result.violations;
     }, WCAG_TAGS)) as Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> }>;
     const horizontalOverflow = await page.evaluate(
@@ -125,6 +200,6 @@ export async function inspectPage(
       cspErrors,
     };
   } finally {
-    await context.close();
+    page.off('console', onConsole);
   }
 }

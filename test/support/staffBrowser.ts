@@ -4,16 +4,27 @@ import type { Page } from 'playwright-core';
 import type { Db } from '../../server/db/database.js';
 import type { Services } from '../../server/services/index.js';
 import { testApp } from './app.js';
-import { VIEWPORTS, closeBrowser, inspectPage, listen, requireChromium } from './browser.js';
-import { useDatabase } from './database.js';
+import { signInAdminInBrowser, withWholeSignInResponses, type TestAdmin } from './admin.js';
+import {
+  VIEWPORTS,
+  closeBrowser,
+  contextPerPage,
+  listen,
+  requireChromium,
+  sharedBrowser,
+  type StorageState,
+} from './browser.js';
+import { useDatabase, type DatabaseOptions } from './database.js';
 import type { TestStaff } from './staff.js';
 
 /** Signs in through the real form, in the page's language. */
 export async function signInInBrowser(page: Page, base: string, language: string, staff: TestStaff): Promise<void> {
-  await page.goto(`${base}/staff/sign-in?lang=${language}`);
-  await page.fill('#field-email', staff.email);
-  await page.fill('#field-password', staff.password);
-  await Promise.all([page.waitForNavigation(), page.click('main form button[type="submit"]')]);
+  await withWholeSignInResponses(page, async () => {
+    await page.goto(`${base}/staff/sign-in?lang=${language}`);
+    await page.fill('#field-email', staff.email);
+    await page.fill('#field-password', staff.password);
+    await Promise.all([page.waitForNavigation(), page.click('main form button[type="submit"]')]);
+  });
 }
 
 export interface StaffFixture {
@@ -33,18 +44,53 @@ export interface StaffPage<F extends StaffFixture> {
 }
 
 /**
+ * Signs a member of staff in once, through the real forms (an admin with password and code), and
+ * keeps the browser's state: every page that member looks at starts from it. The sign-in forms
+ * themselves are checked by their own pages in `staff.account.test.ts`.
+ */
+async function savedSignIn(base: string, db: Db, staff: TestStaff | TestAdmin): Promise<StorageState> {
+  const context = await (await sharedBrowser()).newContext();
+  try {
+    const page = await context.newPage();
+    if ('secret' in staff) await signInAdminInBrowser(page, base, db, staff, '/staff/account');
+    else await signInInBrowser(page, base, 'en', staff);
+    expect(new URL(page.url()).pathname, `${staff.email} signed in`).not.to.match(/^\/staff\/sign-in/);
+    return await context.storageState();
+  } finally {
+    await context.close();
+  }
+}
+
+/**
  * Staff pages in Chromium, in both languages at phone and desktop width, with zero axe-core
- * violations (WCAG 2.2 AA), no sideways scrolling and no CSP errors. `setup` builds the data once.
+ * violations (WCAG 2.2 AA), no sideways scrolling and no CSP errors. `setup` builds the data once;
+ * each member of staff signs in once, and each page and language has one browser context.
+ * `options.demo` starts from a copy of the demo agency.
  */
 export function checkStaffPages<F extends StaffFixture>(
   title: string,
   setup: (ctx: { db: Db; services: Services; app: Express }) => Promise<F>,
   pages: Array<StaffPage<F>>,
+  options: DatabaseOptions = {},
 ): void {
   describe(`${title}: staff pages in a browser, both languages, phone and desktop, WCAG 2.2 AA`, function () {
-    const database = useDatabase();
+    const database = useDatabase(options);
+    const contexts = contextPerPage();
+    const signedIn = new Map<string, Promise<StorageState>>();
     let server: Awaited<ReturnType<typeof listen>>;
     let fixture: F;
+
+    const stateOf = (as: string): Promise<StorageState | undefined> => {
+      if (!as) return Promise.resolve(undefined);
+      const staff = fixture.staff[as];
+      if (!staff) throw new Error(`no staff '${as}' in the fixture`);
+      let state = signedIn.get(as);
+      if (!state) {
+        state = savedSignIn(server.baseUrl, database.db, staff);
+        signedIn.set(as, state);
+      }
+      return state;
+    };
 
     before(async function () {
       requireChromium(this);
@@ -53,6 +99,7 @@ export function checkStaffPages<F extends StaffFixture>(
       server = await listen(app);
     });
     after(async () => {
+      await contexts.close();
       await server?.close();
       await closeBrowser();
     });
@@ -61,15 +108,18 @@ export function checkStaffPages<F extends StaffFixture>(
       for (const language of ['en', 'es'] as const) {
         for (const [width, viewport] of Object.entries(VIEWPORTS)) {
           it(`${spec.name} in ${language} at ${width} width`, async () => {
-            const report = await inspectPage(undefined, viewport, async (page) => {
-              const staff = fixture.staff[spec.as];
-              if (spec.as && !staff) throw new Error(`no staff '${spec.as}' in the fixture`);
-              if (staff) await signInInBrowser(page, server.baseUrl, language, staff);
-              const target = `${server.baseUrl}${spec.path(fixture)}`;
-              const response = await page.goto(`${target}${target.includes('?') ? '&' : '?'}lang=${language}`);
-              expect(response?.status(), 'status of the page').to.be.lessThan(spec.status ?? 400);
-              await spec.then?.(page, fixture);
-            });
+            const report = await contexts.inspect(
+              `${spec.name}|${language}`,
+              undefined,
+              viewport,
+              async (page) => {
+                const target = `${server.baseUrl}${spec.path(fixture)}`;
+                const response = await page.goto(`${target}${target.includes('?') ? '&' : '?'}lang=${language}`);
+                expect(response?.status(), 'status of the page').to.be.lessThan(spec.status ?? 400);
+                await spec.then?.(page, fixture);
+              },
+              () => stateOf(spec.as),
+            );
             expect(report.lang).to.equal(language);
             expect(report.violations, JSON.stringify(report.violations, null, 2)).to.deep.equal([]);
             expect(report.horizontalOverflow, 'page scrolls sideways').to.equal(false);
