@@ -7,15 +7,10 @@ import { PGlite } from '@electric-sql/pglite';
  */
 const SHARED_BUFFERS = '32MB';
 
-/** A PGlite instance with this app's settings: on files (dataDir), in memory, or from a dump. */
+/** A PGlite instance with this app's settings: on files (dataDir), in memory, or from a dump (loadDataDir). */
 export function createPglite(options: { dataDir?: string; loadDataDir?: Blob } = {}): Promise<PGlite> {
   return PGlite.create({
     ...options,
     startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${SHARED_BUFFERS}`],
   });
-}
-
-/** A copy of an instance in memory, with the same settings (PGlite's own clone() drops them). */
-export async function clonePglite(source: PGlite): Promise<PGlite> {
-  return createPglite({ loadDataDir: await source.dumpDataDir('none') });
 }

@@ -7,7 +7,14 @@ import { BallotNotFound, VotingClosed } from '../../server/services/boardVote.se
 import { services as buildServices, type Services } from '../../server/services/index.js';
 import { IllegalTransition } from '../../workflows/complaint.snapshot.js';
 import { testConfig } from '../support/app.js';
-import { ballotFor, boardMembersFor, boardReviewCase, openMeeting, organiserFor } from '../support/board.js';
+import {
+  ballotFor,
+  boardMembersFor,
+  boardReviewCase,
+  openMeeting,
+  organiserFor,
+  votingCase,
+} from '../support/board.js';
 import { useDatabase } from '../support/database.js';
 import { silentLogger } from '../support/logger.js';
 
@@ -34,15 +41,6 @@ describe('board review: meetings, votes, quorum, recusal and decisions (R15, R22
   });
 
   const db = () => database.db;
-  /** Seats exactly these members under these rules. */
-  const seat = async (members: Viewer[], rules: Partial<BoardRules> = {}) =>
-    services.boardSettings.save(organiser.userId, {
-      quorum: rules.quorum ?? { kind: 'majority' },
-      tieRule: rules.tieRule ?? 'not_sustained',
-      seated: members.map((m) => m.userId),
-      seesIdentity: false,
-      publicMemberNames: false,
-    });
   const stateOf = async (id: string) =>
     (await db().selectFrom('complaints').select('state').where('id', '=', id).executeTakeFirstOrThrow()).state;
   const itemOf = async (id: string) =>
@@ -54,13 +52,8 @@ describe('board review: meetings, votes, quorum, recusal and decisions (R15, R22
       .where('agenda_item_id', '=', itemId)
       .execute();
   /** A case with a meeting voting on it, and the members seated for it. */
-  const votingOn = async (count: number, rules: Partial<BoardRules> = {}, options = {}) => {
-    const members = await boardMembersFor(db(), count);
-    await seat(members, rules);
-    const complaintId = await boardReviewCase(services, db(), options);
-    const { meetingId, items } = await openMeeting(services, organiser, [complaintId]);
-    return { members, complaintId, meetingId, itemId: items[0]! };
-  };
+  const votingOn = (count: number, rules: Partial<BoardRules> = {}, options = {}) =>
+    votingCase(services, db(), organiser, { allegations: 2, ...options, members: count, rules });
 
   it('decides by itself once every seated member has voted and they make a quorum; the letter goes in Spanish', async () => {
     const { members, complaintId, itemId } = await votingOn(5, {}, { language: 'es' });

@@ -70,7 +70,7 @@ const waitFor = async (condition: () => boolean, ms = 10_000) => {
 };
 
 describe('open data: the files and the data dictionary (R15, R20)', () => {
-  const database = useDatabase();
+  const database = useDatabase({ demo: true });
   let app: Express;
   let services: Services;
   const trackingNumbers: string[] = [];

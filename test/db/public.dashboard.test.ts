@@ -50,7 +50,7 @@ const shown = (raw: number, fewer = 'fewer than 5') => {
 };
 
 describe('public dashboard and annual reports: rounded, suppressed, and naming nobody', function () {
-  const database = useDatabase();
+  const database = useDatabase({ demo: true });
   let app: Express;
   let services: Services;
   let config: Config;

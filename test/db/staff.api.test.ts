@@ -34,7 +34,7 @@ function clockedApp(handle: Parameters<typeof testApp>[0]) {
 }
 
 describe('staff API with bearer tokens, and the admin page that issues them', () => {
-  const database = useDatabase();
+  const database = useDatabase({ demo: true });
   let app: Express;
   let services: Services;
   let admin: { agent: Agent; id: string };

@@ -20,7 +20,7 @@ const rowIds = (html: string) =>
   [...html.matchAll(/<div class="usa-hint">Event (\d+)<\/div>/g)].map((m) => Number(m[1]));
 
 describe('audit log viewer (R1, R4)', () => {
-  const database = useDatabase();
+  const database = useDatabase({ demo: true });
   let app: Express;
   let services: Services;
   let admin: { staff: TestStaff; agent: Agent };

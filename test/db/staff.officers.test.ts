@@ -11,7 +11,7 @@ const MISSING_ID = '00000000-0000-4000-8000-000000000000';
 const HEADER = 'badge_number,first_name,last_name,rank,unit,district';
 
 describe('staff: the officer roster', () => {
-  const database = useDatabase();
+  const database = useDatabase({ demo: true });
   let app: Express;
   const as: Record<'intake' | 'investigator' | 'supervisor' | 'board' | 'admin', Agent> = {} as never;
   const db = () => database.db;

@@ -79,7 +79,7 @@ const hrefOf = (html: string, text: string) =>
 const summaryOf = (html: string) => /<h2 id="results">([^<]*)<\/h2>/.exec(html)?.[1]?.trim();
 
 describe('the case queue and caseloads (/staff/cases)', () => {
-  const database = useDatabase();
+  const database = useDatabase({ demo: true });
   let app: ReturnType<typeof testApp>['app'];
   let services: ReturnType<typeof testApp>['services'];
   const as = {} as Record<'intake' | 'inv1' | 'inv2' | 'supervisor' | 'board1' | 'board2' | 'admin', Agent>;

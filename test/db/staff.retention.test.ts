@@ -42,7 +42,7 @@ interface ClosedCase {
 }
 
 describe('records retention (R5)', () => {
-  const database = useDatabase();
+  const database = useDatabase({ demo: true });
   let app: Express;
   let services: Services;
   let admin: { staff: TestStaff; agent: Agent };

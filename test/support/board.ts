@@ -1,6 +1,7 @@
 import type { Db } from '../../server/db/database.js';
 import type { Viewer } from '../../server/db/caseAccess.js';
 import type { Finding } from '../../server/db/schema.js';
+import type { BoardRules } from '../../server/services/board.rules.js';
 import type { Services } from '../../server/services/index.js';
 import type { Actor } from '../../workflows/complaint.permissions.js';
 import { newTrackingNumber } from '../../server/services/complaint.codes.js';
@@ -117,4 +118,38 @@ export async function openMeeting(services: Services, organiser: Viewer, complai
   for (const id of complaintIds) items.push((await services.boardMeetings.addCase(organiser, meetingId, id)).id);
   await services.boardMeetings.openVoting(organiser, meetingId);
   return { meetingId, items };
+}
+
+/** Seats exactly these members under these rules (majority quorum and "not sustained" on a tie by default). */
+export async function seatBoard(
+  services: Services,
+  organiser: Viewer,
+  members: Viewer[],
+  rules: Partial<BoardRules> = {},
+) {
+  await services.boardSettings.save(organiser.userId, {
+    quorum: rules.quorum ?? { kind: 'majority' },
+    tieRule: rules.tieRule ?? 'not_sustained',
+    seated: members.map((m) => m.userId),
+    seesIdentity: false,
+    publicMemberNames: false,
+  });
+}
+
+/**
+ * A case in board voting: `members` new members seated under `rules`, and a case with its
+ * allegations (three by default) on the agenda of a meeting whose vote is open.
+ */
+export async function votingCase(
+  services: Services,
+  db: Db,
+  organiser: Viewer,
+  options: { members: number; rules?: Partial<BoardRules> } & Parameters<typeof boardReviewCase>[2],
+) {
+  const { members: count, rules, ...caseOptions } = options;
+  const members = await boardMembersFor(db, count);
+  await seatBoard(services, organiser, members, rules);
+  const complaintId = await boardReviewCase(services, db, { allegations: 3, ...caseOptions });
+  const { meetingId, items } = await openMeeting(services, organiser, [complaintId]);
+  return { members, complaintId, meetingId, itemId: items[0]! };
 }

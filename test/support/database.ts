@@ -1,36 +1,51 @@
 import { randomBytes } from 'node:crypto';
-import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { openDatabase, type DatabaseHandle, type Db } from '../../server/db/database.js';
 import { migrateToLatest } from '../../server/db/migrator.js';
-import { clonePglite, createPglite } from '../../server/db/pglite.create.js';
+import { createPglite } from '../../server/db/pglite.create.js';
+import { createTranslator } from '../../server/i18n.js';
+import { services } from '../../server/services/index.js';
+import { testConfig } from './app.js';
 import { silentLogger } from './logger.js';
+import { cachedMigratedPglite } from './pgliteCache.js';
 
 /**
- * Each test file gets a fresh, migrated database. PGlite (default): one migrated instance per
- * process, cloned per file (a new instance costs seconds and hundreds of MB; a clone about one
- * second). PostgreSQL (TEST_DATABASE_URL): one migrated template database, copied per file.
+ * Each test file gets a fresh, migrated database. PGlite (default): the migrated database is a
+ * dump kept on disk (see pgliteCache.ts) and loaded once per process; each database is a new
+ * instance started from it. PostgreSQL (TEST_DATABASE_URL): one migrated template database per
+ * process, copied per file. Files that need the whole demo agency ask for it: it is built once
+ * per process into a template of its own (a PGlite dump, a PostgreSQL template database).
  */
 export const TEST_DATABASE_URL = process.env['TEST_DATABASE_URL'] || undefined;
 export const databaseKind = TEST_DATABASE_URL ? 'postgres' : 'pglite';
 
-let pgliteBase: Promise<PGlite> | undefined;
+/** The demo agency's password in the template; a test sets its own with ensureDemoData(password). */
+const TEMPLATE_DEMO_PASSWORD = 'demo-template-password';
+
+let pgliteBase: Promise<Blob> | undefined;
+let pgliteDemo: Promise<Blob> | undefined;
 let postgresTemplate: Promise<string> | undefined;
+let postgresDemo: Promise<string> | undefined;
 
 export interface TestDatabase extends DatabaseHandle {
   /** A connection string for this database (PostgreSQL only), for child processes. */
   url?: string;
 }
 
-export async function freshDatabase(): Promise<TestDatabase> {
+export interface DatabaseOptions {
+  /** Start from the demo agency (staff, officers, complaints in every stage, board, surveys). */
+  demo?: boolean;
+}
+
+export async function freshDatabase(options: DatabaseOptions = {}): Promise<TestDatabase> {
   if (!TEST_DATABASE_URL) {
-    pgliteBase ??= migratedPglite();
-    const clone = await clonePglite(await pgliteBase);
-    return openDatabase({ pglite: clone, logger: silentLogger });
+    const dump = options.demo ? (pgliteDemo ??= pgliteDemoDump()) : (pgliteBase ??= cachedMigratedPglite());
+    return openDatabase({ pglite: await createPglite({ loadDataDir: await dump }), logger: silentLogger });
   }
   postgresTemplate ??= migratedTemplate(TEST_DATABASE_URL);
-  return throwawayPostgres(TEST_DATABASE_URL, await postgresTemplate);
+  if (options.demo) postgresDemo ??= demoTemplate(TEST_DATABASE_URL, postgresTemplate);
+  return throwawayPostgres(TEST_DATABASE_URL, await (options.demo ? postgresDemo! : postgresTemplate));
 }
 
 /** An empty database with no migrations applied, for testing the migrations themselves. */
@@ -60,10 +75,13 @@ async function throwawayPostgres(serverUrl: string, template: string): Promise<T
 }
 
 /** Mocha helper: a fresh database for the enclosing describe block. */
-export function useDatabase(): { readonly db: Db; readonly handle: TestDatabase } {
+export function useDatabase(options: DatabaseOptions = {}): {
+  readonly db: Db;
+  readonly handle: TestDatabase;
+} {
   let handle: TestDatabase | undefined;
   before(async () => {
-    handle = await freshDatabase();
+    handle = await freshDatabase(options);
   });
   after(async () => {
     await handle?.close();
@@ -81,19 +99,37 @@ export function useDatabase(): { readonly db: Db; readonly handle: TestDatabase 
 }
 
 export async function closeSharedDatabases(): Promise<void> {
-  if (pgliteBase) await (await pgliteBase).close();
-  if (postgresTemplate && TEST_DATABASE_URL) {
-    const template = await postgresTemplate;
-    await withAdmin(TEST_DATABASE_URL, (admin) => sql`drop database if exists ${sql.id(template)}`.execute(admin));
+  const templates = [postgresDemo, postgresTemplate];
+  pgliteBase = pgliteDemo = postgresTemplate = postgresDemo = undefined;
+  if (!TEST_DATABASE_URL) return;
+  for (const template of templates) {
+    if (!template) continue;
+    const name = await template;
+    await withAdmin(TEST_DATABASE_URL, (admin) => sql`drop database if exists ${sql.id(name)}`.execute(admin));
   }
 }
 
-async function migratedPglite(): Promise<PGlite> {
-  const pglite = await createPglite();
+/** The demo agency, made by the app's own demo service as `npm start` makes it. */
+async function buildDemo(handle: DatabaseHandle): Promise<void> {
+  const svc = services({
+    config: testConfig(),
+    database: handle,
+    translator: createTranslator(),
+    logger: silentLogger,
+  });
+  await svc.demo.ensureDemoData(TEMPLATE_DEMO_PASSWORD);
+}
+
+async function pgliteDemoDump(): Promise<Blob> {
+  pgliteBase ??= cachedMigratedPglite();
+  const pglite = await createPglite({ loadDataDir: await pgliteBase });
   const handle = await openDatabase({ pglite, logger: silentLogger });
-  await migrateToLatest(handle.db);
-  // The Kysely instance is dropped without destroy(): destroying it would close the base instance.
-  return pglite;
+  try {
+    await buildDemo(handle);
+    return await pglite.dumpDataDir('none');
+  } finally {
+    await handle.close();
+  }
 }
 
 async function migratedTemplate(url: string): Promise<string> {
@@ -102,6 +138,19 @@ async function migratedTemplate(url: string): Promise<string> {
   const handle = await openDatabase({ databaseUrl: databaseUrl(url, name), logger: silentLogger });
   try {
     await migrateToLatest(handle.db);
+  } finally {
+    await handle.close();
+  }
+  return name;
+}
+
+async function demoTemplate(url: string, migrated: Promise<string>): Promise<string> {
+  const name = `oversight_demo_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const from = await migrated;
+  await withAdmin(url, (admin) => sql`create database ${sql.id(name)} template ${sql.id(from)}`.execute(admin));
+  const handle = await openDatabase({ databaseUrl: databaseUrl(url, name), logger: silentLogger });
+  try {
+    await buildDemo(handle);
   } finally {
     await handle.close();
   }
