@@ -5,7 +5,7 @@ import { EVENT_TYPES } from '../../workflows/complaint.permissions.js';
 
 describe('workflow diagram in the README', () => {
   it('is the one the machine draws now (run npm run statechart after changing the machine)', () => {
-    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     expect(withDiagram(readme) === readme, 'README.md statechart is stale: run npm run statechart').to.equal(true);
   });
 
