@@ -70,9 +70,13 @@ function openPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
       }) as typeof pg.types.getTypeParser,
     },
   });
-  // An idle client's connection can drop (server restart, network); without this handler the
-  // 'error' event would crash the process (R25). The pool replaces the client on next use.
-  pool.on('error', (err) => options.logger.warn({ err: { message: err.message } }, 'database connection lost'));
+  // A connection can drop (server restart, network, pg_terminate_backend); without a handler the
+  // 'error' event would crash the process (R25). The pool reports it for idle clients only: a
+  // checked-out client (between the queries of a transaction) emits it on its own, so every client
+  // gets the handler. Its next query fails (503) and the pool replaces it when it is released.
+  const lost = (err: Error) => options.logger.warn({ err: { message: err.message } }, 'database connection lost');
+  pool.on('error', lost);
+  pool.on('connect', (client) => client.on('error', lost));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

@@ -16,6 +16,8 @@ const UNAVAILABLE_CODES = new Set([
 ]);
 const UNAVAILABLE_MESSAGES = [
   /Connection terminated/i,
+  // pg's answer to a query on a client whose connection has dropped.
+  /is not queryable/i,
   /timeout exceeded when trying to connect/i,
   /PGlite is closed/i,
 ];

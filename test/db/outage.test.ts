@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { sql } from 'kysely';
 import request from 'supertest';
 import { openDatabase, type DatabaseHandle } from '../../server/db/database.js';
 import { testApp } from '../support/app.js';
@@ -58,5 +59,71 @@ describe('database outage and recovery (R25)', function () {
     let status = 0;
     for (let attempt = 0; attempt < 5 && status !== 200; attempt++) status = (await request(app).get('/readyz')).status;
     expect(status).to.equal(200);
+  });
+
+  /**
+   * 40 filings, 8 at a time, while `fault` happens: each answers 201 or 503 (JSON), every 201 is in
+   * the database, and a filing succeeds again within 10 s of the fault's end. The process never
+   * exits: an unhandled 'error' event would fail the test as an uncaught exception.
+   */
+  async function fileThrough(fault: () => Promise<void>): Promise<void> {
+    const { app } = testApp(handle);
+    const file = (k: number) =>
+      request(app)
+        .post('/api/v1/complaints')
+        .send({
+          language: 'en',
+          narrative: `Filed while the database dropped its connections (${k}).`,
+          about: { filing: 'self', name: 'Outage Resident', email: 'outage@example.com', preferredContact: 'email' },
+          consent: true,
+          truthful: true,
+        });
+    await file(0).expect(201);
+    const statuses: number[] = [];
+    const filed: string[] = [];
+    const stream = async (first: number) => {
+      for (let k = first; k < 40; k += 8) {
+        const res = await file(k);
+        statuses.push(res.status);
+        if (res.status === 201) filed.push((res.body as { trackingNumber: string }).trackingNumber);
+        if (res.status === 503) expect(res.body).to.have.nested.property('error.status', 503);
+      }
+    };
+    await Promise.all([fault(), ...Array.from({ length: 8 }, (_, k) => stream(k + 1))]);
+    expect(
+      statuses.filter((s) => s !== 201 && s !== 503),
+      `statuses ${statuses.join(',')}`,
+    ).to.deep.equal([]);
+    const stored = await database.db
+      .selectFrom('complaints')
+      .select('tracking_number')
+      .where('tracking_number', 'in', filed.length ? filed : ['none'])
+      .execute();
+    expect(stored.map((r) => r.tracking_number).sort()).to.deep.equal([...filed].sort());
+    const deadline = Date.now() + 10_000;
+    let status = 0;
+    while (status !== 201 && Date.now() < deadline) status = (await file(99)).status;
+    expect(status, 'a filing after the fault').to.equal(201);
+  }
+
+  it('survives its connections being terminated while filings are in flight (pg_terminate_backend)', async function () {
+    this.timeout(60_000);
+    await fileThrough(async () => {
+      for (let round = 0; round < 3; round++) {
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        await sql`select pg_terminate_backend(pid) from pg_stat_activity
+          where datname = current_database() and pid <> pg_backend_pid()`.execute(database.db);
+      }
+    });
+  });
+
+  it('survives PostgreSQL going away for a second while filings are in flight', async function () {
+    this.timeout(60_000);
+    await fileThrough(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      await proxy.stop();
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await proxy.start();
+    });
   });
 });
