@@ -40,12 +40,13 @@ export interface DatabaseOptions {
 
 export async function freshDatabase(options: DatabaseOptions = {}): Promise<TestDatabase> {
   if (!TEST_DATABASE_URL) {
-    const dump = options.demo ? (pgliteDemo ??= pgliteDemoDump()) : (pgliteBase ??= cachedMigratedPglite());
+    const dump = options.demo ? (pgliteDemo ??= pgliteDemoDump()) : migratedDump();
     return openDatabase({ pglite: await createPglite({ loadDataDir: await dump }), logger: silentLogger });
   }
-  postgresTemplate ??= migratedTemplate(TEST_DATABASE_URL);
-  if (options.demo) postgresDemo ??= demoTemplate(TEST_DATABASE_URL, postgresTemplate);
-  return throwawayPostgres(TEST_DATABASE_URL, await (options.demo ? postgresDemo! : postgresTemplate));
+  const url = TEST_DATABASE_URL;
+  postgresTemplate ??= templateDatabase(url, 'template', 'template1', (handle) => migrateToLatest(handle.db));
+  if (options.demo) postgresDemo ??= postgresTemplate.then((from) => templateDatabase(url, 'demo', from, buildDemo));
+  return throwawayPostgres(url, await (options.demo ? postgresDemo! : postgresTemplate));
 }
 
 /** An empty database with no migrations applied, for testing the migrations themselves. */
@@ -120,9 +121,10 @@ async function buildDemo(handle: DatabaseHandle): Promise<void> {
   await svc.demo.ensureDemoData(TEMPLATE_DEMO_PASSWORD);
 }
 
+const migratedDump = (): Promise<Blob> => (pgliteBase ??= cachedMigratedPglite());
+
 async function pgliteDemoDump(): Promise<Blob> {
-  pgliteBase ??= cachedMigratedPglite();
-  const pglite = await createPglite({ loadDataDir: await pgliteBase });
+  const pglite = await createPglite({ loadDataDir: await migratedDump() });
   const handle = await openDatabase({ pglite, logger: silentLogger });
   try {
     await buildDemo(handle);
@@ -132,25 +134,18 @@ async function pgliteDemoDump(): Promise<Blob> {
   }
 }
 
-async function migratedTemplate(url: string): Promise<string> {
-  const name = `oversight_template_${process.pid}_${randomBytes(3).toString('hex')}`;
-  await withAdmin(url, (admin) => sql`create database ${sql.id(name)}`.execute(admin));
-  const handle = await openDatabase({ databaseUrl: databaseUrl(url, name), logger: silentLogger });
-  try {
-    await migrateToLatest(handle.db);
-  } finally {
-    await handle.close();
-  }
-  return name;
-}
-
-async function demoTemplate(url: string, migrated: Promise<string>): Promise<string> {
-  const name = `oversight_demo_${process.pid}_${randomBytes(3).toString('hex')}`;
-  const from = await migrated;
+/** A PostgreSQL database copied from `from` and then filled by `build`, to be copied in turn. */
+async function templateDatabase(
+  url: string,
+  kind: string,
+  from: string,
+  build: (handle: DatabaseHandle) => Promise<unknown>,
+): Promise<string> {
+  const name = `oversight_${kind}_${process.pid}_${randomBytes(3).toString('hex')}`;
   await withAdmin(url, (admin) => sql`create database ${sql.id(name)} template ${sql.id(from)}`.execute(admin));
   const handle = await openDatabase({ databaseUrl: databaseUrl(url, name), logger: silentLogger });
   try {
-    await buildDemo(handle);
+    await build(handle);
   } finally {
     await handle.close();
   }
