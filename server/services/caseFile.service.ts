@@ -14,6 +14,7 @@ import {
 } from '../db/caseFile.repository.js';
 import type { Executor } from '../db/executor.js';
 import { getSetting } from '../db/settings.repository.js';
+import { evidenceCopiesFor, evidenceDownloadName } from './evidence.download.js';
 import { availableEvents, type Actor, type StaffRole } from '../../workflows/complaint.permissions.js';
 import { restore } from '../../workflows/complaint.snapshot.js';
 import type { ComplaintEventType } from '../../workflows/complaint.types.js';
@@ -108,7 +109,11 @@ export function caseFileService(deps: { db: Db; audit: AuditService; now?: () =>
             : { ...reported, witnesses: reported.witnesses.map((w) => ({ ...w, contact: null })) },
           allegations,
           notes,
-          attachments,
+          attachments: attachments.map((f) => ({
+            ...f,
+            download_name: evidenceDownloadName(f.original_name, f.sniffed_type),
+            copies: evidenceCopiesFor(may.works, f),
+          })),
           deadlines,
           timeline: timelineOf(trail),
           investigators,

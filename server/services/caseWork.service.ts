@@ -20,6 +20,7 @@ import { getSetting } from '../db/settings.repository.js';
 import { BOARD_SEES_IDENTITY } from '../db/caseAccess.js';
 import type { AuditService } from './audit.service.js';
 import { permissionsOn, staffActor, type CaseFileService, type CaseHeader } from './caseFile.service.js';
+import { copyToSend, evidenceCopiesFor, evidenceDownloadName } from './evidence.download.js';
 import type { EvidenceService, StoredEvidence } from './evidence.service.js';
 import type { EvidenceStorage } from './evidence.storage.js';
 import { attachmentRow, auditEvidence } from './intake.service.js';
@@ -208,27 +209,38 @@ export function caseWorkService(deps: {
 
     /**
      * A file of the case, as a stream to send as an attachment (R20); every download is audited.
-     * `viewing` asks for the copy without Exif/GPS where there is one.
+     * `viewing` asks for the copy without Exif/GPS where there is one; those who do not work the
+     * case get only that copy (evidenceCopiesFor). The type is the one sniffed at upload, and the
+     * name ends in its extension, whatever the uploader called the file.
      */
     async download(viewer: Viewer, id: string, attachmentId: string, viewing: boolean, requestId?: string) {
-      await openFor(viewer, id);
+      const header = await openFor(viewer, id);
       const file = await attachmentOf(db, id, attachmentId);
       if (!file) throw new CaseNotVisible();
-      const name = viewing && file.viewing_name ? file.viewing_name : file.stored_name;
+      const boardSees = (await getSetting<boolean>(db, BOARD_SEES_IDENTITY)) === true;
+      const works = permissionsOn(viewer, header, boardSees).works;
+      const copy = copyToSend(evidenceCopiesFor(works, file), viewing);
+      if (!copy) throw new CaseNotVisible();
+      const name = copy === 'viewing' ? file.viewing_name! : file.stored_name;
       await db.transaction().execute((trx) =>
         audit.record(trx, {
           type: 'evidence.download',
           actor: actorOf(viewer),
           object: { type: 'complaint', id },
           requestId,
-          details: { attachment: attachmentId, copy: viewing && file.viewing_name ? 'viewing' : 'original' },
+          details: { attachment: attachmentId, copy },
         }),
       );
       // A record whose file is gone (restored from a backup without its files) is not served half.
       const size = await deps.storage.size(name).catch(() => undefined);
       if (size === undefined) throw new EvidenceMissing();
       const stream: Readable = deps.storage.open(name);
-      return { stream, name: file.original_name, type: file.sniffed_type, size };
+      return {
+        stream,
+        name: evidenceDownloadName(file.original_name, file.sniffed_type),
+        type: file.sniffed_type,
+        size,
+      };
     },
   };
 }

@@ -21,6 +21,26 @@ export const EVIDENCE_KINDS = {
 
 export type EvidenceKind = keyof typeof EVIDENCE_KINDS;
 
+/** The file name extensions of each kind, the one a download is named with first. */
+export const EVIDENCE_EXTENSIONS: Record<EvidenceKind, readonly string[]> = {
+  jpeg: ['jpg', 'jpeg'],
+  png: ['png'],
+  heic: ['heic', 'heif'],
+  pdf: ['pdf'],
+  mp4: ['mp4', 'm4v'],
+  mov: ['mov', 'qt'],
+  mp3: ['mp3'],
+  m4a: ['m4a'],
+  wav: ['wav'],
+  text: ['txt', 'text'],
+  docx: ['docx'],
+};
+
+/** The kind a stored MIME type was sniffed as; undefined for a type we never store. */
+export function kindOfMime(mime: string): EvidenceKind | undefined {
+  return (Object.keys(EVIDENCE_KINDS) as EvidenceKind[]).find((kind) => EVIDENCE_KINDS[kind] === mime);
+}
+
 /**
  * What file-type 21 answers for each allowed kind, as `ext mime`. Both must match, so a variant
  * under the same extension (an HEIF image sequence, a JPEG-LS file) stays out.

@@ -239,11 +239,12 @@ export function caseFileRoutes(services: Services, config: Config): Router {
       const viewing = req.query['copy'] === 'viewing';
       const file = await caseWork.download(viewerOf(req), id, fileId.data, viewing, String(req.id));
       // R20: always a download, never rendered by the browser, and sandboxed if it ever were.
+      // attachment() sets a type from the name's extension: the sniffed type is set after it, and wins.
+      res.attachment(file.name);
       res.setHeader('Content-Type', file.type);
       res.setHeader('Content-Length', String(file.size));
       res.setHeader('X-Content-Type-Options', 'nosniff');
       res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
-      res.attachment(file.name);
       file.stream.on('error', () => res.destroy());
       file.stream.pipe(res);
     } catch (error) {
