@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type Compilable } from 'kysely';
 import type { Executor } from './executor.js';
 import type { PublicHistoryEntry } from './schema.js';
 
@@ -13,27 +13,25 @@ export interface StatusRow {
   public_history: PublicHistoryEntry[] | null;
   allegations: Array<{ name_en: string; name_es: string; finding: string | null }> | null;
   next_deadline: { kind: string; due_at: string } | null;
-  number_failures: number;
-  client_failures: number;
+  /** The counts of the attempt reserved with the read, by bucket; null without one. */
+  attempts: Record<string, number> | null;
 }
 
 /**
- * Everything a status page shows, and the failed-lookup counters of both buckets, in one indexed
- * read (R16: a lookup costs one read, an HMAC and a render). Unknown numbers still return the
- * counters, in a row whose case columns are null. Without buckets (a case already opened), no counters.
+ * Everything a status page shows, in one indexed read (R16: a lookup costs one read, an HMAC and a
+ * render), and with it the lookup's attempt reserved (`reserve`, returning bucket and failures), so
+ * counting and reading are one round trip. Unknown numbers still reserve and return the counts, in
+ * a row whose case columns are null.
  */
 export async function statusRow(
   db: Executor,
   by: { trackingNumber: string } | { id: string },
-  buckets: { number: string; client: string } | undefined,
-  now: Date,
+  reserve: Compilable | undefined,
 ): Promise<StatusRow> {
-  const failures = (bucket: string | undefined) =>
-    bucket === undefined
-      ? sql`0`
-      : sql`coalesce((select r.failures from rate_limits r where r.bucket = ${bucket} and r.window_ends_at > ${now}), 0)`;
   const match = 'id' in by ? sql`c.id = ${by.id}` : sql`c.tracking_number = ${by.trackingNumber}`;
+  const attempts = reserve ? sql`(select json_object_agg(r.bucket, r.failures) from reserved r)` : sql`null::json`;
   const { rows } = await sql<StatusRow>`
+    ${reserve ? sql`with reserved as (${reserve}) ` : sql``}
     select c.id, c.tracking_number, c.access_code_hash, c.snapshot, c.machine_version, c.anonymous, c.outcome,
       c.public_history,
       (select coalesce(json_agg(json_build_object('name_en', k.name_en, 'name_es', k.name_es, 'finding', a.finding)
@@ -45,8 +43,7 @@ export async function statusRow(
         where d.complaint_id = c.id and d.status in ('open', 'warned', 'breached')
           and d.kind <> 'statutory' and d.tolled_at is null
         order by d.due_at limit 1) as next_deadline,
-      ${failures(buckets?.number)} as number_failures,
-      ${failures(buckets?.client)} as client_failures
+      ${attempts} as attempts
     from (select 1) as one
     left join complaints c on ${match}`.execute(db);
   return rows[0]!;

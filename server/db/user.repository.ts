@@ -79,30 +79,18 @@ export async function userById(db: Executor, id: string): Promise<UserWithRoles 
 }
 
 /**
- * Counts a failed sign-in; the fifth in a row locks the account until `lockUntil` (R7), and so does
- * every failure after it until a sign-in succeeds.
+ * Counts a failed sign-in on the account, for the admin's list; `lockedUntil` when this failure
+ * locked the client that made it out (R7). Who may try is decided by the attempt counters, not here.
  */
-export async function recordLoginFailure(
-  db: Executor,
-  userId: string,
-  threshold: number,
-  lockUntil: Date,
-): Promise<{ locked: boolean }> {
-  const row = await db
+export async function countLoginFailure(db: Executor, userId: string, lockedUntil: Date | undefined): Promise<void> {
+  await db
     .updateTable('users')
     .set((eb) => ({
       failed_logins: eb('failed_logins', '+', 1),
-      locked_until: eb
-        .case()
-        .when('failed_logins', '>=', threshold - 1)
-        .then(lockUntil)
-        .else(eb.ref('locked_until'))
-        .end(),
+      ...(lockedUntil ? { locked_until: lockedUntil } : {}),
     }))
     .where('id', '=', userId)
-    .returning(['failed_logins'])
-    .executeTakeFirst();
-  return { locked: (row?.failed_logins ?? 0) >= threshold };
+    .execute();
 }
 
 export async function clearLoginFailures(db: Executor, userId: string): Promise<void> {

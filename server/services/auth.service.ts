@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/database.js';
 import type { Executor } from '../db/executor.js';
-import { failuresOf, recordFailures } from '../db/rateLimit.repository.js';
+import { clearBucketsStartingWith } from '../db/rateLimit.repository.js';
 import { deleteSessionsOfUser } from '../db/session.repository.js';
 import {
   clearLoginFailures,
   consumeTotpStep,
-  recordLoginFailure,
+  countLoginFailure,
   setPasswordHashOf,
   setTotpSecret,
   userByEmail,
@@ -21,6 +21,7 @@ import { sessionIdHash } from './session.service.js';
 import type { OutboxService } from './outbox.service.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { passwordProblem, type PasswordProblem } from './passwordPolicy.js';
+import { throttle, type Attempt, type ThrottlePolicy } from './throttle.js';
 import { enrolment, newTotpSecret, openSecret, sealSecret, totpStep } from './totp.js';
 
 /** A signed-in member of staff, as every request sees them: read fresh, so changes apply at once (R12). */
@@ -33,12 +34,15 @@ export interface StaffUser {
   totpEnrolled: boolean;
 }
 
-export const SIGN_IN_LIMITS = {
-  /** R7: consecutive failures that lock an account, and for how long. */
+/** R7: how guessing passwords and codes is held back (see ThrottlePolicy). */
+export const SIGN_IN_LIMITS: ThrottlePolicy = {
+  name: 's',
+  /** Failures in a row that lock an account for the client that failed, and for how long. */
   lockAfter: 5,
   lockMs: 15 * 60 * 1000,
-  /** Failures from one client address per window, whatever accounts they try. */
-  perClient: 30,
+  /** Failures on one account from anywhere, and from one client on any account, before attempts wait. */
+  slowSubjectAfter: 10,
+  slowClientAfter: 30,
   windowMs: 15 * 60 * 1000,
 };
 
@@ -72,7 +76,9 @@ export function authService(deps: {
   const now = deps.now ?? (() => new Date());
   // An unknown email is checked against this hash, so it takes as long as a wrong password (R10).
   let standIn: Promise<string> | undefined;
-  const clientBucket = (client: string) => `s:${hmacHex(deps.keys.client, client).slice(0, 32)}`;
+  const guesses = throttle({ db: deps.db, clientKey: deps.keys.client, now }, SIGN_IN_LIMITS);
+  /** Password and code failures count on the same account, named by its email as typed (R10: known or not). */
+  const subjectOf = (email: string) => email.trim().toLowerCase();
   const linkHash = (token: string) => hmacHex(deps.keys.passwordLink, token);
 
   const audit = (
@@ -82,24 +88,16 @@ export function authService(deps: {
     extra: Partial<Parameters<AuditService['record']>[1]>,
   ) => deps.audit.record(trx, { type, actor, ...extra });
 
-  /** A failed password or code: counted against the account and the client, and audited. */
-  async function fail(user: UserWithRoles | undefined, client: string, requestId: string | undefined, step: string) {
-    const at = now();
+  /** A failed password or code (already counted by its attempt), audited; the one that locks says so. */
+  async function fail(user: UserWithRoles | undefined, attempt: Attempt, requestId: string | undefined, step: string) {
     await deps.db.transaction().execute(async (trx) => {
-      await recordFailures(trx, [clientBucket(client)], at, SIGN_IN_LIMITS.windowMs);
-      const locked = user
-        ? (
-            await recordLoginFailure(
-              trx,
-              user.id,
-              SIGN_IN_LIMITS.lockAfter,
-              new Date(at.getTime() + SIGN_IN_LIMITS.lockMs),
-            )
-          ).locked
-        : false;
       const actor: AuditActor = user ? { type: 'user', id: user.id } : { type: 'public' };
       await audit(trx, 'auth.signin', actor, { outcome: 'failure', requestId, details: { step } });
-      if (locked) await audit(trx, 'auth.lockout', actor, { outcome: 'failure', requestId, details: { step } });
+      if (!user) return;
+      // For the admin's list: failures in a row, and when the lock on the client that failed ends.
+      const lockedUntil = attempt.lockedNow ? new Date(now().getTime() + SIGN_IN_LIMITS.lockMs) : undefined;
+      await countLoginFailure(trx, user.id, lockedUntil);
+      if (lockedUntil) await audit(trx, 'auth.lockout', actor, { outcome: 'failure', requestId, details: { step } });
     });
   }
 
@@ -111,8 +109,9 @@ export function authService(deps: {
     },
 
     /**
-     * R7/R10: an unknown email, a wrong password, a disabled or a locked account all get the same
-     * answer after the same work (one scrypt). A locked account is refused even with the right password.
+     * R7/R10: an unknown email, a wrong password, a disabled account and a client locked out of
+     * the account all get the same answer after the same work (one scrypt). A locked client is
+     * refused even with the right password; another client with the right one is not (R7).
      */
     async signIn(input: {
       email: string;
@@ -120,20 +119,21 @@ export function authService(deps: {
       client: string;
       requestId?: string;
     }): Promise<SignInResult> {
-      const at = now();
-      const [user, clientFailures] = await Promise.all([
-        userByEmail(deps.db, input.email),
-        failuresOf(deps.db, clientBucket(input.client), at),
-      ]);
+      const attempt = await guesses.attempt(subjectOf(input.email), input.client);
+      const user = await userByEmail(deps.db, input.email);
       standIn ??= hashPassword(randomBytes(16).toString('hex'));
       const matches = await verifyPassword(input.password, user?.password_hash ?? (await standIn));
-      const locked = user?.locked_until !== undefined && user.locked_until !== null && user.locked_until > at;
-      if (!user || !matches || locked || user.disabled_at || clientFailures >= SIGN_IN_LIMITS.perClient) {
-        await fail(user, input.client, input.requestId, locked ? 'locked' : 'password');
+      if (!user || !matches || attempt.locked || user.disabled_at) {
+        await fail(user, attempt, input.requestId, attempt.locked ? 'locked' : 'password');
         return { kind: 'refused' };
       }
-      if (user.totp_secret) return { kind: 'needsCode', userId: user.id };
-      await this.completeSignIn(user.id, input.requestId);
+      // With a second factor the attempt stays counted until the code is right, so knowing the
+      // password does not reset the count of guessed codes.
+      if (user.totp_secret) {
+        await attempt.passedFirstStep();
+        return { kind: 'needsCode', userId: user.id };
+      }
+      await this.completeSignIn(user.id, attempt, input.requestId);
       return { kind: 'signedIn', user: staffUserOf(user) };
     },
 
@@ -146,20 +146,28 @@ export function authService(deps: {
     }): Promise<StaffUser | undefined> {
       const at = now();
       const user = await userById(deps.db, input.userId);
+      const attempt = await guesses.attempt(subjectOf(user?.email ?? input.userId), input.client);
       const secret = user?.totp_secret ? openSecret(deps.keys.totp, user.totp_secret) : undefined;
-      const locked = user?.locked_until && user.locked_until > at;
-      const step = secret && !locked && !user?.disabled_at ? totpStep(secret, input.code, at) : undefined;
+      const step = secret && !attempt.locked && !user?.disabled_at ? totpStep(secret, input.code, at) : undefined;
       if (!user || step === undefined || !(await consumeTotpStep(deps.db, user.id, step))) {
-        await fail(user, input.client, input.requestId, 'code');
+        await fail(user, attempt, input.requestId, attempt.locked ? 'locked' : 'code');
         return undefined;
       }
-      await this.completeSignIn(user.id, input.requestId);
+      await this.completeSignIn(user.id, attempt, input.requestId);
       return staffUserOf(user);
     },
 
-    async completeSignIn(userId: string, requestId: string | undefined): Promise<void> {
+    /** Lifts every client's lock on an account (an admin's unlock). */
+    async liftLocks(trx: Executor, user: { id: string; email: string }): Promise<void> {
+      await clearLoginFailures(trx, user.id);
+      await clearBucketsStartingWith(trx, guesses.subjectPrefix(subjectOf(user.email)));
+    },
+
+    /** The right secret: this client's failures on the account are forgotten (others' locks hold). */
+    async completeSignIn(userId: string, attempt: Attempt, requestId: string | undefined): Promise<void> {
       await deps.db.transaction().execute(async (trx) => {
         await clearLoginFailures(trx, userId);
+        await attempt.succeeded(trx);
         await audit(trx, 'auth.signin', { type: 'user', id: userId }, { requestId });
       });
     },

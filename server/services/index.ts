@@ -109,7 +109,7 @@ export function services({ config, database, translator, logger, mail, now }: Se
   const storage = localEvidenceStorage(path.join(config.uploadDir, 'files'));
   const evidence = evidenceService({ storage });
   const intake = intakeService({ db: database.db, workflow, audit, evidence, keys });
-  const status = statusService({ db: database.db, keys });
+  const status = statusService({ db: database.db, keys, ...(now ? { now } : {}) });
   const sessions = sessionService({ db: database.db, keys, ...(now ? { now } : {}) });
   const auth = authService({
     db: database.db,

@@ -1,12 +1,13 @@
 import type { Db } from '../db/database.js';
 import type { PublicHistoryEntry } from '../db/schema.js';
-import { purgeEndedWindows, recordFailures } from '../db/rateLimit.repository.js';
+import { purgeEndedWindows, reserveAttemptsQuery } from '../db/rateLimit.repository.js';
 import { statusRow, type StatusRow } from '../db/status.repository.js';
 import { availableEvents } from '../../workflows/complaint.permissions.js';
 import { publicStageOf, restore, type StoredSnapshot } from '../../workflows/complaint.snapshot.js';
 import type { ComplaintEventType, PublicStage } from '../../workflows/complaint.types.js';
 import { accessCodeMatches, normaliseTrackingNumber } from './complaint.codes.js';
-import { hmacHex, type Keys } from './keys.js';
+import type { Keys } from './keys.js';
+import { throttle, type ThrottlePolicy } from './throttle.js';
 
 /** What a resident may do from the status page, when the workflow allows it now. */
 export const RESIDENT_ACTIONS = ['ADD_INFORMATION', 'UPDATE_CONTACT', 'WITHDRAW', 'REQUEST_RECONSIDERATION'] as const;
@@ -30,10 +31,15 @@ export interface StatusView {
 
 export type LookupResult = { kind: 'found'; view: StatusView } | { kind: 'notFound' } | { kind: 'limited' };
 
-export const LOOKUP_LIMITS = {
-  /** Failed lookups of one tracking number, and from one client, per window. */
-  perNumber: 5,
-  perClient: 20,
+/** R7, R16: how guessing access codes is held back (see ThrottlePolicy). */
+export const LOOKUP_LIMITS: ThrottlePolicy = {
+  name: 'n',
+  /** Failed lookups of one number from one client that lock that client out of it, and for how long. */
+  lockAfter: 5,
+  lockMs: 15 * 60 * 1000,
+  /** Failed lookups of one number from anywhere, and from one client of any number, before lookups wait. */
+  slowSubjectAfter: 10,
+  slowClientAfter: 20,
   windowMs: 15 * 60 * 1000,
 };
 
@@ -41,38 +47,32 @@ export type StatusService = ReturnType<typeof statusService>;
 
 export function statusService(deps: { db: Db; keys: Keys; now?: () => Date }) {
   const now = deps.now ?? (() => new Date());
-  const buckets = (trackingNumber: string, client: string) => ({
-    number: `n:${trackingNumber}`.slice(0, 100),
-    // The client's address is never stored as such: only a keyed hash of it, as a bucket name.
-    client: `c:${hmacHex(deps.keys.client, client).slice(0, 32)}`,
-  });
+  const guesses = throttle({ db: deps.db, clientKey: deps.keys.client, now }, LOOKUP_LIMITS);
 
   return {
     /**
      * R10/R16: an unknown number and a wrong code take the same path (an HMAC compared against a
-     * stand-in when there is no case) and give the same answer. While either bucket is over its
-     * limit, even a right code is refused, so guessing cannot go on by another route.
+     * stand-in when there is no case) and give the same answer. A client locked out of a number
+     * is refused even with the right code; anyone else with the right code gets in (R7).
      */
     async lookup(trackingInput: string, codeInput: string, client: string): Promise<LookupResult> {
       const trackingNumber = normaliseTrackingNumber(trackingInput);
-      const keys = buckets(trackingNumber, client);
       const at = now();
-      const row = await statusRow(deps.db, { trackingNumber }, keys, at);
-      if (row.number_failures >= LOOKUP_LIMITS.perNumber || row.client_failures >= LOOKUP_LIMITS.perClient) {
-        return { kind: 'limited' };
-      }
+      const planned = guesses.plan(trackingNumber, client);
+      const reserve = reserveAttemptsQuery(deps.db, planned.reservations, at, planned.windowMs);
+      const row = await statusRow(deps.db, { trackingNumber }, reserve);
+      const attempt = await guesses.settle(planned, new Map(Object.entries(row.attempts ?? {})));
+      if (attempt.locked) return { kind: 'limited' };
       const matches = accessCodeMatches(deps.keys.accessCode, codeInput, row.access_code_hash ?? undefined);
-      if (!matches) {
-        await recordFailures(deps.db, [keys.number, keys.client], at, LOOKUP_LIMITS.windowMs);
-        return { kind: 'notFound' };
-      }
+      if (!matches) return { kind: 'notFound' };
+      await attempt.succeeded();
       return { kind: 'found', view: viewOf(row, at) };
     },
 
     /** The status of a case the resident has already opened with its code (the case session). */
     async view(complaintId: string): Promise<StatusView | undefined> {
       const at = now();
-      const row = await statusRow(deps.db, { id: complaintId }, undefined, at);
+      const row = await statusRow(deps.db, { id: complaintId }, undefined);
       return row.id ? viewOf(row, at) : undefined;
     },
 

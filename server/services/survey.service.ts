@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Viewer } from '../db/caseAccess.js';
 import type { Db } from '../db/database.js';
 import type { Executor } from '../db/executor.js';
-import { failuresOf, recordFailures } from '../db/rateLimit.repository.js';
+import { releaseAttempt, reserveAttempts } from '../db/rateLimit.repository.js';
 import type { Language } from '../db/schema.js';
 import {
   insertSurvey,
@@ -58,12 +58,14 @@ export function surveyService(deps: {
   const clientBucket = (client: string) => `v:${hmacHex(clientKey, client).slice(0, 32)}`;
   const oldestValid = (at: Date) => new Date(at.getTime() - SURVEY_VALID_DAYS * DAY_MS);
 
-  /** The survey a link names, with the client's budget of dead links checked first and spent on a miss. */
+  /** The survey a link names; the client's budget of dead links is spent first and given back on a hit. */
   async function resolve(token: string, client: string, at: Date) {
     const bucket = clientBucket(client);
-    if ((await failuresOf(deps.db, bucket, at)) >= SURVEY_LIMITS.perClient) return 'limited' as const;
+    // Counted before it is judged (R7), so links tried together cannot all pass under the limit.
+    const counts = await reserveAttempts(deps.db, [{ bucket }], at, SURVEY_LIMITS.windowMs);
+    if ((counts.get(bucket) ?? 1) > SURVEY_LIMITS.perClient) return 'limited' as const;
     const survey = TOKEN_SHAPE.test(token) ? await surveyByTokenHash(deps.db, tokenHash(token)) : undefined;
-    if (!survey) await recordFailures(deps.db, [bucket], at, SURVEY_LIMITS.windowMs);
+    if (survey) await releaseAttempt(deps.db, [], [bucket]);
     return survey;
   }
 

@@ -5,7 +5,7 @@ import { isUniqueViolation } from '../db/errors.js';
 import type { Executor } from '../db/executor.js';
 import type { Language, Role } from '../db/schema.js';
 import { deleteSessionsOfUser } from '../db/session.repository.js';
-import { clearLoginFailures, insertUser, setTotpSecret } from '../db/user.repository.js';
+import { insertUser, setTotpSecret } from '../db/user.repository.js';
 import {
   adminUserById,
   emailInUse,
@@ -190,8 +190,8 @@ export function userAdminService(deps: { db: Db; audit: AuditService; auth: Auth
     },
 
     unlock(by: string, id: string, requestId?: string): Promise<UserProblem | undefined> {
-      return onUser(id, async (trx) => {
-        await clearLoginFailures(trx, id);
+      return onUser(id, async (trx, user) => {
+        await deps.auth.liftLocks(trx, user);
         await record(trx, 'user.unlock', by, id, requestId);
         return undefined;
       });

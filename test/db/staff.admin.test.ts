@@ -7,7 +7,7 @@ import { testApp } from '../support/app.js';
 import { createAdmin, signInAdmin, signInAdminAs, type TestAdmin } from '../support/admin.js';
 import { useDatabase } from '../support/database.js';
 import { csrfOf, errorsOf, type Agent } from '../support/resident.js';
-import { createStaff, signIn, tokenFrom } from '../support/staff.js';
+import { createStaff, signIn, signInPage, tokenFrom } from '../support/staff.js';
 
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 
@@ -282,17 +282,20 @@ describe('administration: users (R1, R9, R12, R13)', () => {
     expect((await theirs.get('/staff/admin/users')).status).to.equal(303);
     expect(await events('user.mfa.reset', other.id)).to.have.length(1);
 
-    const locked = new Date(Date.now() + 10 * 60_000);
-    await database.db
-      .updateTable('users')
-      .set({ failed_logins: 5, locked_until: locked })
-      .where('id', '=', other.id)
-      .execute();
+    // Five wrong passwords from this client lock it out of the account, even with the right one.
+    const tryPassword = async (password: string) => {
+      const guesser = request.agent(app);
+      const token = await signInPage(guesser);
+      return guesser.post('/staff/sign-in').type('form').send({ _csrf: token, email: other.email, password });
+    };
+    for (let i = 0; i < 5; i++) expect((await tryPassword(`wrong password ${i}`)).status).to.equal(401);
+    expect((await tryPassword(other.password)).status).to.equal(401);
     const page = await agent.get(`/staff/admin/users/${other.id}`).expect(200);
     expect(page.text).to.contain(`/staff/admin/users/${other.id}/unlock`);
     await post(`/staff/admin/users/${other.id}/unlock`).expect(303);
     const row = await userRow(other.id);
     expect([row.failed_logins, row.locked_until]).to.deep.equal([0, null]);
+    expect((await tryPassword(other.password)).status).to.equal(303);
     expect(await events('user.unlock', other.id)).to.have.length(1);
   });
 });

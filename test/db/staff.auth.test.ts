@@ -13,9 +13,9 @@ import { passwordProblem } from '../../server/services/passwordPolicy.js';
 import { SESSION_IDLE_MS, SESSION_LIFETIME_MS } from '../../server/services/session.service.js';
 
 /** The app with a clock the test moves. */
-function clockedApp(handle: Parameters<typeof testApp>[0]) {
+function clockedApp(handle: Parameters<typeof testApp>[0], env: Record<string, string> = {}) {
   let offset = 0;
-  const config = testConfig();
+  const config = testConfig(env);
   const translator = createTranslator();
   const svc = buildServices({
     config,
@@ -331,5 +331,102 @@ describe('staff session lifetimes with a moving clock (R12)', () => {
     }
     advance(25 * 60_000);
     expect((await agent.get('/staff/account')).status).to.equal(303);
+  });
+});
+
+describe('guessing passwords slows down but never keeps the holder out (R7)', () => {
+  const database = useDatabase();
+  let clocked: ReturnType<typeof clockedApp>;
+  let client = 0;
+
+  before(() => {
+    // Behind a proxy, each client is told apart by X-Forwarded-For.
+    clocked = clockedApp(database.handle, { TRUST_PROXY: 'true' });
+  });
+
+  /** A sign-in from its own address (or a given one); the response of the password step. */
+  const from = (address = `203.0.113.${++client}`) => {
+    const agent = request.agent(clocked.app).set('X-Forwarded-For', address);
+    return {
+      agent,
+      async signIn(email: string, password: string) {
+        const token = await signInPage(agent);
+        return agent.post('/staff/sign-in').type('form').send({ _csrf: token, email, password });
+      },
+    };
+  };
+  const lockouts = async (userId: string) =>
+    (
+      await database.db
+        .selectFrom('audit_events')
+        .select('id')
+        .where('event_type', '=', 'auth.lockout')
+        .where('actor_id', '=', userId)
+        .execute()
+    ).length;
+
+  it('locks out the client that failed five times, not the admin with the right password elsewhere', async () => {
+    const admin = await createStaff(database.db, ['admin']);
+    const secret = newTotpSecret();
+    const user = (await clocked.services.auth.principal(admin.id))!;
+    expect(await clocked.services.auth.confirmEnrolment(user, secret, totpCode(secret, new Date()))).to.equal(true);
+    const attacker = from();
+    for (let i = 0; i < 5; i++) expect((await attacker.signIn(admin.email, `wrong guess ${i}`)).status).to.equal(401);
+    expect((await attacker.signIn(admin.email, STAFF_PASSWORD)).status).to.equal(401);
+    expect(await lockouts(admin.id)).to.equal(1);
+
+    const holder = from();
+    const first = await holder.signIn(admin.email, STAFF_PASSWORD);
+    expect(first.status).to.equal(303);
+    expect(first.headers['location']).to.match(/^\/staff\/sign-in\/code/);
+    const codePage = await holder.agent.get('/staff/sign-in/code').expect(200);
+    clocked.advance(60_000); // a time step the enrolment did not use
+    const code = totpCode(secret, new Date(Date.now() + 60_000));
+    await holder.agent
+      .post('/staff/sign-in/code')
+      .type('form')
+      .send({ _csrf: csrfOf(codePage.text), code })
+      .expect(303);
+    await holder.agent.get('/staff/admin').expect((r) => expect(r.status).to.equal(200));
+    // The holder's success lifts nothing for the attacker.
+    expect((await attacker.signIn(admin.email, STAFF_PASSWORD)).status).to.equal(401);
+  });
+
+  it('a lock lasts 15 minutes from the fifth failure and does not extend on failures while it holds', async () => {
+    const staff = await createStaff(database.db, ['intake']);
+    const address = `203.0.113.${++client}`;
+    for (let i = 0; i < 5; i++) await from(address).signIn(staff.email, `wrong guess ${i}`);
+    clocked.advance(10 * 60_000);
+    expect((await from(address).signIn(staff.email, 'one more wrong guess')).status).to.equal(401);
+    expect((await from(address).signIn(staff.email, STAFF_PASSWORD)).status).to.equal(401);
+    clocked.advance(5 * 60_000 + 1000);
+    expect((await from(address).signIn(staff.email, STAFF_PASSWORD)).status).to.equal(303);
+    expect(await lockouts(staff.id)).to.equal(1);
+  });
+
+  it('failures from many clients slow every attempt on the account but never refuse the right password', async () => {
+    const staff = await createStaff(database.db, ['intake']);
+    for (let i = 0; i < 11; i++) expect((await from().signIn(staff.email, `spray ${i}`)).status).to.equal(401);
+    const started = Date.now();
+    expect((await from().signIn(staff.email, STAFF_PASSWORD)).status).to.equal(303);
+    expect(Date.now() - started).to.be.at.least(400); // two failures past the ten: 500 ms
+  });
+
+  it('judges passwords sent together against the limit: of 28 wrong and the right one, at most five are checked', async () => {
+    const staff = await createStaff(database.db, ['intake']);
+    const address = `203.0.113.${++client}`;
+    const passwords = [...Array.from({ length: 28 }, (_, i) => `wrong guess ${i}`), STAFF_PASSWORD];
+    const answers = await Promise.all(passwords.map((password) => from(address).signIn(staff.email, password)));
+    const steps = await database.db
+      .selectFrom('audit_events')
+      .select('details')
+      .where('event_type', '=', 'auth.signin')
+      .where('actor_id', '=', staff.id)
+      .where('outcome', '=', 'failure')
+      .execute();
+    const checked = steps.filter((row) => (row.details as { step: string }).step === 'password').length;
+    const signedIn = answers.filter((res) => res.status === 303).length;
+    expect(checked + signedIn).to.be.at.most(5);
+    expect(steps.length + signedIn).to.equal(29);
   });
 });
