@@ -42,9 +42,36 @@ export async function insertAttachments(
 export async function complaintBySubmission(db: Executor, submissionToken: string) {
   return db
     .selectFrom('complaints')
-    .select(['id', 'tracking_number', 'received_at', 'language'])
+    .select(['id', 'tracking_number', 'received_at', 'language', 'submission_hash', 'receipt_shown_at'])
     .where('submission_token', '=', submissionToken)
     .executeTakeFirst();
+}
+
+/**
+ * Marks the receipt of a submission shown, if it was not yet and was filed after `filedAfter`; the
+ * complaint when this call is the one that shows it. Two tabs asking at once: one gets it.
+ */
+export async function takeReceipt(db: Executor, submissionToken: string, filedAfter: Date, now: Date) {
+  return db
+    .updateTable('complaints')
+    .set({ receipt_shown_at: now })
+    .where('submission_token', '=', submissionToken)
+    .where('receipt_shown_at', 'is', null)
+    .where('received_at', '>', filedAfter)
+    .returning(['id', 'tracking_number', 'received_at'])
+    .executeTakeFirst();
+}
+
+/** Forgets submission keys (idempotency keys, draft secrets) of complaints filed before `before`. */
+export async function forgetSubmissionKeys(db: Executor, before: Date, submissionToken?: string): Promise<number> {
+  let query = db
+    .updateTable('complaints')
+    .set({ submission_token: null })
+    .where('submission_token', 'is not', null)
+    .where('received_at', '<', before);
+  if (submissionToken !== undefined) query = query.where('submission_token', '=', submissionToken);
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 /** When the agency has promised to acknowledge a complaint: the due time of its clock. */

@@ -73,6 +73,9 @@ export interface ComplaintsTable {
   tracking_number: string;
   access_code_hash: string;
   submission_token: string | null;
+  /** Keyed hash of the submitted body, so a key replayed with another body is refused. */
+  submission_hash: string | null;
+  receipt_shown_at: Timestamp | null;
   snapshot: Json;
   machine_version: number;
   version: Generated<number>;

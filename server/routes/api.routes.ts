@@ -3,7 +3,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Config } from '../config.js';
 import { complaintSubmission, statusLookup } from '../schemas/complaint.schemas.js';
 import type { Services } from '../services/index.js';
-import { UnknownChoice } from '../services/intake.service.js';
+import { SubmissionKeyReused, UnknownChoice } from '../services/intake.service.js';
 import type { StatusView } from '../services/status.service.js';
 import { fieldErrors } from './formErrors.js';
 import { openApiDocument } from './openapi.js';
@@ -44,6 +44,8 @@ export function apiRoutes(services: Services, config: Config): Router {
     } catch (error) {
       if (error instanceof UnknownChoice)
         return invalid(res, [{ field: error.field, text: req.t('validation.choose') }]);
+      if (error instanceof SubmissionKeyReused)
+        return res.status(422).json({ error: 'idempotency_key_reused', message: req.t('api.idempotencyKeyReused') });
       throw error;
     }
   });

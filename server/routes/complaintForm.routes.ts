@@ -75,8 +75,8 @@ export function complaintFormRoutes(services: Services, config: Config): Router 
 
   router.get(PATH, async (req, res) => {
     const current = await currentDraft(req);
-    const receipt = current && !current.draft ? await intake.receipt(current.secret) : undefined;
-    res.render('pages/complaint/start.njk', { hasDraft: Boolean(current?.draft), hasReceipt: Boolean(receipt) });
+    const hasReceipt = current && !current.draft ? await intake.receiptWaiting(current.secret) : false;
+    res.render('pages/complaint/start.njk', { hasDraft: Boolean(current?.draft), hasReceipt });
   });
 
   // Starting creates server state, so it is a POST (R13: GET never changes state).
@@ -88,8 +88,13 @@ export function complaintFormRoutes(services: Services, config: Config): Router 
 
   router.get(`${PATH}/receipt`, async (req, res) => {
     const secret = readCookie(req, DRAFT_COOKIE);
-    const receipt = secret ? await intake.receipt(secret) : undefined;
+    const receipt = secret ? await intake.showReceiptOnce(secret) : undefined;
     if (!receipt) return res.redirect(303, PATH);
+    if (receipt === 'shown') {
+      // Shown once already: the next person at this computer learns how to look it up, not the code.
+      clearCookie(res, DRAFT_COOKIE, PATH);
+      return res.render('pages/complaint/receiptShown.njk');
+    }
     res.render('pages/complaint/receipt.njk', { receipt });
   });
 
@@ -150,8 +155,7 @@ export function complaintFormRoutes(services: Services, config: Config): Router 
     const current = await currentDraft(req);
     if (!current?.draft) {
       // The first click of a double submit filed it already: the receipt answers the second (R23).
-      const receipt = current && step === 'check' ? await intake.receipt(current.secret) : undefined;
-      return res.redirect(303, receipt ? `${PATH}/receipt` : PATH);
+      return res.redirect(303, current && step === 'check' ? `${PATH}/receipt` : PATH);
     }
     if (!csrfValid(keys, current.secret, req.body?._csrf)) throw formExpired();
     const draft = current.draft;
@@ -186,7 +190,7 @@ export function complaintFormRoutes(services: Services, config: Config): Router 
         { field, text: req.t('validation.choose'), step: stepOfField(field) } as FieldError,
       ]);
     }
-    // The cookie now opens only the receipt, for an hour.
+    // The cookie now opens only the receipt, once, within the hour.
     setCookie(res, DRAFT_COOKIE, secret, { path: PATH, secure, maxAgeMs: 60 * 60 * 1000 });
     return res.redirect(303, `${PATH}/receipt`);
   }

@@ -58,7 +58,7 @@ export function openApiDocument(baseUrl: string) {
               in: 'header',
               required: false,
               description:
-                'A random key of 22 to 128 URL-safe characters (a UUID will do). Repeating a request with the same key files nothing new and answers with the same tracking number and access code.',
+                'A random key of 22 to 128 URL-safe characters (a UUID will do). Repeating a request with the same key and the same body within 24 hours files nothing new and answers with the same tracking number and access code; the same key with another body is refused (422). After 24 hours the key is forgotten.',
               schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{22,128}$' },
             },
           ],
@@ -80,6 +80,7 @@ export function openApiDocument(baseUrl: string) {
             },
             '400': { description: 'Invalid input, with a message per field', ...json(errorBody) },
             '413': { description: 'Body too large', ...json(errorBody) },
+            '422': { description: 'The Idempotency-Key was used with another body', ...json(errorBody) },
           },
         },
       },

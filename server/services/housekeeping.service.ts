@@ -14,8 +14,9 @@ export function housekeepingService(deps: {
   sessions: SessionService;
   logger: Logger;
 }) {
-  const run = async (): Promise<{ drafts: number; windows: number; sessions: number }> => ({
+  const run = async (): Promise<{ drafts: number; windows: number; sessions: number; keys: number }> => ({
     drafts: await deps.intake.purgeExpiredDrafts(),
+    keys: await deps.intake.forgetSubmissionKeys(),
     windows: await deps.status.purgeEndedWindows(),
     sessions: await deps.sessions.purgeEnded(),
   });

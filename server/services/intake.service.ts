@@ -4,7 +4,9 @@ import { isUniqueViolation } from '../db/errors.js';
 import {
   acknowledgeDue,
   complaintBySubmission,
+  forgetSubmissionKeys,
   insertComplaintParts,
+  takeReceipt,
   type ComplaintParts,
 } from '../db/intake.repository.js';
 import { activeCategories, activeDistricts } from '../db/reference.repository.js';
@@ -18,6 +20,8 @@ import { hmacHex, type Keys } from './keys.js';
 import type { WorkflowService } from './workflow.service.js';
 
 const DRAFT_LIFETIME_MS = 24 * 60 * 60 * 1000;
+/** How long a submission's key (an API client's Idempotency-Key) answers with the first receipt. */
+export const SUBMISSION_KEY_LIFETIME_MS = 24 * 60 * 60 * 1000;
 /** How long after filing the browser that filed may show its receipt (and access code) again. */
 const RECEIPT_LIFETIME_MS = 60 * 60 * 1000;
 
@@ -36,6 +40,14 @@ export interface Receipt {
   acknowledgeBy: Date | undefined;
   /** False when this was a repeat of a submission already filed (R23). */
   created: boolean;
+}
+
+/** An idempotency key sent again with another body: the first complaint is not this one (HTTP 422). */
+export class SubmissionKeyReused extends Error {
+  constructor() {
+    super('idempotency key reused with another body');
+    this.name = 'SubmissionKeyReused';
+  }
 }
 
 /** A district or category that is not (or no longer) on the agency's list. */
@@ -61,10 +73,14 @@ export function intakeService(deps: {
   const now = deps.now ?? (() => new Date());
   const submissionToken = (secret: string) => hmacHex(deps.keys.submission, secret);
 
-  async function receiptFor(secret: string, created: boolean, maxAgeMs?: number): Promise<Receipt | undefined> {
-    const row = await complaintBySubmission(deps.db, submissionToken(secret));
-    if (!row) return undefined;
-    if (maxAgeMs !== undefined && now().getTime() - row.received_at.getTime() > maxAgeMs) return undefined;
+  const bodyHash = (submission: ComplaintSubmission) =>
+    hmacHex(deps.keys.submission, `body:${JSON.stringify(submission)}`);
+
+  async function receiptOf(
+    row: { id: string; tracking_number: string; received_at: Date },
+    secret: string,
+    created: boolean,
+  ): Promise<Receipt> {
     return {
       complaintId: row.id,
       trackingNumber: row.tracking_number,
@@ -73,6 +89,23 @@ export function intakeService(deps: {
       acknowledgeBy: await acknowledgeDue(deps.db, row.id),
       created,
     };
+  }
+
+  /**
+   * The receipt of an earlier submission with this secret (R23), if its key still holds: a key is
+   * forgotten a day after filing, and one sent with another body is refused.
+   */
+  async function earlierReceipt(secret: string, hash: string): Promise<Receipt | undefined> {
+    const token = submissionToken(secret);
+    const row = await complaintBySubmission(deps.db, token);
+    if (!row) return undefined;
+    const expired = new Date(now().getTime() - SUBMISSION_KEY_LIFETIME_MS);
+    if (row.received_at < expired) {
+      await forgetSubmissionKeys(deps.db, expired, token);
+      return undefined;
+    }
+    if (row.submission_hash !== null && row.submission_hash !== hash) throw new SubmissionKeyReused();
+    return receiptOf(row, secret, false);
   }
 
   async function checkChoices(submission: ComplaintSubmission): Promise<void> {
@@ -121,7 +154,8 @@ export function intakeService(deps: {
         requestId?: string;
       },
     ): Promise<Receipt> {
-      const earlier = await receiptFor(options.secret, false);
+      const hash = bodyHash(submission);
+      const earlier = await earlierReceipt(options.secret, hash);
       if (earlier) return earlier;
       await checkChoices(submission);
       const evidence = options.evidence ?? [];
@@ -136,6 +170,7 @@ export function intakeService(deps: {
                 tracking_number: newTrackingNumber(),
                 access_code_hash: hashAccessCode(deps.keys.accessCode, accessCode),
                 submission_token: token,
+                submission_hash: hash,
                 language: submission.language,
                 channel: options.channel,
                 anonymous: submission.about.filing === 'anonymous',
@@ -164,17 +199,38 @@ export function intakeService(deps: {
           if (!isUniqueViolation(error)) throw error;
           // Either the same submission won a race (answer with its receipt) or, very rarely, the
           // random tracking number was taken (try another).
-          const winner = await receiptFor(options.secret, false);
+          const winner = await earlierReceipt(options.secret, hash);
           if (winner) return winner;
           if (attempt >= 5) throw error;
         }
       }
-      return (await receiptFor(options.secret, true))!;
+      const filed = (await complaintBySubmission(deps.db, token))!;
+      return receiptOf(filed, options.secret, true);
     },
 
-    /** The receipt again, for the browser that filed, within an hour of filing. */
-    receipt(secret: string): Promise<Receipt | undefined> {
-      return receiptFor(secret, false, RECEIPT_LIFETIME_MS);
+    /**
+     * The receipt with its access code for the browser that filed, once (a shared computer must not
+     * show it to the next person): 'shown' when it was shown already or the hour to show it is over.
+     */
+    async showReceiptOnce(secret: string): Promise<Receipt | 'shown' | undefined> {
+      const at = now();
+      const token = submissionToken(secret);
+      const row = await takeReceipt(deps.db, token, new Date(at.getTime() - RECEIPT_LIFETIME_MS), at);
+      if (row) return receiptOf(row, secret, true);
+      return (await complaintBySubmission(deps.db, token)) ? 'shown' : undefined;
+    },
+
+    /** Whether this browser filed a complaint whose receipt it has not shown yet (within the hour). */
+    async receiptWaiting(secret: string): Promise<boolean> {
+      const row = await complaintBySubmission(deps.db, submissionToken(secret));
+      return Boolean(
+        row && !row.receipt_shown_at && now().getTime() - row.received_at.getTime() <= RECEIPT_LIFETIME_MS,
+      );
+    },
+
+    /** Forgets the submission keys of complaints filed more than a day ago (the sweeper). */
+    forgetSubmissionKeys(): Promise<number> {
+      return forgetSubmissionKeys(deps.db, new Date(now().getTime() - SUBMISSION_KEY_LIFETIME_MS));
     },
 
     /** Deletes drafts nobody finished, with their uploaded files. */

@@ -30,6 +30,13 @@ const PAGES: Array<{ name: string; path?: string; prepare?: Prepare }> = [
       await fileComplaint(page, base, language);
     },
   },
+  {
+    name: 'receipt shown once already',
+    prepare: async (page: Page, base: string, language: string) => {
+      await fileComplaint(page, base, language);
+      await page.goto(`${base}/complaint/receipt?lang=${language}`);
+    },
+  },
   { name: 'status lookup', path: '/status' },
   {
     name: 'status lookup refused',

@@ -132,6 +132,58 @@ describe('resident JSON API and its OpenAPI document', () => {
     await request(app).post('/api/v1/complaints').set('Idempotency-Key', 'short').send(COMPLAINT).expect(400);
   });
 
+  it('refuses an Idempotency-Key sent again with another body (422), and files nothing', async () => {
+    const key = randomUUID();
+    const first = await request(app).post('/api/v1/complaints').set('Idempotency-Key', key).send(COMPLAINT).expect(201);
+    const before = await database.db.selectFrom('complaints').select('id').execute();
+    const other = await request(app)
+      .post('/api/v1/complaints')
+      .set('Idempotency-Key', key)
+      .set('Accept-Language', 'es')
+      .send({ ...COMPLAINT, narrative: `${COMPLAINT.narrative} And something else.` })
+      .expect(422);
+    expect(other.body.error).to.equal('idempotency_key_reused');
+    expect(other.body.message).to.contain('Idempotency-Key ya se usó');
+    expect(JSON.stringify(other.body))
+      .not.to.contain(first.body.accessCode)
+      .and.not.to.contain(first.body.trackingNumber);
+    expect(await database.db.selectFrom('complaints').select('id').execute()).to.have.length(before.length);
+  });
+
+  it('forgets an Idempotency-Key a day after filing: the sweeper clears it, and a late repeat files anew', async () => {
+    const key = randomUUID();
+    const first = await request(app).post('/api/v1/complaints').set('Idempotency-Key', key).send(COMPLAINT).expect(201);
+    const dayAgo = new Date(Date.now() - 24 * 60 * 60 * 1000 - 60_000);
+    await database.db
+      .updateTable('complaints')
+      .set({ received_at: dayAgo })
+      .where('tracking_number', '=', first.body.trackingNumber)
+      .execute();
+    // Before the sweeper has run: the old key no longer answers with the old complaint.
+    const late = await request(app).post('/api/v1/complaints').set('Idempotency-Key', key).send(COMPLAINT).expect(201);
+    expect(late.headers['idempotent-replayed']).to.equal(undefined);
+    expect(late.body.trackingNumber).not.to.equal(first.body.trackingNumber);
+    // The sweeper forgets keys older than a day, and only those.
+    await database.db
+      .updateTable('complaints')
+      .set({ received_at: dayAgo })
+      .where('tracking_number', '=', late.body.trackingNumber)
+      .execute();
+    const fresh = await request(app).post('/api/v1/complaints').send(COMPLAINT).expect(201);
+    await services.housekeeping.run();
+    const tokens = await database.db
+      .selectFrom('complaints')
+      .select(['tracking_number', 'submission_token'])
+      .where('tracking_number', 'in', [first.body.trackingNumber, late.body.trackingNumber, fresh.body.trackingNumber])
+      .execute();
+    const held = Object.fromEntries(tokens.map((t) => [t.tracking_number, t.submission_token !== null]));
+    expect(held).to.deep.equal({
+      [first.body.trackingNumber]: false,
+      [late.body.trackingNumber]: false,
+      [fresh.body.trackingNumber]: true,
+    });
+  });
+
   it('publishes an OpenAPI 3.1 document generated from the same schemas', async () => {
     const doc = (await request(app).get('/api/v1/openapi.json').expect(200).expect('Content-Type', /json/)).body;
     expect(doc.openapi).to.equal('3.1.0');

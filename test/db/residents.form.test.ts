@@ -389,11 +389,30 @@ describe('residents file a complaint through the form (no JavaScript)', () => {
     expect(filed).to.have.length(1);
     await app.services.outbox.runOnce();
     expect(peer.received.filter((m) => m.to.includes('double@example.com'))).to.have.length(1);
-    // The receipt can be shown again to the browser that filed, with the same codes.
+    // The receipt with its access code is shown once; then the page says how to look the case up.
     const first = await agent.get('/complaint/receipt').expect(200);
+    const code = /id="access-code">([^<]+)/.exec(first.text)?.[1];
+    expect(code).to.match(/^[0-9A-Z]{4}-/);
+    const start = await agent.get('/complaint').expect(200);
+    expect(start.text).not.to.contain('href="/complaint/receipt"');
     const second = await agent.get('/complaint/receipt').expect(200);
-    expect(/id="access-code">([^<]+)/.exec(first.text)?.[1]).to.equal(
-      /id="access-code">([^<]+)/.exec(second.text)?.[1],
-    );
+    expect(second.text).to.contain('Your receipt was shown once').and.to.contain('href="/status"');
+    expect(second.text).not.to.contain(code).and.not.to.contain('id="tracking-number"');
+    expect(String(second.headers['set-cookie'])).to.match(/Expires=Thu, 01 Jan 1970/);
+    await agent.get('/complaint/receipt').expect(303).expect('Location', '/complaint');
+  });
+
+  it('shows the receipt to one of two tabs asking at once, never to both', async () => {
+    const agent = request.agent(app.app);
+    const csrf = await startForm(agent);
+    await agent.post('/complaint/what').type('form').send({ _csrf: csrf, narrative: 'Two tabs' }).expect(303);
+    await agent.post('/complaint/about-you').type('form').send({ _csrf: csrf, filing: 'anonymous' }).expect(303);
+    await agent
+      .post('/complaint/check')
+      .type('form')
+      .send({ _csrf: csrf, consent: 'yes', truthful: 'yes' })
+      .expect(303);
+    const pages = await Promise.all([agent.get('/complaint/receipt'), agent.get('/complaint/receipt')]);
+    expect(pages.filter((page) => page.text.includes('id="access-code"'))).to.have.length(1);
   });
 });
