@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import type { Translator } from './i18n.js';
 import type { Logger } from './logger.js';
 import { errorHandler, notFoundHandler } from './middleware/errorHandler.js';
+import { setUpBodyParsing } from './middleware/setUpBodyParsing.js';
 import { setUpDatabaseGate } from './middleware/setUpDatabaseGate.js';
 import { setUpHealthChecks } from './middleware/setUpHealthChecks.js';
 import { setUpLanguage } from './middleware/setUpLanguage.js';
@@ -20,9 +21,6 @@ export interface AppDependencies {
   services: Services;
 }
 
-// Form posts carry at most a 20,000-character narrative (up to ~120 kB URL-encoded in Spanish).
-const FORM_LIMIT = '256kb';
-
 export function createApp({ config, logger, translator, services }: AppDependencies): Express {
   const app = express();
   const development = config.env === 'development';
@@ -36,8 +34,7 @@ export function createApp({ config, logger, translator, services }: AppDependenc
   app.use(setUpHealthChecks(services.health));
   app.use(setUpLanguage(translator, config.production));
   app.use(setUpDatabaseGate(services.health));
-  app.use(express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 500 }));
-  app.use(express.json({ limit: FORM_LIMIT }));
+  app.use(setUpBodyParsing());
   app.use(routes(services, config));
   app.use(notFoundHandler);
   app.use(errorHandler(logger, development));

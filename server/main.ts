@@ -14,6 +14,12 @@ const translator = createTranslator();
 const svc = services({ config, database, translator, logger });
 if (!config.production) printDemoAccounts(await svc.demo.ensureDemoData(config.demoPassword));
 
+if (config.production && config.trustProxy === false) {
+  const advice =
+    'Staff sign-in needs HTTPS, and this app does not end TLS itself. Behind a proxy that ends HTTPS, set TRUST_PROXY (for example TRUST_PROXY=1), or no staff cookie will ever be set and sign-in will fail.';
+  logger.warn({ trustProxy: false }, advice);
+  process.stderr.write(`\n  ${advice}\n`);
+}
 const app = createApp({ config, logger, translator, services: svc });
 svc.outbox.start();
 svc.deadlines.startSweeper(60_000, () => svc.boardVotes.closeLapsedReconsiderations());

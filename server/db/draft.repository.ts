@@ -16,6 +16,18 @@ export async function draftData(db: Executor, idHash: string, now: Date): Promis
   return row?.data;
 }
 
+/** The draft's data, its row locked until the transaction ends, so changes to one draft queue up. */
+export async function draftDataForUpdate(trx: Executor, idHash: string, now: Date): Promise<unknown> {
+  const row = await trx
+    .selectFrom('complaint_drafts')
+    .select('data')
+    .where('id_hash', '=', idHash)
+    .where('expires_at', '>', now)
+    .forUpdate()
+    .executeTakeFirst();
+  return row?.data;
+}
+
 export async function saveDraftData(db: Executor, idHash: string, data: unknown, now: Date, expiresAt: Date) {
   const result = await db
     .updateTable('complaint_drafts')

@@ -11,6 +11,11 @@ interface Problem {
 
 const BAD_REQUEST: Problem = { status: 400, titleKey: 'errors.badRequestTitle', bodyKey: 'errors.badRequestBody' };
 const TOO_LARGE: Problem = { status: 413, titleKey: 'errors.tooLargeTitle', bodyKey: 'errors.tooLargeBody' };
+const UNSUPPORTED: Problem = {
+  status: 415,
+  titleKey: 'errors.unsupportedTitle',
+  bodyKey: 'errors.unsupportedBody',
+};
 const SERVER_ERROR: Problem = { status: 500, titleKey: 'errors.serverErrorTitle', bodyKey: 'errors.serverErrorBody' };
 
 /** What an error means to the person who made the request. Expected failures are not 500s. */
@@ -23,6 +28,7 @@ function classify(error: unknown): Problem {
   if (typeof status === 'number' && status >= 400 && status < 500) {
     if (status === 404) return notFound();
     if (status === 413) return TOO_LARGE;
+    if (status === 415) return UNSUPPORTED;
     return { ...BAD_REQUEST, status };
   }
   return SERVER_ERROR;

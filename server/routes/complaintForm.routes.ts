@@ -4,6 +4,7 @@ import { formExpired, notFound } from '../errors.js';
 import { MAX_OFFICERS, MAX_WITNESSES, NARRATIVE_MAX } from '../schemas/complaint.schemas.js';
 import type { Services } from '../services/index.js';
 import { UnknownChoice, type DraftData } from '../services/intake.service.js';
+import type { StoredEvidence } from '../services/evidence.service.js';
 import { assembled, isStep, parseStep, STEPS, stepOfField, type Step } from './complaintForm.steps.js';
 import { byField, fieldErrors, type FieldError } from './formErrors.js';
 import { complaintOptions } from './complaintForm.options.js';
@@ -137,14 +138,21 @@ export function complaintFormRoutes(services: Services, config: Config): Router 
     if (!accepted.ok) {
       return renderErrors(req, res, 'evidence', draft, [uploadError(req, accepted.problem, limits, accepted.name)]);
     }
+    // Checked again against the draft as it is when saved: another upload may have landed meanwhile.
     const removed = removeIndex(req.body?.action);
-    const kept = draft.evidence.filter((_, i) => i !== removed);
-    if (removed !== undefined && draft.evidence[removed]) {
-      const gone = draft.evidence[removed];
-      await evidence.discard([gone.storedName, gone.viewingName]);
+    type Upload = { ok: false; now: DraftData } | { ok: true; gone: StoredEvidence | undefined };
+    const outcome = await intake.changeDraft<Upload>(current.secret, (now) => {
+      const gone = removed === undefined ? undefined : now.evidence[removed];
+      const kept = now.evidence.filter((_, i) => i !== removed);
+      if (kept.length + accepted.stored.length > limits.maxFiles) return { result: { ok: false, now } };
+      return { data: { ...now, evidence: [...kept, ...accepted.stored] }, result: { ok: true, gone } };
+    });
+    if (outcome === 'expired' || !outcome.ok) {
+      await evidence.discard(accepted.stored.flatMap((s) => [s.storedName, s.viewingName]));
+      if (outcome === 'expired') return res.redirect(303, PATH);
+      return renderErrors(req, res, 'evidence', outcome.now, [uploadError(req, 'tooMany', limits)]);
     }
-    const saved = await intake.saveDraft(current.secret, { ...draft, evidence: [...kept, ...accepted.stored] });
-    if (!saved) return res.redirect(303, PATH);
+    if (outcome.gone) await evidence.discard([outcome.gone.storedName, outcome.gone.viewingName]);
     const stay = req.body?.action !== 'continue';
     return res.redirect(303, stay ? stepUrl('evidence') : next('evidence', req));
   });
@@ -163,11 +171,11 @@ export function complaintFormRoutes(services: Services, config: Config): Router 
     const parsed = parseStep(step, req.body, draft, removeIndex(action));
     if (!parsed.ok) return renderErrors(req, res, step, draft, fieldErrors(parsed.error, req.t), parsed.values);
     if (step === 'check') return submit(req, res, current.secret, draft, parsed.value);
-    const saved = await intake.saveDraft(current.secret, {
-      ...draft,
-      answers: { ...draft.answers, [step]: parsed.value },
-    });
-    if (!saved) return res.redirect(303, PATH);
+    const saved = await intake.changeDraft(current.secret, (now) => ({
+      data: { ...now, answers: { ...now.answers, [step]: parsed.value } },
+      result: 'saved' as const,
+    }));
+    if (saved === 'expired') return res.redirect(303, PATH);
     const stay = action === 'add' || action.startsWith('remove:');
     return res.redirect(303, stay ? stepUrl(step) : next(step, req));
   });

@@ -230,7 +230,12 @@ export function statusRoutes(services: Services, config: Config): Router {
     ),
   );
 
-  router.post(`${PATH}/sign-out`, (_req, res) => {
+  // Signing out needs the form token too (R13): another site must not end a resident's pass.
+  router.post(`${PATH}/sign-out`, (req, res) => {
+    const token = readCookie(req, CASE_COOKIE);
+    if (token && verifyCaseToken(keys, token, new Date())) {
+      if (!csrfValid(keys, token, req.body?._csrf)) throw formExpired();
+    }
     clearCookie(res, CASE_COOKIE, PATH);
     res.redirect(303, '/');
   });

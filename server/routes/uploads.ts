@@ -23,6 +23,8 @@ export function receiveEvidence(options: { uploadDir: string; maxFiles: number; 
   const incoming = path.join(options.uploadDir, 'incoming');
   mkdirSync(incoming, { recursive: true, mode: 0o700 });
   const upload = multer({
+    // Browsers send a file's name as UTF-8 without saying so; multer would read it as Latin-1.
+    defParamCharset: 'utf8',
     storage: multer.diskStorage({
       destination: incoming,
       filename: (_req, _file, done) => done(null, randomUUID()),

@@ -1,5 +1,6 @@
 import type { Db } from '../db/database.js';
 import { insertDistricts, insertOfficers } from '../db/reference.repository.js';
+import { claimSetting } from '../db/settings.repository.js';
 import { countUsers, insertUser, setPasswordHash } from '../db/user.repository.js';
 import type { BoardMeetingService } from './boardMeeting.service.js';
 import type { BoardVoteService } from './boardVote.service.js';
@@ -20,6 +21,9 @@ export interface DemoResult {
 }
 
 export type DemoService = ReturnType<typeof demoService>;
+
+/** The setting the instance that creates the demo data claims first. */
+const DEMO_CLAIM = 'demo.created_at';
 
 export function demoService(
   db: Db,
@@ -43,6 +47,8 @@ export function demoService(
         );
         return { created: false, accounts, password: demoPassword };
       }
+      // Instances starting together on an empty database: one creates the demo, the others leave it be.
+      if (!(await claimSetting(db, DEMO_CLAIM, new Date().toISOString()))) return { created: false, accounts };
       const password = demoPassword ?? generatePassword();
       const hashes = await Promise.all(DEMO_STAFF.map(() => hashPassword(password)));
       const ids = await db.transaction().execute(async (trx) => {

@@ -10,7 +10,14 @@ import {
   type ComplaintParts,
 } from '../db/intake.repository.js';
 import { activeCategories, activeDistricts } from '../db/reference.repository.js';
-import { deleteDraft, draftData, insertDraft, saveDraftData, takeExpiredDrafts } from '../db/draft.repository.js';
+import {
+  deleteDraft,
+  draftData,
+  draftDataForUpdate,
+  insertDraft,
+  saveDraftData,
+  takeExpiredDrafts,
+} from '../db/draft.repository.js';
 import type { Executor } from '../db/executor.js';
 import type { ComplaintSubmission } from '../schemas/complaint.schemas.js';
 import type { AuditActor, AuditService } from './audit.service.js';
@@ -132,10 +139,25 @@ export function intakeService(deps: {
       return data && { answers: data.answers ?? {}, evidence: data.evidence ?? [] };
     },
 
-    /** Saves the form so far and keeps it for another day; false when the draft has expired. */
-    async saveDraft(secret: string, data: DraftData): Promise<boolean> {
-      const at = now();
-      return saveDraftData(deps.db, draftKey(secret), data, at, new Date(at.getTime() + DRAFT_LIFETIME_MS));
+    /**
+     * Changes the form so far and keeps it for another day: `change` gets the draft as it is now,
+     * with its row locked, so two requests at once (two uploads in two tabs) apply one after the
+     * other and neither loses the other's work. It answers undefined to change nothing. The result
+     * is 'expired' when the draft is gone, else what `change` answered.
+     */
+    async changeDraft<T>(
+      secret: string,
+      change: (draft: DraftData) => { data?: DraftData; result: T },
+    ): Promise<T | 'expired'> {
+      return deps.db.transaction().execute(async (trx) => {
+        const at = now();
+        const key = draftKey(secret);
+        const data = (await draftDataForUpdate(trx, key, at)) as Partial<DraftData> | undefined;
+        if (!data) return 'expired' as const;
+        const changed = change({ answers: data.answers ?? {}, evidence: data.evidence ?? [] });
+        if (changed.data) await saveDraftData(trx, key, changed.data, at, new Date(at.getTime() + DRAFT_LIFETIME_MS));
+        return changed.result;
+      });
     },
 
     /**

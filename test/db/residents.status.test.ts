@@ -319,7 +319,12 @@ describe('status lookup and the resident’s own case (R10, R16)', () => {
       const forged = `oc_case=${await complaintId(spanish.trackingNumber)}.${Date.now() + 60_000}.forged`;
       await request(app.app).get('/status/case').set('Cookie', forged).expect(303);
       const agent = await opened(spanish);
-      await agent.post('/status/sign-out').expect(303);
+      const casePage = await agent.get('/status/case').expect(200);
+      await agent
+        .post('/status/sign-out')
+        .type('form')
+        .send({ _csrf: csrfOf(casePage.text) })
+        .expect(303);
       await agent.get('/status/case').expect(303);
     });
   });

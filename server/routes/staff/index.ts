@@ -27,6 +27,11 @@ export function staffRoutes(services: Services, config: Config): Router {
     secret: config.sessionSecret,
     secure: config.production,
   });
+  // In production the staff cookie is Secure: over plain HTTP the browser would drop it and
+  // sign-in would fail without a word, so say why instead.
+  if (config.production) {
+    router.use((req, res, next) => (req.secure ? next() : res.status(403).render('staff/needs-https.njk')));
+  }
   router.use(session);
   router.use(staffCsrf(services.keys, UPLOAD_PATHS));
   router.use((req, res, next) => {
