@@ -12,5 +12,9 @@ export function benchConfig(dataDir: string): Config {
     DATA_DIR: dataDir,
     UPLOAD_DIR: path.join(dataDir, 'uploads'),
     LOG_LEVEL: 'silent',
+    // A benchmark is one client doing what thousands of residents do.
+    FILINGS_PER_CLIENT_PER_HOUR: '100000',
+    DRAFTS_PER_CLIENT_PER_HOUR: '100000',
+    UPLOAD_CLIENT_MB_PER_DAY: '1000000',
   });
 }

@@ -12,6 +12,15 @@ const envSchema = z.object({
   UPLOAD_DIR: z.string().min(1).default('./uploads'),
   UPLOAD_MAX_FILES: z.coerce.number().int().min(1).max(50).default(10),
   UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(2048).default(25),
+  /** All the files of one complaint form, together. */
+  UPLOAD_DRAFT_MB: z.coerce.number().int().min(1).max(100_000).default(100),
+  /** What one client may upload as a resident in a day. */
+  UPLOAD_CLIENT_MB_PER_DAY: z.coerce.number().int().min(1).max(1_000_000).default(500),
+  /** Below this much free space for uploads, uploads are refused and admins told. */
+  UPLOAD_MIN_FREE_MB: z.coerce.number().int().min(0).max(1_000_000).default(1024),
+  FILINGS_PER_CLIENT_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(10),
+  DRAFTS_PER_CLIENT_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(30),
+  RECEIPTS_PER_ADDRESS_PER_DAY: z.coerce.number().int().min(1).max(1000).default(5),
   TRUST_PROXY: z
     .string()
     .regex(/^(false|true|\d{1,2}|loopback|[\d.:/a-f, ]+)$/i, 'must be false, a hop count, loopback or addresses')
@@ -51,6 +60,15 @@ export interface Config {
   dataDir: string;
   uploadDir: string;
   uploads: { maxFiles: number; maxBytes: number };
+  /** Against abuse by the anonymous (#15 item 6): per client, per draft, per address, and a disk floor. */
+  limits: {
+    draftBytes: number;
+    clientBytesPerDay: number;
+    minFreeBytes: number;
+    filingsPerHour: number;
+    draftsPerHour: number;
+    receiptsPerDay: number;
+  };
   /** Express's 'trust proxy': which proxies' X-Forwarded-For to believe for the client address. */
   trustProxy: boolean | number | string;
   smtpUrl: string | undefined;
@@ -96,6 +114,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     dataDir,
     uploadDir: path.resolve(env.UPLOAD_DIR),
     uploads: { maxFiles: env.UPLOAD_MAX_FILES, maxBytes: env.UPLOAD_MAX_MB * 1024 * 1024 },
+    limits: {
+      draftBytes: env.UPLOAD_DRAFT_MB * 1024 * 1024,
+      clientBytesPerDay: env.UPLOAD_CLIENT_MB_PER_DAY * 1024 * 1024,
+      minFreeBytes: env.UPLOAD_MIN_FREE_MB * 1024 * 1024,
+      filingsPerHour: env.FILINGS_PER_CLIENT_PER_HOUR,
+      draftsPerHour: env.DRAFTS_PER_CLIENT_PER_HOUR,
+      receiptsPerDay: env.RECEIPTS_PER_ADDRESS_PER_DAY,
+    },
     trustProxy: trustProxyValue(env.TRUST_PROXY),
     smtpUrl: env.SMTP_URL,
     sessionSecret: env.SESSION_SECRET ?? developmentSecret(dataDir),

@@ -1,7 +1,7 @@
 import type { Insertable } from 'kysely';
 import type { Executor } from './executor.js';
 import { sql } from 'kysely';
-import type { ComplaintsTable, PublicHistoryEntry, Stage } from './schema.js';
+import type { ComplaintsTable, PublicHistoryEntry, Role, Stage } from './schema.js';
 
 export async function insertComplaint(trx: Executor, row: Insertable<ComplaintsTable>): Promise<string> {
   const { id } = await trx.insertInto('complaints').values(row).returning('id').executeTakeFirstOrThrow();
@@ -90,11 +90,16 @@ export async function userContacts(trx: Executor, userIds: string[]) {
 }
 
 export async function supervisorContacts(trx: Executor) {
+  return contactsWithRole(trx, 'supervisor');
+}
+
+/** Everyone active who holds this role, to write to. */
+export async function contactsWithRole(trx: Executor, role: Role) {
   return trx
     .selectFrom('users')
     .innerJoin('user_roles', 'user_roles.user_id', 'users.id')
     .select(['users.email', 'users.language'])
-    .where('user_roles.role', '=', 'supervisor')
+    .where('user_roles.role', '=', role)
     .where('users.disabled_at', 'is', null)
     .execute();
 }

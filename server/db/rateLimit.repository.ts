@@ -6,6 +6,8 @@ import type { Executor } from './executor.js';
 /** One counter to reserve an attempt in; `lockAt` attempts in its window hold it shut for `lockMs` from then. */
 export interface Reservation {
   bucket: string;
+  /** How much the attempt counts (bytes for a quota); 1 by default. */
+  amount?: number;
   lockAt?: number;
   lockMs?: number;
 }
@@ -33,10 +35,11 @@ export function reserveAttemptsQuery(db: Executor, reservations: Reservation[], 
   const firstEnd = (r: Reservation) => (r.lockAt === 1 ? lockEnds(r) : ends);
   return db
     .insertInto('rate_limits')
-    .values(reservations.map((r) => ({ bucket: r.bucket, failures: 1, window_ends_at: firstEnd(r) })))
+    .values(reservations.map((r) => ({ bucket: r.bucket, failures: r.amount ?? 1, window_ends_at: firstEnd(r) })))
     .onConflict((oc) =>
       oc.column('bucket').doUpdateSet({
-        failures: sql`case when rate_limits.window_ends_at <= ${now} then 1 else rate_limits.failures + 1 end`,
+        failures: sql`case when rate_limits.window_ends_at <= ${now} then excluded.failures
+          else rate_limits.failures + excluded.failures end`,
         window_ends_at: sql`case when rate_limits.window_ends_at <= ${now} then excluded.window_ends_at
           else ${lockedEnd} end`,
       }),

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { isDatabaseUnavailable } from '../db/errors.js';
+import { TooManyFromClient } from '../services/intake.service.js';
 import { HttpError, databaseUnavailable, notFound } from '../errors.js';
 import type { Logger } from '../logger.js';
 
@@ -18,9 +19,20 @@ const UNSUPPORTED: Problem = {
 };
 const SERVER_ERROR: Problem = { status: 500, titleKey: 'errors.serverErrorTitle', bodyKey: 'errors.serverErrorBody' };
 
+/** Out of disk for uploads: nothing was kept, and an admin must make room (#15 item 6). */
+const STORAGE_FULL: Problem = {
+  status: 507,
+  titleKey: 'errors.storageFullTitle',
+  bodyKey: 'errors.storageFullBody',
+};
+
 /** What an error means to the person who made the request. Expected failures are not 500s. */
 function classify(error: unknown): Problem {
   if (error instanceof HttpError) return error;
+  if (error instanceof TooManyFromClient) {
+    return { status: 429, titleKey: 'errors.tooManyTitle', bodyKey: `errors.tooMany.${error.what}` };
+  }
+  if ((error as NodeJS.ErrnoException | undefined)?.code === 'ENOSPC') return STORAGE_FULL;
   if (isDatabaseUnavailable(error)) return databaseUnavailable();
   // SQLSTATE class 22 (data exception: a malformed id, a value out of range) is the request's fault.
   if (sqlState(error)?.startsWith('22')) return BAD_REQUEST;
@@ -47,6 +59,7 @@ export function errorHandler(logger: Logger, development: boolean): ErrorRequest
     res.status(problem.status);
     res.setHeader('Cache-Control', 'no-store');
     if (problem.status === 503) res.setHeader('Retry-After', '30');
+    if (problem.status === 429) res.setHeader('Retry-After', '3600');
     const t = req.t;
     if (req.path.startsWith('/api/') || !t) {
       res.json({ error: { status: problem.status, message: t ? t(problem.titleKey) : problem.titleKey, requestId } });

@@ -32,6 +32,7 @@ export function apiRoutes(services: Services, config: Config): Router {
         channel: 'api',
         secret: key ? `api:${key}` : randomBytes(32).toString('base64url'),
         requestId: String(req.id),
+        client: req.ip ?? '',
       });
       if (!receipt.created) res.set('Idempotent-Replayed', 'true');
       return res.status(201).json({

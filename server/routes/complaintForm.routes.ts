@@ -9,7 +9,15 @@ import { assembled, isStep, parseStep, STEPS, stepOfField, type Step } from './c
 import { byField, fieldErrors, type FieldError } from './formErrors.js';
 import { complaintOptions } from './complaintForm.options.js';
 import { DRAFT_COOKIE, clearCookie, csrfToken, csrfValid, readCookie, setCookie } from './residentSession.js';
-import { acceptEvidence, dropTemporaries, receiveEvidence, uploadError, uploadedFiles } from './uploads.js';
+import {
+  acceptEvidence,
+  dropTemporaries,
+  evidenceUploads,
+  uploadError,
+  uploadedFiles,
+  withinClientQuota,
+  type UploadProblem,
+} from './uploads.js';
 
 const PATH = '/complaint';
 const stepUrl = (step: Step) => `${PATH}/${step}`;
@@ -81,8 +89,8 @@ export function complaintFormRoutes(services: Services, config: Config): Router 
   });
 
   // Starting creates server state, so it is a POST (R13: GET never changes state).
-  router.post(`${PATH}/start`, async (_req, res) => {
-    const secret = await intake.startDraft();
+  router.post(`${PATH}/start`, async (req, res) => {
+    const secret = await intake.startDraft(req.ip ?? '');
     setCookie(res, DRAFT_COOKIE, secret, { path: PATH, secure });
     res.redirect(303, stepUrl('what'));
   });
@@ -117,7 +125,7 @@ export function complaintFormRoutes(services: Services, config: Config): Router 
     return render(req, res, 'check', draft, { errors: all, fieldError: byField(errors), missing });
   };
 
-  router.post(`${PATH}/evidence`, receiveEvidence({ uploadDir: config.uploadDir, ...limits }), async (req, res) => {
+  router.post(`${PATH}/evidence`, evidenceUploads(services, config), async (req, res) => {
     const files = uploadedFiles(req);
     const current = await currentDraft(req);
     if (!current?.draft) {
@@ -134,23 +142,37 @@ export function complaintFormRoutes(services: Services, config: Config): Router 
       await dropTemporaries(files);
       throw formExpired();
     }
+    const draftLimit = { ...limits, maxBytes: config.limits.draftBytes };
+    const bytesOf = (list: Array<{ sizeBytes: number }>) => list.reduce((sum, f) => sum + f.sizeBytes, 0);
+    const incoming = files.reduce((sum, f) => sum + f.size, 0);
+    if (bytesOf(draft.evidence) + incoming > config.limits.draftBytes) {
+      await dropTemporaries(files);
+      return renderErrors(req, res, 'evidence', draft, [uploadError(req, 'draftFull', draftLimit)]);
+    }
+    if (!(await withinClientQuota(services, config, req.ip ?? '', files))) {
+      await dropTemporaries(files);
+      return renderErrors(req, res, 'evidence', draft, [uploadError(req, 'clientQuota', limits)]);
+    }
     const accepted = await acceptEvidence(evidence, files, limits.maxFiles - draft.evidence.length);
     if (!accepted.ok) {
       return renderErrors(req, res, 'evidence', draft, [uploadError(req, accepted.problem, limits, accepted.name)]);
     }
     // Checked again against the draft as it is when saved: another upload may have landed meanwhile.
     const removed = removeIndex(req.body?.action);
-    type Upload = { ok: false; now: DraftData } | { ok: true; gone: StoredEvidence | undefined };
+    type Upload =
+      { ok: false; now: DraftData; problem: UploadProblem } | { ok: true; gone: StoredEvidence | undefined };
     const outcome = await intake.changeDraft<Upload>(current.secret, (now) => {
       const gone = removed === undefined ? undefined : now.evidence[removed];
       const kept = now.evidence.filter((_, i) => i !== removed);
-      if (kept.length + accepted.stored.length > limits.maxFiles) return { result: { ok: false, now } };
-      return { data: { ...now, evidence: [...kept, ...accepted.stored] }, result: { ok: true, gone } };
+      const all = [...kept, ...accepted.stored];
+      if (all.length > limits.maxFiles) return { result: { ok: false, now, problem: 'tooMany' } };
+      if (bytesOf(all) > config.limits.draftBytes) return { result: { ok: false, now, problem: 'draftFull' } };
+      return { data: { ...now, evidence: all }, result: { ok: true, gone } };
     });
     if (outcome === 'expired' || !outcome.ok) {
       await evidence.discard(accepted.stored.flatMap((s) => [s.storedName, s.viewingName]));
       if (outcome === 'expired') return res.redirect(303, PATH);
-      return renderErrors(req, res, 'evidence', outcome.now, [uploadError(req, 'tooMany', limits)]);
+      return renderErrors(req, res, 'evidence', outcome.now, [uploadError(req, outcome.problem, draftLimit)]);
     }
     if (outcome.gone) await evidence.discard([outcome.gone.storedName, outcome.gone.viewingName]);
     const stay = req.body?.action !== 'continue';
@@ -190,6 +212,7 @@ export function complaintFormRoutes(services: Services, config: Config): Router 
         draftSecret: secret,
         evidence: draft.evidence,
         requestId: String(req.id),
+        client: req.ip ?? '',
       });
     } catch (error) {
       if (!(error instanceof UnknownChoice)) throw error;

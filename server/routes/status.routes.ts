@@ -21,7 +21,14 @@ import {
   setCookie,
   verifyCaseToken,
 } from './residentSession.js';
-import { acceptEvidence, dropTemporaries, receiveEvidence, uploadError, uploadedFiles } from './uploads.js';
+import {
+  acceptEvidence,
+  dropTemporaries,
+  evidenceUploads,
+  uploadError,
+  uploadedFiles,
+  withinClientQuota,
+} from './uploads.js';
 
 const PATH = '/status';
 const DONE = new Set(['information', 'contact', 'withdrawn', 'reconsideration']);
@@ -152,51 +159,50 @@ export function statusRoutes(services: Services, config: Config): Router {
       return handler(req, res, opened);
     };
 
-  router.post(
-    `${PATH}/add-information`,
-    receiveEvidence({ uploadDir: config.uploadDir, ...config.uploads }),
-    async (req, res) => {
-      const files = uploadedFiles(req);
-      const opened = await openCase(req, res);
-      if (!opened) return dropTemporaries(files);
-      const problemPage = async (errors: FieldError[], values: object) => {
-        await dropTemporaries(files);
-        res
-          .status(400)
-          .render(
-            page('add-information'),
-            await pageLocals('add-information', opened, { errors, fieldError: byField(errors), values }),
-          );
-      };
-      // A broken upload changes nothing: answered before the token, which a cut-off body may lack.
-      if (req.uploadProblem) return problemPage([uploadError(req, req.uploadProblem, config.uploads)], {});
-      if (!csrfValid(keys, opened.token, req.body?._csrf)) {
-        await dropTemporaries(files);
-        throw formExpired();
+  router.post(`${PATH}/add-information`, evidenceUploads(services, config), async (req, res) => {
+    const files = uploadedFiles(req);
+    const opened = await openCase(req, res);
+    if (!opened) return dropTemporaries(files);
+    const problemPage = async (errors: FieldError[], values: object) => {
+      await dropTemporaries(files);
+      res
+        .status(400)
+        .render(
+          page('add-information'),
+          await pageLocals('add-information', opened, { errors, fieldError: byField(errors), values }),
+        );
+    };
+    // A broken upload changes nothing: answered before the token, which a cut-off body may lack.
+    if (req.uploadProblem) return problemPage([uploadError(req, req.uploadProblem, config.uploads)], {});
+    if (!csrfValid(keys, opened.token, req.body?._csrf)) {
+      await dropTemporaries(files);
+      throw formExpired();
+    }
+    const fields = answerFields(req.body);
+    const parsed = addInformation.safeParse(fields);
+    if (!parsed.success) return problemPage(fieldErrors(parsed.error, req.t), fields);
+    if (!parsed.data.information && files.length === 0) {
+      return problemPage([{ field: 'information', text: req.t('status.addInformation.empty') }], fields);
+    }
+    if (!(await withinClientQuota(services, config, req.ip ?? '', files))) {
+      return problemPage([uploadError(req, 'clientQuota', config.uploads)], fields);
+    }
+    const room = await residentCase.filesLeft(opened.view.complaintId, config.uploads.maxFiles);
+    const accepted = await acceptEvidence(evidence, files, room);
+    if (!accepted.ok) return problemPage([uploadError(req, accepted.problem, config.uploads, accepted.name)], fields);
+    return act(res, 'add-information', 'information', opened, async () => {
+      try {
+        await residentCase.addInformation(
+          opened.view.complaintId,
+          { text: parsed.data.information, evidence: accepted.stored },
+          String(req.id),
+        );
+      } catch (error) {
+        await evidence.discard(accepted.stored.flatMap((s) => [s.storedName, s.viewingName]));
+        throw error;
       }
-      const fields = answerFields(req.body);
-      const parsed = addInformation.safeParse(fields);
-      if (!parsed.success) return problemPage(fieldErrors(parsed.error, req.t), fields);
-      if (!parsed.data.information && files.length === 0) {
-        return problemPage([{ field: 'information', text: req.t('status.addInformation.empty') }], fields);
-      }
-      const room = await residentCase.filesLeft(opened.view.complaintId, config.uploads.maxFiles);
-      const accepted = await acceptEvidence(evidence, files, room);
-      if (!accepted.ok) return problemPage([uploadError(req, accepted.problem, config.uploads, accepted.name)], fields);
-      return act(res, 'add-information', 'information', opened, async () => {
-        try {
-          await residentCase.addInformation(
-            opened.view.complaintId,
-            { text: parsed.data.information, evidence: accepted.stored },
-            String(req.id),
-          );
-        } catch (error) {
-          await evidence.discard(accepted.stored.flatMap((s) => [s.storedName, s.viewingName]));
-          throw error;
-        }
-      });
-    },
-  );
+    });
+  });
 
   router.post(
     `${PATH}/contact`,

@@ -1,13 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { rm, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
+import type { Config } from '../config.js';
 import type { EvidenceService, StoredEvidence } from '../services/evidence.service.js';
+import type { Services } from '../services/index.js';
 
 /** Why a multipart request's files were not taken: each becomes a field error, never a 500 (R19). */
-export type UploadProblem = 'tooMany' | 'tooLarge' | 'malformed' | 'type' | 'empty';
+export type UploadProblem =
+  | 'tooMany'
+  | 'tooLarge'
+  | 'malformed'
+  | 'type'
+  | 'empty'
+  /** Below the floor of free disk, or the disk filled while writing (#15 item 6). */
+  | 'storageFull'
+  /** The files of one complaint form together are over their size. */
+  | 'draftFull'
+  /** One client uploaded more than its day's share. */
+  | 'clientQuota';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -15,11 +28,22 @@ declare module 'express-serve-static-core' {
   }
 }
 
+export interface ReceiveOptions {
+  uploadDir: string;
+  maxFiles: number;
+  maxBytes: number;
+  /** Below this many free bytes where uploads are written, uploads are refused unread. */
+  minFreeBytes?: number;
+  /** Told when an upload is refused for want of disk (an admin should act). */
+  onStorageLow?: (freeBytes: number | undefined) => void;
+}
+
 /**
  * Multipart bodies with up to `maxFiles` files in the field `evidence`, written to a private
- * incoming folder under server-made names; multer removes what it wrote when it gives up.
+ * incoming folder under server-made names; multer removes what it wrote when it gives up. A disk
+ * below its floor, or one that fills while writing, is the upload problem 'storageFull', never a crash.
  */
-export function receiveEvidence(options: { uploadDir: string; maxFiles: number; maxBytes: number }): RequestHandler {
+export function receiveEvidence(options: ReceiveOptions): RequestHandler {
   const incoming = path.join(options.uploadDir, 'incoming');
   mkdirSync(incoming, { recursive: true, mode: 0o700 });
   const upload = multer({
@@ -39,20 +63,78 @@ export function receiveEvidence(options: { uploadDir: string; maxFiles: number; 
     },
   }).array('evidence', options.maxFiles);
 
-  return (req: Request, res: Response, next: NextFunction) => {
+  const refuse = (req: Request, problem: UploadProblem) => {
+    req.uploadProblem = problem;
+    req.files = [];
+    req.body ??= {};
+  };
+
+  return async (req: Request, res: Response, next: NextFunction) => {
     if (!req.is('multipart/form-data')) return next();
+    if (options.minFreeBytes) {
+      const free = await freeBytes(incoming);
+      if (free !== undefined && free < options.minFreeBytes) {
+        options.onStorageLow?.(free);
+        refuse(req, 'storageFull');
+        // The body is not read; the connection ends with the answer.
+        res.setHeader('Connection', 'close');
+        return next();
+      }
+    }
     upload(req, res, (error: unknown) => {
       if (error) {
-        req.uploadProblem = problemOf(error);
-        req.files = [];
-        req.body ??= {};
+        refuse(req, problemOf(error));
+        if (req.uploadProblem === 'storageFull') options.onStorageLow?.(undefined);
       }
       next();
     });
   };
 }
 
+/** The upload middleware as the app configures it: its limits, its disk floor, and an alert to admins below it. */
+export function evidenceUploads(services: Pick<Services, 'alerts'>, config: Config): RequestHandler {
+  const floorMb = Math.round(config.limits.minFreeBytes / 1048576);
+  return receiveEvidence({
+    uploadDir: config.uploadDir,
+    ...config.uploads,
+    minFreeBytes: config.limits.minFreeBytes,
+    onStorageLow: (free) => {
+      const detail =
+        free === undefined
+          ? `The disk of ${config.uploadDir} filled up while a file was being written.`
+          : `${Math.round(free / 1048576)} MB free in ${config.uploadDir}, below the floor of ${floorMb} MB (UPLOAD_MIN_FREE_MB).`;
+      void services.alerts.raise('storageLow', detail);
+    },
+  });
+}
+
+/**
+ * A resident's share of uploads (#15 item 6): what `client` uploads counts against its day's quota;
+ * false when these files would pass it.
+ */
+export async function withinClientQuota(
+  services: Pick<Services, 'quotas'>,
+  config: Config,
+  client: string,
+  files: Express.Multer.File[],
+): Promise<boolean> {
+  const kilobytes = Math.ceil(files.reduce((sum, f) => sum + f.size, 0) / 1024);
+  if (kilobytes === 0) return true;
+  return services.quotas.take('upload', client, kilobytes, Math.floor(config.limits.clientBytesPerDay / 1024));
+}
+
+/** Free bytes for an unprivileged writer on the file system of `folder`; undefined if it cannot tell. */
+export async function freeBytes(folder: string): Promise<number | undefined> {
+  try {
+    const stats = await statfs(folder);
+    return stats.bavail * stats.bsize;
+  } catch {
+    return undefined;
+  }
+}
+
 function problemOf(error: unknown): UploadProblem {
+  if ((error as NodeJS.ErrnoException).code === 'ENOSPC') return 'storageFull';
   if (error instanceof multer.MulterError) {
     if (error.code === 'LIMIT_FILE_SIZE') return 'tooLarge';
     if (error.code === 'LIMIT_FILE_COUNT' || error.code === 'LIMIT_UNEXPECTED_FILE') return 'tooMany';

@@ -24,6 +24,8 @@ export interface EmailTemplates {
   };
   /** To a member of staff: a one-time link to set their password, issued by an admin. */
   passwordLink: { link: string };
+  /** To every admin: something an operator must act on (#15 items 6, 17), at most hourly per kind. */
+  adminAlert: { alert: AlertKind; detail: string; adminUrl: string };
   /** To the complainant when the case closes: the closing survey's single-use link (issue #7). */
   surveyInvitation: { trackingNumber: string; surveyUrl: string; validDays: number };
 }
@@ -38,7 +40,11 @@ export const TEMPLATE_NAMES: readonly TemplateName[] = [
   'decisionLetter',
   'passwordLink',
   'surveyInvitation',
+  'adminAlert',
 ];
+
+/** What admins are alerted to. */
+export type AlertKind = 'storageLow' | 'sweeperStalled' | 'deadLetters' | 'auditFailed';
 
 /** Where a template's subject and body sit in the catalogue: email.<template>, unless its area keeps them. */
 const CATALOGUE_BASE: Partial<Record<TemplateName, string>> = { surveyInvitation: 'survey.email' };
@@ -63,6 +69,7 @@ export function renderEmail<T extends TemplateName>(
   const values: Record<string, string> = { ...(data as Record<string, string>), agency: agencyName };
   const base = CATALOGUE_BASE[template] ?? `email.${template}`;
   if ('stage' in data) values['stageName'] = t(`publicStage.${data.stage}`);
+  if ('alert' in data) values['alertName'] = t(`email.adminAlert.kind.${data.alert}`);
   if ('about' in data) values['aboutText'] = t(`email.staffNotice.about.${data.about}`);
   if ('deadline' in data) values['deadlineName'] = t(`deadline.${data.deadline}`);
   if ('reconsiderationLastDay' in data) {

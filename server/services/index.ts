@@ -25,6 +25,8 @@ import { localEvidenceStorage } from './evidence.storage.js';
 import { healthService } from './health.service.js';
 import { holidayService } from './holiday.service.js';
 import { housekeepingService } from './housekeeping.service.js';
+import { quotas } from './quotas.js';
+import { alertsService } from './alerts.service.js';
 import { intakeService } from './intake.service.js';
 import { earlyInterventionService } from './earlyIntervention.service.js';
 import { deriveKeys } from './keys.js';
@@ -77,6 +79,7 @@ export function services({ config, database, translator, logger, mail, now }: Se
     ...(now ? { now } : {}),
   });
   const keys = deriveKeys(config.sessionSecret);
+  const usage = quotas({ db: database.db, key: keys.client, now: now ?? (() => new Date()) });
   const surveys = surveyService({
     db: database.db,
     audit,
@@ -94,6 +97,9 @@ export function services({ config, database, translator, logger, mail, now }: Se
       surveys,
       publicBaseUrl: config.publicBaseUrl,
       timeZone: config.agencyTimeZone,
+      // One address gets a few receipts a day, however many complaints name it (#15 item 6).
+      mayEmailReceipt: (trx, email) =>
+        usage.take('receipt', email.trim().toLowerCase(), 1, config.limits.receiptsPerDay, trx),
     }),
     ...(now ? { now } : {}),
   });
@@ -108,7 +114,16 @@ export function services({ config, database, translator, logger, mail, now }: Se
   });
   const storage = localEvidenceStorage(path.join(config.uploadDir, 'files'));
   const evidence = evidenceService({ storage });
-  const intake = intakeService({ db: database.db, workflow, audit, evidence, keys });
+  const intake = intakeService({
+    db: database.db,
+    workflow,
+    audit,
+    evidence,
+    keys,
+    quotas: usage,
+    limits: config.limits,
+    ...(now ? { now } : {}),
+  });
   const status = statusService({ db: database.db, keys, ...(now ? { now } : {}) });
   const sessions = sessionService({ db: database.db, keys, ...(now ? { now } : {}) });
   const auth = authService({
@@ -182,6 +197,8 @@ export function services({ config, database, translator, logger, mail, now }: Se
     sessions,
     auth,
     housekeeping: housekeepingService({ intake, status, sessions, logger }),
+    quotas: usage,
+    alerts: alertsService({ db: database.db, outbox, quotas: usage, logger, publicBaseUrl: config.publicBaseUrl }),
     health: healthService(database),
     mail: mailer,
     outbox,

@@ -25,6 +25,8 @@ import { accessCodeFor, hashAccessCode, newTrackingNumber } from './complaint.co
 import type { EvidenceService, StoredEvidence } from './evidence.service.js';
 import { hmacHex, type Keys } from './keys.js';
 import type { WorkflowService } from './workflow.service.js';
+import type { Config } from '../config.js';
+import type { Quotas } from './quotas.js';
 
 const DRAFT_LIFETIME_MS = 24 * 60 * 60 * 1000;
 /** How long a submission's key (an API client's Idempotency-Key) answers with the first receipt. */
@@ -57,6 +59,14 @@ export class SubmissionKeyReused extends Error {
   }
 }
 
+/** One client filed, or started, more than its limit in the hour (HTTP 429). */
+export class TooManyFromClient extends Error {
+  constructor(public readonly what: 'filing' | 'draft') {
+    super(`too many ${what}s from one client`);
+    this.name = 'TooManyFromClient';
+  }
+}
+
 /** A district or category that is not (or no longer) on the agency's list. */
 export class UnknownChoice extends Error {
   constructor(public readonly field: 'district' | 'categories') {
@@ -75,6 +85,8 @@ export function intakeService(deps: {
   audit: AuditService;
   evidence: EvidenceService;
   keys: Keys;
+  quotas: Quotas;
+  limits: Pick<Config['limits'], 'filingsPerHour' | 'draftsPerHour'>;
   now?: () => Date;
 }) {
   const now = deps.now ?? (() => new Date());
@@ -128,7 +140,11 @@ export function intakeService(deps: {
 
   return {
     /** A new form: the secret goes to the resident's browser only; the database keeps its hash. */
-    async startDraft(): Promise<string> {
+    /** A new form for `client` (an address), unless it started too many this hour. */
+    async startDraft(client?: string): Promise<string> {
+      if (client !== undefined && !(await deps.quotas.take('draft', client, 1, deps.limits.draftsPerHour))) {
+        throw new TooManyFromClient('draft');
+      }
       const secret = randomBytes(32).toString('base64url');
       await insertDraft(deps.db, draftKey(secret), new Date(now().getTime() + DRAFT_LIFETIME_MS));
       return secret;
@@ -174,12 +190,20 @@ export function intakeService(deps: {
         /** The draft this came from, deleted in the same transaction. */
         draftSecret?: string;
         requestId?: string;
+        /** Who files (an address), held to so many filings an hour; a repeat of a filing is not counted. */
+        client?: string;
       },
     ): Promise<Receipt> {
       const hash = bodyHash(submission);
       const earlier = await earlierReceipt(options.secret, hash);
       if (earlier) return earlier;
       await checkChoices(submission);
+      if (
+        options.client !== undefined &&
+        !(await deps.quotas.take('filing', options.client, 1, deps.limits.filingsPerHour))
+      ) {
+        throw new TooManyFromClient('filing');
+      }
       const evidence = options.evidence ?? [];
       const token = submissionToken(options.secret);
       const accessCode = accessCodeFor(deps.keys.accessCode, options.secret);

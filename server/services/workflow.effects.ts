@@ -29,6 +29,8 @@ export function effectRunner(deps: {
   surveys: Pick<SurveyService, 'invite'>;
   publicBaseUrl: string;
   timeZone: string;
+  /** Whether another receipt may go to this address today (counts it when it may). */
+  mayEmailReceipt?: (trx: Executor, email: string) => Promise<boolean>;
 }) {
   const statusUrl = `${deps.publicBaseUrl}/status`;
   const caseUrl = (id: string) => `${deps.publicBaseUrl}/staff/cases/${id}`;
@@ -79,6 +81,7 @@ export function effectRunner(deps: {
               },
             });
           } else if (effect.stage === 'received') {
+            if (deps.mayEmailReceipt && !(await deps.mayEmailReceipt(trx, contact.email))) break;
             await deps.outbox.enqueue(trx, {
               to: contact.email,
               template: 'complaintReceived',

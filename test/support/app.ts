@@ -16,6 +16,12 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     DATA_DIR: mkdtempSync(path.join(tmpdir(), 'oversight-test-')),
     UPLOAD_DIR: mkdtempSync(path.join(tmpdir(), 'oversight-uploads-')),
     AGENCY_NAME: 'Test Oversight Board',
+    // Tests file and upload far more from one address than a person would; the limits' own tests set them.
+    UPLOAD_MIN_FREE_MB: '0',
+    FILINGS_PER_CLIENT_PER_HOUR: '100000',
+    DRAFTS_PER_CLIENT_PER_HOUR: '100000',
+    RECEIPTS_PER_ADDRESS_PER_DAY: '1000',
+    UPLOAD_CLIENT_MB_PER_DAY: '1000000',
     ...overrides,
   });
 }

@@ -23,6 +23,11 @@ const SAMPLES: EmailTemplates = {
     surveyUrl: 'https://example.gov/survey/q8Zr3kX9vLmN2pQ7tY5wA1bC4dE6fG0hJ2kL4mN6pQ8',
     validDays: 90,
   },
+  adminAlert: {
+    alert: 'storageLow',
+    detail: '812 MB free for uploads, below the floor of 1024 MB.',
+    adminUrl: 'https://example.gov/staff/admin',
+  },
 };
 
 describe('email templates', () => {

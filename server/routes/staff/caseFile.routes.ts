@@ -11,7 +11,7 @@ import { ConflictError, ForbiddenEvent } from '../../services/workflow.service.j
 import { IllegalTransition } from '../../../workflows/complaint.snapshot.js';
 import { byField, fieldErrors, type FieldError } from '../formErrors.js';
 import { answerFields } from '../formFields.js';
-import { acceptEvidence, dropTemporaries, receiveEvidence, uploadError, uploadedFiles } from '../uploads.js';
+import { acceptEvidence, dropTemporaries, evidenceUploads, uploadError, uploadedFiles } from '../uploads.js';
 import { caseActionRoutes } from './caseActions.routes.js';
 import { checkCsrf, requireRole, viewerOf } from './guards.js';
 
@@ -197,7 +197,7 @@ export function caseFileRoutes(services: Services, config: Config): Router {
 
   router.post(
     '/cases/:id/evidence',
-    receiveEvidence({ uploadDir: config.uploadDir, ...config.uploads }),
+    evidenceUploads(services, config),
     onCase(services, async (req, res, id) => {
       const files = uploadedFiles(req);
       try {
