@@ -18,6 +18,13 @@ const envSchema = z.object({
   UPLOAD_CLIENT_MB_PER_DAY: z.coerce.number().int().min(1).max(1_000_000).default(500),
   /** Below this much free space for uploads, uploads are refused and admins told. */
   UPLOAD_MIN_FREE_MB: z.coerce.number().int().min(0).max(1_000_000).default(1024),
+  /** Files no record points to are removed once this old (younger ones may be uploads in flight). */
+  UPLOAD_ORPHAN_GRACE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60)
+    .default(60),
   FILINGS_PER_CLIENT_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(10),
   DRAFTS_PER_CLIENT_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(30),
   RECEIPTS_PER_ADDRESS_PER_DAY: z.coerce.number().int().min(1).max(1000).default(5),
@@ -65,6 +72,7 @@ export interface Config {
     draftBytes: number;
     clientBytesPerDay: number;
     minFreeBytes: number;
+    orphanGraceMs: number;
     filingsPerHour: number;
     draftsPerHour: number;
     receiptsPerDay: number;
@@ -118,6 +126,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       draftBytes: env.UPLOAD_DRAFT_MB * 1024 * 1024,
       clientBytesPerDay: env.UPLOAD_CLIENT_MB_PER_DAY * 1024 * 1024,
       minFreeBytes: env.UPLOAD_MIN_FREE_MB * 1024 * 1024,
+      orphanGraceMs: env.UPLOAD_ORPHAN_GRACE_MINUTES * 60 * 1000,
       filingsPerHour: env.FILINGS_PER_CLIENT_PER_HOUR,
       draftsPerHour: env.DRAFTS_PER_CLIENT_PER_HOUR,
       receiptsPerDay: env.RECEIPTS_PER_ADDRESS_PER_DAY,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { chmod, copyFile, constants, mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, constants, mkdir, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 
@@ -16,6 +16,8 @@ export interface EvidenceStorage {
   size(name: string): Promise<number>;
   /** Removing a file that is not there is not an error. */
   remove(name: string): Promise<void>;
+  /** The stored names of files last written before `before`, in no order. */
+  listOlderThan(before: Date): AsyncIterable<string>;
 }
 
 const STORED_NAME = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -71,6 +73,21 @@ export function localEvidenceStorage(dir: string): EvidenceStorage {
 
     async size(name) {
       return (await stat(pathOf(name))).size;
+    },
+
+    async *listOlderThan(before) {
+      let names: string[];
+      try {
+        names = await readdir(dir);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw error;
+      }
+      for (const name of names) {
+        if (!STORED_NAME.test(name)) continue;
+        const info = await stat(path.join(dir, name)).catch(() => undefined);
+        if (info && info.mtime < before) yield name;
+      }
     },
 
     async remove(name) {

@@ -1,29 +1,38 @@
 import type { Logger } from '../logger.js';
+import type { EvidenceJanitor } from './evidence.janitor.js';
 import { repeating } from './repeating.js';
 import type { IntakeService } from './intake.service.js';
 import type { SessionService } from './session.service.js';
 import type { StatusService } from './status.service.js';
 
 /**
- * Clears what is left behind: unfinished drafts (with their files), ended rate-limit windows and
- * ended staff sessions.
+ * Clears what is left behind: unfinished drafts (with their files), submission keys older than a
+ * day, ended rate-limit windows, ended staff sessions, and files a crash left that no row points to.
  */
 export function housekeepingService(deps: {
   intake: IntakeService;
   status: StatusService;
   sessions: SessionService;
+  janitor: EvidenceJanitor;
   logger: Logger;
 }) {
-  const run = async (): Promise<{ drafts: number; windows: number; sessions: number; keys: number }> => ({
-    drafts: await deps.intake.purgeExpiredDrafts(),
-    keys: await deps.intake.forgetSubmissionKeys(),
-    windows: await deps.status.purgeEndedWindows(),
-    sessions: await deps.sessions.purgeEnded(),
-  });
+  const run = async () => {
+    const done = {
+      drafts: await deps.intake.purgeExpiredDrafts(),
+      keys: await deps.intake.forgetSubmissionKeys(),
+      windows: await deps.status.purgeEndedWindows(),
+      sessions: await deps.sessions.purgeEnded(),
+      ...(await deps.janitor.sweep()),
+    };
+    if (done.files || done.temporaries) deps.logger.info(done, 'removed files no record points to');
+    return done;
+  };
   const timer = repeating(run, (error) => deps.logger.warn({ err: { message: error.message } }, 'housekeeping failed'));
   return {
     run,
+    /** Runs once now (at start: a crash's leftovers go at once) and then every `intervalMs`. */
     start(intervalMs = 10 * 60_000): void {
+      run().catch((error: Error) => deps.logger.warn({ err: { message: error.message } }, 'housekeeping failed'));
       timer.start(intervalMs);
     },
     stop: timer.stop,

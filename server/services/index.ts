@@ -26,6 +26,7 @@ import { healthService } from './health.service.js';
 import { holidayService } from './holiday.service.js';
 import { housekeepingService } from './housekeeping.service.js';
 import { quotas } from './quotas.js';
+import { evidenceJanitor } from './evidence.janitor.js';
 import { alertsService } from './alerts.service.js';
 import { intakeService } from './intake.service.js';
 import { earlyInterventionService } from './earlyIntervention.service.js';
@@ -196,7 +197,19 @@ export function services({ config, database, translator, logger, mail, now }: Se
     residentCase: residentCaseService({ db: database.db, workflow, audit }),
     sessions,
     auth,
-    housekeeping: housekeepingService({ intake, status, sessions, logger }),
+    housekeeping: housekeepingService({
+      intake,
+      status,
+      sessions,
+      logger,
+      janitor: evidenceJanitor({
+        db: database.db,
+        storage,
+        incomingDir: path.join(config.uploadDir, 'incoming'),
+        graceMs: config.limits.orphanGraceMs,
+        ...(now ? { now } : {}),
+      }),
+    }),
     quotas: usage,
     alerts: alertsService({ db: database.db, outbox, quotas: usage, logger, publicBaseUrl: config.publicBaseUrl }),
     health: healthService(database),
