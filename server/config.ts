@@ -25,6 +25,10 @@ const envSchema = z.object({
     .min(0)
     .max(7 * 24 * 60)
     .default(60),
+  /** Where the audit chain's checkpoints are written, outside the database (default DATA_DIR/audit-checkpoints). */
+  AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
+  /** Where the daily checkpoint is also mailed, if set. */
+  AUDIT_CHECKPOINT_EMAIL: z.email().optional(),
   FILINGS_PER_CLIENT_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(10),
   DRAFTS_PER_CLIENT_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(30),
   RECEIPTS_PER_ADDRESS_PER_DAY: z.coerce.number().int().min(1).max(1000).default(5),
@@ -67,6 +71,8 @@ export interface Config {
   dataDir: string;
   uploadDir: string;
   uploads: { maxFiles: number; maxBytes: number };
+  /** Audit chain checkpoints: a folder outside the database, and an address to mail them to. */
+  auditCheckpoints: { dir: string; mailTo: string | undefined };
   /** Against abuse by the anonymous (#15 item 6): per client, per draft, per address, and a disk floor. */
   limits: {
     draftBytes: number;
@@ -122,6 +128,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     dataDir,
     uploadDir: path.resolve(env.UPLOAD_DIR),
     uploads: { maxFiles: env.UPLOAD_MAX_FILES, maxBytes: env.UPLOAD_MAX_MB * 1024 * 1024 },
+    auditCheckpoints: {
+      dir: path.resolve(env.AUDIT_CHECKPOINT_DIR ?? path.join(dataDir, 'audit-checkpoints')),
+      mailTo: env.AUDIT_CHECKPOINT_EMAIL,
+    },
     limits: {
       draftBytes: env.UPLOAD_DRAFT_MB * 1024 * 1024,
       clientBytesPerDay: env.UPLOAD_CLIENT_MB_PER_DAY * 1024 * 1024,

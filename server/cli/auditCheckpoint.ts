@@ -1,14 +1,19 @@
 import { migrateToLatest } from '../db/migrator.js';
+import { checkpointStore } from '../services/audit.checkpoints.js';
 import { auditService } from '../services/audit.service.js';
 import { openContext, runCommand } from './context.js';
 
-// npm run audit:checkpoint > head.json: the chain head (id, hash, count, time) as JSON. Keep it
-// somewhere else; `npm run audit:verify -- --checkpoint head.json` then detects a cut tail.
+// npm run audit:checkpoint: writes the chain head (id, hash, count, time) to a file in
+// AUDIT_CHECKPOINT_DIR, outside the database, and prints it as JSON; copy it somewhere else too.
+// `npm run audit:verify` then compares against the newest such file and detects a cut tail.
 await runCommand(async () => {
   const context = await openContext('npm run audit:checkpoint');
   try {
     await migrateToLatest(context.database.db);
-    process.stdout.write(`${JSON.stringify(await auditService(context.database.db).checkpoint())}\n`);
+    const checkpoint = await auditService(context.database.db).checkpoint();
+    const file = await checkpointStore(context.config.auditCheckpoints.dir).write(checkpoint);
+    process.stderr.write(`Wrote ${file}\n`);
+    process.stdout.write(`${JSON.stringify(checkpoint)}\n`);
   } finally {
     await context.close();
   }

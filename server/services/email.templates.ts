@@ -26,6 +26,8 @@ export interface EmailTemplates {
   passwordLink: { link: string };
   /** To every admin: something an operator must act on (#15 items 6, 17), at most hourly per kind. */
   adminAlert: { alert: AlertKind; detail: string; adminUrl: string };
+  /** To the configured address: the audit chain's head, kept where the database cannot rewrite it. */
+  auditCheckpoint: { checkpoint: string };
   /** To the complainant when the case closes: the closing survey's single-use link (issue #7). */
   surveyInvitation: { trackingNumber: string; surveyUrl: string; validDays: number };
 }
@@ -41,6 +43,7 @@ export const TEMPLATE_NAMES: readonly TemplateName[] = [
   'passwordLink',
   'surveyInvitation',
   'adminAlert',
+  'auditCheckpoint',
 ];
 
 /** What admins are alerted to. */

@@ -1,5 +1,6 @@
 import type { Logger } from '../logger.js';
 import type { EvidenceJanitor } from './evidence.janitor.js';
+import type { AuditAnchor } from './audit.anchor.js';
 import { repeating } from './repeating.js';
 import type { IntakeService } from './intake.service.js';
 import type { SessionService } from './session.service.js';
@@ -7,13 +8,15 @@ import type { StatusService } from './status.service.js';
 
 /**
  * Clears what is left behind: unfinished drafts (with their files), submission keys older than a
- * day, ended rate-limit windows, ended staff sessions, and files a crash left that no row points to.
+ * day, ended rate-limit windows, ended staff sessions, and files a crash left that no row points to;
+ * and once a day, the audit chain verified and anchored in a file outside the database.
  */
 export function housekeepingService(deps: {
   intake: IntakeService;
   status: StatusService;
   sessions: SessionService;
   janitor: EvidenceJanitor;
+  anchor: AuditAnchor;
   logger: Logger;
 }) {
   const run = async () => {
@@ -23,6 +26,7 @@ export function housekeepingService(deps: {
       windows: await deps.status.purgeEndedWindows(),
       sessions: await deps.sessions.purgeEnded(),
       ...(await deps.janitor.sweep()),
+      audit: (await deps.anchor.ifDue())?.ok,
     };
     if (done.files || done.temporaries) deps.logger.info(done, 'removed files no record points to');
     return done;

@@ -27,6 +27,8 @@ import { holidayService } from './holiday.service.js';
 import { housekeepingService } from './housekeeping.service.js';
 import { quotas } from './quotas.js';
 import { evidenceJanitor } from './evidence.janitor.js';
+import { auditAnchor } from './audit.anchor.js';
+import { checkpointStore } from './audit.checkpoints.js';
 import { alertsService } from './alerts.service.js';
 import { intakeService } from './intake.service.js';
 import { earlyInterventionService } from './earlyIntervention.service.js';
@@ -115,6 +117,18 @@ export function services({ config, database, translator, logger, mail, now }: Se
   });
   const storage = localEvidenceStorage(path.join(config.uploadDir, 'files'));
   const evidence = evidenceService({ storage });
+  const alerts = alertsService({ db: database.db, outbox, quotas: usage, logger, publicBaseUrl: config.publicBaseUrl });
+  const anchor = auditAnchor({
+    db: database.db,
+    audit,
+    store: checkpointStore(config.auditCheckpoints.dir),
+    quotas: usage,
+    alerts,
+    outbox,
+    logger,
+    mailTo: config.auditCheckpoints.mailTo,
+    ...(now ? { now } : {}),
+  });
   const intake = intakeService({
     db: database.db,
     workflow,
@@ -199,6 +213,7 @@ export function services({ config, database, translator, logger, mail, now }: Se
     auth,
     housekeeping: housekeepingService({
       intake,
+      anchor,
       status,
       sessions,
       logger,
@@ -211,7 +226,8 @@ export function services({ config, database, translator, logger, mail, now }: Se
       }),
     }),
     quotas: usage,
-    alerts: alertsService({ db: database.db, outbox, quotas: usage, logger, publicBaseUrl: config.publicBaseUrl }),
+    alerts,
+    auditAnchor: anchor,
     health: healthService(database),
     mail: mailer,
     outbox,

@@ -18,6 +18,8 @@ export const QUOTA_KINDS = {
   receipt: { prefix: 'q:r', windowMs: DAY_MS },
   /** Alerts of one kind to the admins. */
   alert: { prefix: 'q:a', windowMs: HOUR_MS },
+  /** The daily verification and checkpoint of the audit chain, by one instance. */
+  anchor: { prefix: 'q:c', windowMs: HOUR_MS },
 } as const;
 
 export type QuotaKind = keyof typeof QUOTA_KINDS;

@@ -28,6 +28,7 @@ const SAMPLES: EmailTemplates = {
     detail: '812 MB free for uploads, below the floor of 1024 MB.',
     adminUrl: 'https://example.gov/staff/admin',
   },
+  auditCheckpoint: { checkpoint: '{"id":12,"hash":"ab","count":12,"at":"2026-12-07T00:00:00.000Z"}' },
 };
 
 describe('email templates', () => {
