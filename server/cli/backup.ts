@@ -4,34 +4,69 @@ import { pipeline } from 'node:stream/promises';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { childEnvironment, loadConfig } from '../config.js';
+import { openDatabase } from '../db/database.js';
 import { acquireEmbeddedLock } from '../db/embeddedLock.js';
+import { migrateToLatest } from '../db/migrator.js';
 import { createPglite } from '../db/pglite.create.js';
+import { createLogger } from '../logger.js';
+import { checkpointStore } from '../services/audit.checkpoints.js';
+import { auditService, type Checkpoint } from '../services/audit.service.js';
+import { copyEvidenceFiles, BACKUP_FILES, type BackupManifest } from './backup.layout.js';
 import { pgliteDir, runCommand } from './context.js';
 
-// npm run backup: the embedded database's files as a .tar.gz (restore: PGlite's loadDataDir, or
-// unpack into DATA_DIR/pglite); on PostgreSQL, pg_dump's custom format (restore: pg_restore).
+// npm run backup: a folder DATA_DIR/backups/oversight-<time>/ holding the database (PGlite's files
+// as database.tar.gz, or pg_dump's custom format as database.dump), a copy of the evidence files,
+// and the audit checkpoint taken with it (also written to AUDIT_CHECKPOINT_DIR). Copy the folder
+// off the machine. npm run restore -- <folder> brings it back.
 await runCommand(async () => {
   const config = loadConfig();
-  const dir = path.join(config.dataDir, 'backups');
-  await mkdir(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const folder = path.join(config.dataDir, 'backups', `oversight-${stamp}`);
+  await mkdir(folder, { recursive: true, mode: 0o700 });
+  const logger = createLogger('silent');
+  let checkpoint: Checkpoint;
+  let database: BackupManifest['database'];
+
   if (config.databaseUrl) {
-    const file = path.join(dir, `oversight-${stamp}.dump`);
-    await pgDump(config.databaseUrl, file);
-    process.stdout.write(`Wrote ${file}\n`);
-    return;
+    // The checkpoint first: the dump, taken after, holds every event it names.
+    const handle = await openDatabase({ databaseUrl: config.databaseUrl, logger });
+    try {
+      await migrateToLatest(handle.db);
+      checkpoint = await auditService(handle.db).checkpoint();
+    } finally {
+      await handle.close();
+    }
+    await pgDump(config.databaseUrl, path.join(folder, BACKUP_FILES.postgres));
+    database = 'postgres';
+  } else {
+    const release = acquireEmbeddedLock(config.dataDir, 'npm run backup');
+    try {
+      const pglite = await createPglite({ dataDir: pgliteDir(config) });
+      const handle = await openDatabase({ pglite, logger });
+      try {
+        await migrateToLatest(handle.db);
+        checkpoint = await auditService(handle.db).checkpoint();
+        const archive = await pglite.dumpDataDir('gzip');
+        await writeFile(path.join(folder, BACKUP_FILES.pglite), Buffer.from(await archive.arrayBuffer()), {
+          mode: 0o600,
+        });
+      } finally {
+        await handle.close();
+      }
+    } finally {
+      release();
+    }
+    database = 'pglite';
   }
-  const release = acquireEmbeddedLock(config.dataDir, 'npm run backup');
-  try {
-    const pglite = await createPglite({ dataDir: pgliteDir(config) });
-    const archive = await pglite.dumpDataDir('gzip');
-    await pglite.close();
-    const file = path.join(dir, `oversight-${stamp}.tar.gz`);
-    await writeFile(file, Buffer.from(await archive.arrayBuffer()), { mode: 0o600 });
-    process.stdout.write(`Wrote ${file}\n`);
-  } finally {
-    release();
-  }
+
+  const files = await copyEvidenceFiles(path.join(config.uploadDir, 'files'), path.join(folder, BACKUP_FILES.files));
+  await writeFile(path.join(folder, BACKUP_FILES.checkpoint), `${JSON.stringify(checkpoint)}\n`, { mode: 0o600 });
+  await checkpointStore(config.auditCheckpoints.dir).write(checkpoint);
+  const manifest: BackupManifest = { createdAt: new Date().toISOString(), database, files, checkpoint };
+  await writeFile(path.join(folder, BACKUP_FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
+  process.stdout.write(
+    `Wrote ${folder}\n  database: ${database}, ${files} evidence files, ${checkpoint.count} audit events\n`,
+  );
 });
 
 /** pg_dump to a file readable only by its owner; the password goes by environment, not argv (ps shows argv). */

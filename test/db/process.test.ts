@@ -71,16 +71,26 @@ describe('the app as a process (npm start, npm run migrate)', function () {
     writeFileSync(file, JSON.stringify(head));
     const against = await finish(runTs('server/cli/auditVerify.ts', ['--checkpoint', file], env));
     expect(against.code, against.output).to.equal(0);
+    // By default, against the newest checkpoint written outside the database.
+    const newest = await finish(runTs('server/cli/auditVerify.ts', [], env));
+    expect(newest.code, newest.output).to.equal(0);
+    expect(newest.output).to.match(/Comparing with the checkpoint \S+audit-checkpoints\/audit-checkpoint-/);
   });
 
-  it('writes a backup that can be restored (npm run backup)', async () => {
+  it('writes a backup folder: the database, the evidence files and an audit checkpoint (npm run backup)', async () => {
     const backup = await finish(runTs('server/cli/backup.ts', [], env));
     expect(backup.code, backup.output).to.equal(0);
-    const file = /Wrote (\S+)/.exec(backup.output)?.[1];
-    expect(file).to.be.a('string');
-    expect(statSync(file!).mode & 0o777).to.equal(0o600);
+    const folder = /Wrote (\S+)/.exec(backup.output)?.[1];
+    expect(folder).to.be.a('string');
+    expect(statSync(folder!).mode & 0o777).to.equal(0o700);
+    const manifest = JSON.parse(readFileSync(path.join(folder!, 'manifest.json'), 'utf8')) as {
+      checkpoint: { count: number };
+    };
+    expect(manifest.checkpoint.count).to.be.greaterThan(0);
     if (databaseKind === 'pglite') {
-      const restored = await PGlite.create({ loadDataDir: new Blob([readFileSync(file!)]) });
+      const file = path.join(folder!, 'database.tar.gz');
+      expect(statSync(file).mode & 0o777).to.equal(0o600);
+      const restored = await PGlite.create({ loadDataDir: new Blob([readFileSync(file)]) });
       try {
         const { rows } = await restored.query<{ n: number }>('select count(*)::int as n from users');
         expect(rows[0]!.n).to.equal(10);
@@ -88,7 +98,9 @@ describe('the app as a process (npm start, npm run migrate)', function () {
         await restored.close();
       }
     } else {
-      expect(readFileSync(file!).subarray(0, 5).toString()).to.equal('PGDMP');
+      const file = path.join(folder!, 'database.dump');
+      expect(statSync(file).mode & 0o777).to.equal(0o600);
+      expect(readFileSync(file).subarray(0, 5).toString()).to.equal('PGDMP');
     }
   });
 
