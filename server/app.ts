@@ -6,6 +6,7 @@ import { errorHandler, notFoundHandler } from './middleware/errorHandler.js';
 import { setUpBodyParsing } from './middleware/setUpBodyParsing.js';
 import { setUpDatabaseGate } from './middleware/setUpDatabaseGate.js';
 import { setUpHealthChecks } from './middleware/setUpHealthChecks.js';
+import { setUpMetrics } from './middleware/setUpMetrics.js';
 import { setUpLanguage } from './middleware/setUpLanguage.js';
 import { setUpRequestLogging } from './middleware/setUpRequestLogging.js';
 import { setUpStaticResources } from './middleware/setUpStaticResources.js';
@@ -32,6 +33,7 @@ export function createApp({ config, logger, translator, services }: AppDependenc
   app.use(setUpWebSecurity(config.production));
   app.use(setUpStaticResources());
   app.use(setUpHealthChecks(services.health));
+  app.use(setUpMetrics(services.operations, config.metricsToken));
   app.use(setUpLanguage(translator, config.production));
   app.use(setUpDatabaseGate(services.health));
   app.use(setUpBodyParsing());

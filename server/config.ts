@@ -25,6 +25,8 @@ const envSchema = z.object({
     .min(0)
     .max(7 * 24 * 60)
     .default(60),
+  /** The bearer token a Prometheus scraper sends for /metrics; without it /metrics is not served. */
+  METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   /** Where the audit chain's checkpoints are written, outside the database (default DATA_DIR/audit-checkpoints). */
   AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
   /** Where the daily checkpoint is also mailed, if set. */
@@ -71,6 +73,8 @@ export interface Config {
   dataDir: string;
   uploadDir: string;
   uploads: { maxFiles: number; maxBytes: number };
+  /** The token /metrics asks for; undefined: no /metrics. */
+  metricsToken: string | undefined;
   /** Audit chain checkpoints: a folder outside the database, and an address to mail them to. */
   auditCheckpoints: { dir: string; mailTo: string | undefined };
   /** Against abuse by the anonymous (#15 item 6): per client, per draft, per address, and a disk floor. */
@@ -128,6 +132,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     dataDir,
     uploadDir: path.resolve(env.UPLOAD_DIR),
     uploads: { maxFiles: env.UPLOAD_MAX_FILES, maxBytes: env.UPLOAD_MAX_MB * 1024 * 1024 },
+    metricsToken: env.METRICS_TOKEN,
     auditCheckpoints: {
       dir: path.resolve(env.AUDIT_CHECKPOINT_DIR ?? path.join(dataDir, 'audit-checkpoints')),
       mailTo: env.AUDIT_CHECKPOINT_EMAIL,

@@ -22,7 +22,11 @@ if (config.production && config.trustProxy === false) {
 }
 const app = createApp({ config, logger, translator, services: svc });
 svc.outbox.start();
-svc.deadlines.startSweeper(60_000, () => svc.boardVotes.closeLapsedReconsiderations());
+svc.deadlines.startSweeper(60_000, async () => {
+  await svc.boardVotes.closeLapsedReconsiderations();
+  await svc.operations.sweeperRan();
+});
+svc.operations.startWatchdog();
 svc.housekeeping.start();
 // The public statistics are rebuilt in the background: at a million complaints that takes a minute,
 // and the pages show the last rebuild (or say there is none yet) meanwhile.
@@ -48,6 +52,7 @@ async function shutdown(signal: string): Promise<void> {
   await new Promise((resolve) => server.once('close', resolve));
   svc.deadlines.stopSweeper();
   svc.housekeeping.stop();
+  svc.operations.stopWatchdog();
   svc.statistics.stop();
   await svc.outbox.stop();
   svc.mail.close();

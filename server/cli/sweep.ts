@@ -12,6 +12,7 @@ await runCommand(async () => {
     const svc = services({ ...context, translator: createTranslator() });
     const swept = await svc.deadlines.sweep();
     const closed = await svc.boardVotes.closeLapsedReconsiderations();
+    await svc.operations.sweeperRan();
     const mailed = await svc.outbox.runOnce();
     const refreshed = await svc.statistics.refresh();
     process.stdout.write(

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { rm, statfs } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
 import type { Config } from '../config.js';
 import type { EvidenceService, StoredEvidence } from '../services/evidence.service.js';
+import { freeBytes } from '../services/diskSpace.js';
 import type { Services } from '../services/index.js';
 
 /** Why a multipart request's files were not taken: each becomes a field error, never a 500 (R19). */
@@ -121,16 +122,6 @@ export async function withinClientQuota(
   const kilobytes = Math.ceil(files.reduce((sum, f) => sum + f.size, 0) / 1024);
   if (kilobytes === 0) return true;
   return services.quotas.take('upload', client, kilobytes, Math.floor(config.limits.clientBytesPerDay / 1024));
-}
-
-/** Free bytes for an unprivileged writer on the file system of `folder`; undefined if it cannot tell. */
-export async function freeBytes(folder: string): Promise<number | undefined> {
-  try {
-    const stats = await statfs(folder);
-    return stats.bavail * stats.bsize;
-  } catch {
-    return undefined;
-  }
 }
 
 function problemOf(error: unknown): UploadProblem {

@@ -29,6 +29,8 @@ import { quotas } from './quotas.js';
 import { evidenceJanitor } from './evidence.janitor.js';
 import { auditAnchor } from './audit.anchor.js';
 import { checkpointStore } from './audit.checkpoints.js';
+import { freeBytes } from './diskSpace.js';
+import { operationsService } from './operations.service.js';
 import { alertsService } from './alerts.service.js';
 import { intakeService } from './intake.service.js';
 import { earlyInterventionService } from './earlyIntervention.service.js';
@@ -118,6 +120,20 @@ export function services({ config, database, translator, logger, mail, now }: Se
   const storage = localEvidenceStorage(path.join(config.uploadDir, 'files'));
   const evidence = evidenceService({ storage });
   const alerts = alertsService({ db: database.db, outbox, quotas: usage, logger, publicBaseUrl: config.publicBaseUrl });
+  outbox.onDeadLetter((reason) => {
+    void alerts.raise(
+      'deadLetters',
+      `The mail server refused a message for good (${reason}). It is kept for you to check and send again.`,
+    );
+  });
+  const operations = operationsService({
+    db: database.db,
+    alerts,
+    logger,
+    freeBytes: () => freeBytes(config.uploadDir),
+    minFreeBytes: config.limits.minFreeBytes,
+    ...(now ? { now } : {}),
+  });
   const anchor = auditAnchor({
     db: database.db,
     audit,
@@ -228,6 +244,7 @@ export function services({ config, database, translator, logger, mail, now }: Se
     quotas: usage,
     alerts,
     auditAnchor: anchor,
+    operations,
     health: healthService(database),
     mail: mailer,
     outbox,

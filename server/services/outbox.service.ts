@@ -54,6 +54,7 @@ export function outboxService(options: OutboxOptions) {
   const now = options.now ?? (() => new Date());
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<OutboxRun> | undefined;
+  const deadListeners: Array<(reason: string) => void> = [];
 
   async function deliver(row: OutboxRow): Promise<'sent' | 'retried' | 'dead'> {
     const rendered = renderEmail(
@@ -79,6 +80,7 @@ export function outboxService(options: OutboxOptions) {
     if (typeof code === 'number' && code >= 500) {
       await markDead(db, row, reason);
       logger.warn({ outboxId: row.id, reason }, 'email dead-lettered');
+      for (const listener of deadListeners) listener(reason);
       return 'dead';
     }
     await markRetry(db, row, new Date(now().getTime() + retryDelayMs(row.attempts)), reason);
@@ -112,6 +114,11 @@ export function outboxService(options: OutboxOptions) {
         language: message.language,
         data: message.data as unknown as Record<string, unknown>,
       });
+    },
+
+    /** Told of each message dead-lettered (the admins' alert), with the server's reason. */
+    onDeadLetter(listener: (reason: string) => void): void {
+      deadListeners.push(listener);
     },
 
     /** Sends what is due now; concurrent calls in one process share a run. */

@@ -109,5 +109,6 @@ checkStaffPages<AdminFixture>(
       },
     ),
     asAdmin('email problems', () => '/staff/admin/outbox'),
+    asAdmin('system health', () => '/staff/admin/operations'),
   ],
 );

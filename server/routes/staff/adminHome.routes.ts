@@ -20,5 +20,9 @@ export function adminHomeRoutes(services: Services): Router {
   router.get('/', async (_req, res) => {
     renderAdmin(res, 'index', 200, { deadLetters: await services.adminOutbox.deadLetterCount() });
   });
+  // What an operator must act on (#15 item 17): the same figures as /metrics.
+  router.get('/operations', async (_req, res) => {
+    renderAdmin(res, 'operations', 200, { health: await services.operations.snapshot() });
+  });
   return router;
 }
