@@ -2,6 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import type { Secrets } from './services/keys.js';
+
+/** A secret, or several separated by commas (the new one first; older ones still verify), each of 32 characters or more. */
+const secretRing = z
+  .string()
+  .transform((value) => value.split(',').map((part) => part.trim()))
+  .refine((parts) => parts.every((part) => part.length >= 32), 'each secret must be at least 32 characters');
 
 /** The only reader of process.env: every setting is parsed here once, and a bad value stops start-up. */
 const envSchema = z.object({
@@ -39,7 +46,10 @@ const envSchema = z.object({
     .regex(/^(false|true|\d{1,2}|loopback|[\d.:/a-f, ]+)$/i, 'must be false, a hop count, loopback or addresses')
     .default('false'),
   SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
-  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SESSION_SECRET: secretRing.optional(),
+  ACCESS_CODE_SECRET: secretRing.optional(),
+  TOKEN_SECRET: secretRing.optional(),
+  SURVEY_SECRET: secretRing.optional(),
   AGENCY_NAME: z.string().min(1).max(200).default('Civilian Police Oversight Agency'),
   AGENCY_TIMEZONE: z
     .string()
@@ -90,7 +100,12 @@ export interface Config {
   /** Express's 'trust proxy': which proxies' X-Forwarded-For to believe for the client address. */
   trustProxy: boolean | number | string;
   smtpUrl: string | undefined;
+  /** The session secret in force (the first of SESSION_SECRET). */
   sessionSecret: string;
+  /** Every configured secret by group, each a ring with the current one first (keys.ts). */
+  secrets: Secrets;
+  /** True when the session secrets come from the development file in DATA_DIR, not SESSION_SECRET. */
+  sessionSecretInFile: boolean;
   agencyName: string;
   agencyTimeZone: string;
   /** Public holidays of this region are days off for business-day clocks (date-holidays codes). */
@@ -124,6 +139,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = path.resolve(env.DATA_DIR);
+  const sessionSecrets = env.SESSION_SECRET ?? developmentSecret(dataDir).split(',');
   return {
     env: env.NODE_ENV,
     production,
@@ -148,7 +164,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     trustProxy: trustProxyValue(env.TRUST_PROXY),
     smtpUrl: env.SMTP_URL,
-    sessionSecret: env.SESSION_SECRET ?? developmentSecret(dataDir),
+    sessionSecret: sessionSecrets[0]!,
+    sessionSecretInFile: env.SESSION_SECRET === undefined,
+    secrets: {
+      session: sessionSecrets,
+      accessCode: env.ACCESS_CODE_SECRET,
+      token: env.TOKEN_SECRET,
+      survey: env.SURVEY_SECRET,
+    },
     agencyName: env.AGENCY_NAME,
     agencyTimeZone: env.AGENCY_TIMEZONE,
     agencyHolidayRegion: env.AGENCY_HOLIDAY_REGION,
@@ -163,9 +186,14 @@ function trustProxyValue(value: string): boolean | number | string {
   return /^\d+$/.test(value) ? Number(value) : value;
 }
 
+/** The file that holds the development session secret (a ring), in DATA_DIR. */
+export function developmentSecretFile(dataDir: string): string {
+  return path.join(path.resolve(dataDir), 'session-secret');
+}
+
 /** Outside production, a secret generated once and kept in DATA_DIR, so sessions survive restarts. */
 function developmentSecret(dataDir: string): string {
-  const file = path.join(dataDir, 'session-secret');
+  const file = developmentSecretFile(dataDir);
   const existing = readSecret(file);
   if (existing) return existing;
   mkdirSync(dataDir, { recursive: true });
@@ -181,11 +209,11 @@ function developmentSecret(dataDir: string): string {
   }
 }
 
-/** The stored secret, '' when the file is there but unusable, undefined when absent. */
+/** The stored secret (a ring: 'new,old' after npm run keys:rotate), '' when unusable, undefined when absent. */
 function readSecret(file: string): string | undefined {
   try {
     const secret = readFileSync(file, 'utf8').trim();
-    return secret.length >= 32 ? secret : '';
+    return secret.split(',').every((part) => part.trim().length >= 32) ? secret : '';
   } catch {
     return undefined;
   }

@@ -93,12 +93,13 @@ export async function apiTokenById(db: Executor, id: string) {
 }
 
 /** The token with this hash, and whether its user is still active. */
-export async function apiTokenByHash(db: Executor, tokenHash: string) {
+/** A token by its keyed hash under any key of the ring. */
+export async function apiTokenByHash(db: Executor, tokenHashes: readonly string[]) {
   return db
     .selectFrom('api_tokens as t')
     .innerJoin('users as u', 'u.id', 't.user_id')
     .select(['t.id', 't.user_id', 't.revoked_at', 't.last_used_at', 't.expires_at', 'u.disabled_at'])
-    .where('t.token_hash', '=', tokenHash)
+    .where('t.token_hash', 'in', tokenHashes)
     .executeTakeFirst();
 }
 

@@ -39,11 +39,20 @@ export async function insertAttachments(
   return rows.map((r) => r.id);
 }
 
-export async function complaintBySubmission(db: Executor, submissionToken: string) {
+/** The complaint filed with a submission key, by its keyed hash under any key of the ring. */
+export async function complaintBySubmission(db: Executor, submissionTokens: readonly string[]) {
   return db
     .selectFrom('complaints')
-    .select(['id', 'tracking_number', 'received_at', 'language', 'submission_hash', 'receipt_shown_at'])
-    .where('submission_token', '=', submissionToken)
+    .select([
+      'id',
+      'tracking_number',
+      'received_at',
+      'language',
+      'submission_hash',
+      'receipt_shown_at',
+      'access_code_hash',
+    ])
+    .where('submission_token', 'in', submissionTokens)
     .executeTakeFirst();
 }
 
@@ -51,25 +60,29 @@ export async function complaintBySubmission(db: Executor, submissionToken: strin
  * Marks the receipt of a submission shown, if it was not yet and was filed after `filedAfter`; the
  * complaint when this call is the one that shows it. Two tabs asking at once: one gets it.
  */
-export async function takeReceipt(db: Executor, submissionToken: string, filedAfter: Date, now: Date) {
+export async function takeReceipt(db: Executor, submissionTokens: readonly string[], filedAfter: Date, now: Date) {
   return db
     .updateTable('complaints')
     .set({ receipt_shown_at: now })
-    .where('submission_token', '=', submissionToken)
+    .where('submission_token', 'in', submissionTokens)
     .where('receipt_shown_at', 'is', null)
     .where('received_at', '>', filedAfter)
-    .returning(['id', 'tracking_number', 'received_at'])
+    .returning(['id', 'tracking_number', 'received_at', 'access_code_hash'])
     .executeTakeFirst();
 }
 
 /** Forgets submission keys (idempotency keys, draft secrets) of complaints filed before `before`. */
-export async function forgetSubmissionKeys(db: Executor, before: Date, submissionToken?: string): Promise<number> {
+export async function forgetSubmissionKeys(
+  db: Executor,
+  before: Date,
+  submissionTokens?: readonly string[],
+): Promise<number> {
   let query = db
     .updateTable('complaints')
     .set({ submission_token: null })
     .where('submission_token', 'is not', null)
     .where('received_at', '<', before);
-  if (submissionToken !== undefined) query = query.where('submission_token', '=', submissionToken);
+  if (submissionTokens !== undefined) query = query.where('submission_token', 'in', submissionTokens);
   const result = await query.executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

@@ -13,12 +13,13 @@ export async function insertPasswordLink(
 }
 
 /** The user a usable link belongs to (not used, not expired, user not disabled). */
-export async function passwordLinkUser(db: Executor, tokenHash: string, now: Date) {
+/** The user of a live link, by its token's keyed hash under any key of the ring. */
+export async function passwordLinkUser(db: Executor, tokenHashes: readonly string[], now: Date) {
   return db
     .selectFrom('password_resets as p')
     .innerJoin('users as u', 'u.id', 'p.user_id')
     .select(['u.id', 'u.email', 'u.display_name'])
-    .where('p.token_hash', '=', tokenHash)
+    .where('p.token_hash', 'in', tokenHashes)
     .where('p.used_at', 'is', null)
     .where('p.expires_at', '>', now)
     .where('u.disabled_at', 'is', null)
@@ -26,11 +27,11 @@ export async function passwordLinkUser(db: Executor, tokenHash: string, now: Dat
 }
 
 /** Marks the link used; false when another request used it first. */
-export async function usePasswordLink(db: Executor, tokenHash: string, now: Date): Promise<boolean> {
+export async function usePasswordLink(db: Executor, tokenHashes: readonly string[], now: Date): Promise<boolean> {
   const result = await db
     .updateTable('password_resets')
     .set({ used_at: now })
-    .where('token_hash', '=', tokenHash)
+    .where('token_hash', 'in', tokenHashes)
     .where('used_at', 'is', null)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;

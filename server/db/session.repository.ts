@@ -7,12 +7,21 @@ export interface SessionRow {
   expires_at: Date;
 }
 
-export async function sessionById(db: Executor, idHash: string): Promise<SessionRow | undefined> {
+/** A session by its id's keyed hash under any key of the ring; which of them it is stored under. */
+export async function sessionById(
+  db: Executor,
+  idHashes: readonly string[],
+): Promise<(SessionRow & { id_hash: string }) | undefined> {
   return db
     .selectFrom('sessions')
-    .select(['data', 'created_at', 'last_seen_at', 'expires_at'])
-    .where('id_hash', '=', idHash)
+    .select(['id_hash', 'data', 'created_at', 'last_seen_at', 'expires_at'])
+    .where('id_hash', 'in', idHashes)
     .executeTakeFirst();
+}
+
+/** Moves a session to its id's hash under the current key (after a rotation). */
+export async function rehashSession(db: Executor, from: string, to: string): Promise<void> {
+  await db.updateTable('sessions').set({ id_hash: to }).where('id_hash', '=', from).execute();
 }
 
 /** Writes a session; its absolute expiry is set once, when the row is first written. */

@@ -39,11 +39,12 @@ export async function insertSurvey(
 }
 
 /** The survey a token hash names, answered or not. */
-export async function surveyByTokenHash(db: Executor, tokenHash: string) {
+/** A survey by its link's keyed hash under any key of the ring. */
+export async function surveyByTokenHash(db: Executor, tokenHashes: readonly string[]) {
   return db
     .selectFrom('surveys')
     .select(['id', 'complaint_id', 'language', 'sent_at', 'answered_at'])
-    .where('token_hash', '=', tokenHash)
+    .where('token_hash', 'in', tokenHashes)
     .executeTakeFirst();
 }
 
@@ -53,7 +54,7 @@ export async function surveyByTokenHash(db: Executor, tokenHash: string) {
  */
 export async function storeAnswers(
   db: Executor,
-  by: { tokenHash: string } | { id: string },
+  by: { tokenHashes: readonly string[] } | { id: string },
   answers: SurveyAnswers,
   at: Date,
   sentAfter: Date,
@@ -63,7 +64,7 @@ export async function storeAnswers(
     .set({ ...answers, answered_at: at })
     .where('answered_at', 'is', null)
     .where('sent_at', '>', sentAfter);
-  return ('id' in by ? query.where('id', '=', by.id) : query.where('token_hash', '=', by.tokenHash))
+  return ('id' in by ? query.where('id', '=', by.id) : query.where('token_hash', 'in', by.tokenHashes))
     .returning(['id', 'complaint_id', 'language'])
     .executeTakeFirst();
 }

@@ -64,7 +64,8 @@ function saveBeforeRedirect(req: Request, res: Response, next: NextFunction) {
 export function setUpStaffSession(deps: {
   sessions: SessionService;
   auth: AuthService;
-  secret: string;
+  /** Signs the session cookie: the first secret signs, the others (a rotation) still verify. */
+  secret: readonly string[];
   secure: boolean;
 }) {
   const passport = new Passport();
@@ -96,7 +97,7 @@ export function setUpStaffSession(deps: {
   router.use(
     session({
       name: STAFF_COOKIE,
-      secret: deps.secret,
+      secret: [...deps.secret],
       store: new DatabaseStore(deps.sessions),
       genid: () => randomBytes(32).toString('base64url'),
       resave: false,

@@ -45,7 +45,9 @@ export function verifyCaseToken(keys: Keys, token: string | undefined, now: Date
   const [id, expires, signature] = token?.split('.') ?? [];
   if (!id || !expires || !signature) return undefined;
   const body = `${id}.${expires}`;
-  if (!sameSecret(signature, hmac(keys.caseSession, body).toString('base64url'))) return undefined;
+  // Any key of the ring: a pass made just before a rotation still works for its 15 minutes.
+  const signed = keys.rings.caseSession.some((key) => sameSecret(signature, hmac(key, body).toString('base64url')));
+  if (!signed) return undefined;
   return Number(expires) > now.getTime() ? id : undefined;
 }
 
@@ -55,5 +57,6 @@ export function csrfToken(keys: Keys, binding: string): string {
 }
 
 export function csrfValid(keys: Keys, binding: string, submitted: unknown): boolean {
-  return typeof submitted === 'string' && sameSecret(submitted, csrfToken(keys, binding));
+  if (typeof submitted !== 'string') return false;
+  return keys.rings.csrf.some((key) => sameSecret(submitted, hmac(key, binding).toString('base64url')));
 }

@@ -17,7 +17,7 @@ import {
 import type { AuditService } from './audit.service.js';
 import type { AuthService } from './auth.service.js';
 import { InvalidChoice } from './caseWork.service.js';
-import { hmacHex, type Keys } from './keys.js';
+import { hmacHex, hmacHexAll, type Keys } from './keys.js';
 
 /** Tokens start with this, so a leaked one is easy to recognise (secret scanners, logs). */
 export const TOKEN_PREFIX = 'oct_';
@@ -184,7 +184,7 @@ export function apiTokenService(deps: {
      */
     async authenticate(token: string): Promise<TokenViewer | undefined> {
       if (!TOKEN_SHAPE.test(token)) return undefined;
-      const row = await apiTokenByHash(db, hashOf(token));
+      const row = await apiTokenByHash(db, hmacHexAll(deps.keys.rings.apiToken, token));
       const at = now();
       if (!row || row.revoked_at || row.disabled_at || !row.expires_at || row.expires_at <= at) return undefined;
       const user = await deps.auth.principal(row.user_id);

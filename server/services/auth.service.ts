@@ -16,7 +16,7 @@ import {
 import { insertPasswordLink, passwordLinkUser, usePasswordLink } from '../db/passwordLink.repository.js';
 import type { Role } from '../db/schema.js';
 import type { AuditActor, AuditService } from './audit.service.js';
-import { hmacHex, type Keys } from './keys.js';
+import { hmacHex, hmacHexAll, type Keys } from './keys.js';
 import { sessionIdHash } from './session.service.js';
 import type { OutboxService } from './outbox.service.js';
 import { hashPassword, verifyPassword } from './password.js';
@@ -80,6 +80,10 @@ export function authService(deps: {
   /** Password and code failures count on the same account, named by its email as typed (R10: known or not). */
   const subjectOf = (email: string) => email.trim().toLowerCase();
   const linkHash = (token: string) => hmacHex(deps.keys.passwordLink, token);
+  const linkHashes = (token: string) => hmacHexAll(deps.keys.rings.passwordLink, token);
+  /** A TOTP secret sealed under any key of the ring (sealed anew under the current one when set). */
+  const openTotp = (sealed: string) =>
+    deps.keys.rings.totp.map((key) => openSecret(key, sealed)).find((secret) => secret !== undefined);
 
   const audit = (
     trx: Executor,
@@ -147,7 +151,7 @@ export function authService(deps: {
       const at = now();
       const user = await userById(deps.db, input.userId);
       const attempt = await guesses.attempt(subjectOf(user?.email ?? input.userId), input.client);
-      const secret = user?.totp_secret ? openSecret(deps.keys.totp, user.totp_secret) : undefined;
+      const secret = user?.totp_secret ? openTotp(user.totp_secret) : undefined;
       const step = secret && !attempt.locked && !user?.disabled_at ? totpStep(secret, input.code, at) : undefined;
       if (!user || step === undefined || !(await consumeTotpStep(deps.db, user.id, step))) {
         await fail(user, attempt, input.requestId, attempt.locked ? 'locked' : 'code');
@@ -248,7 +252,7 @@ export function authService(deps: {
     },
 
     async passwordLinkUser(token: string) {
-      return /^[\w-]{43}$/.test(token) ? passwordLinkUser(deps.db, linkHash(token), now()) : undefined;
+      return /^[\w-]{43}$/.test(token) ? passwordLinkUser(deps.db, linkHashes(token), now()) : undefined;
     },
 
     /** Sets the password from a link: once only, and every session of that user ends. */
@@ -263,7 +267,7 @@ export function authService(deps: {
       if (problem) return problem;
       const hash = await hashPassword(password);
       return deps.db.transaction().execute(async (trx) => {
-        if (!(await usePasswordLink(trx, linkHash(token), now()))) return 'expired' as const;
+        if (!(await usePasswordLink(trx, linkHashes(token), now()))) return 'expired' as const;
         await setPasswordHashOf(trx, user.id, hash, now());
         await deleteSessionsOfUser(trx, user.id);
         await audit(

@@ -56,9 +56,31 @@ export function hashAccessCode(key: Buffer, code: string): string {
   return `h1:${hmacHex(key, `verify:${normaliseAccessCode(code)}`)}`;
 }
 
-/** Compares in constant time; an absent hash is compared against a stand-in, so both take as long. */
-export function accessCodeMatches(key: Buffer, code: string, storedHash: string | undefined): boolean {
-  const candidate = hashAccessCode(key, code);
+/**
+ * Compares in constant time; an absent hash is compared against a stand-in, so both take as long.
+ * With a ring of keys (a rotation), every key is tried, so the time does not tell which matched.
+ */
+export function accessCodeMatches(
+  keys: Buffer | readonly Buffer[],
+  code: string,
+  storedHash: string | undefined,
+): boolean {
   const against = storedHash ?? `h1:${'0'.repeat(64)}`;
-  return sameSecret(candidate, against) && storedHash !== undefined;
+  let matched = false;
+  for (const key of Array.isArray(keys) ? keys : [keys as Buffer]) {
+    matched = sameSecret(hashAccessCode(key, code), against) || matched;
+  }
+  return matched && storedHash !== undefined;
+}
+
+/**
+ * The access code a submission secret yields, under the key of the ring that made `storedHash`
+ * (a repeated submission after a rotation shows the code the resident was given, not a new one).
+ */
+export function accessCodeOf(ring: readonly Buffer[], submissionSecret: string, storedHash: string | null): string {
+  for (const key of ring) {
+    const code = accessCodeFor(key, submissionSecret);
+    if (storedHash && accessCodeMatches(key, code, storedHash)) return code;
+  }
+  return accessCodeFor(ring[0]!, submissionSecret);
 }

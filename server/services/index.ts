@@ -83,7 +83,7 @@ export function services({ config, database, translator, logger, mail, now }: Se
     publicBaseUrl: config.publicBaseUrl,
     ...(now ? { now } : {}),
   });
-  const keys = deriveKeys(config.sessionSecret);
+  const keys = deriveKeys(config.secrets);
   const usage = quotas({ db: database.db, key: keys.client, now: now ?? (() => new Date()) });
   const surveys = surveyService({
     db: database.db,

@@ -21,9 +21,9 @@ import {
 import type { Executor } from '../db/executor.js';
 import type { ComplaintSubmission } from '../schemas/complaint.schemas.js';
 import type { AuditActor, AuditService } from './audit.service.js';
-import { accessCodeFor, hashAccessCode, newTrackingNumber } from './complaint.codes.js';
+import { accessCodeFor, accessCodeOf, hashAccessCode, newTrackingNumber } from './complaint.codes.js';
 import type { EvidenceService, StoredEvidence } from './evidence.service.js';
-import { hmacHex, type Keys } from './keys.js';
+import { hmacHex, hmacHexAll, type Keys } from './keys.js';
 import type { WorkflowService } from './workflow.service.js';
 import type { Config } from '../config.js';
 import type { Quotas } from './quotas.js';
@@ -91,19 +91,21 @@ export function intakeService(deps: {
 }) {
   const now = deps.now ?? (() => new Date());
   const submissionToken = (secret: string) => hmacHex(deps.keys.submission, secret);
+  /** The secret's keyed hash under every key of the ring: what an older key stored is still found. */
+  const submissionTokens = (secret: string) => hmacHexAll(deps.keys.rings.submission, secret);
 
-  const bodyHash = (submission: ComplaintSubmission) =>
-    hmacHex(deps.keys.submission, `body:${JSON.stringify(submission)}`);
+  const bodyHashes = (submission: ComplaintSubmission) =>
+    hmacHexAll(deps.keys.rings.submission, `body:${JSON.stringify(submission)}`);
 
   async function receiptOf(
-    row: { id: string; tracking_number: string; received_at: Date },
+    row: { id: string; tracking_number: string; received_at: Date; access_code_hash: string | null },
     secret: string,
     created: boolean,
   ): Promise<Receipt> {
     return {
       complaintId: row.id,
       trackingNumber: row.tracking_number,
-      accessCode: accessCodeFor(deps.keys.accessCode, secret),
+      accessCode: accessCodeOf(deps.keys.rings.accessCode, secret, row.access_code_hash),
       receivedAt: row.received_at,
       acknowledgeBy: await acknowledgeDue(deps.db, row.id),
       created,
@@ -114,16 +116,16 @@ export function intakeService(deps: {
    * The receipt of an earlier submission with this secret (R23), if its key still holds: a key is
    * forgotten a day after filing, and one sent with another body is refused.
    */
-  async function earlierReceipt(secret: string, hash: string): Promise<Receipt | undefined> {
-    const token = submissionToken(secret);
-    const row = await complaintBySubmission(deps.db, token);
+  async function earlierReceipt(secret: string, hashes: string[]): Promise<Receipt | undefined> {
+    const tokens = submissionTokens(secret);
+    const row = await complaintBySubmission(deps.db, tokens);
     if (!row) return undefined;
     const expired = new Date(now().getTime() - SUBMISSION_KEY_LIFETIME_MS);
     if (row.received_at < expired) {
-      await forgetSubmissionKeys(deps.db, expired, token);
+      await forgetSubmissionKeys(deps.db, expired, tokens);
       return undefined;
     }
-    if (row.submission_hash !== null && row.submission_hash !== hash) throw new SubmissionKeyReused();
+    if (row.submission_hash !== null && !hashes.includes(row.submission_hash)) throw new SubmissionKeyReused();
     return receiptOf(row, secret, false);
   }
 
@@ -194,8 +196,8 @@ export function intakeService(deps: {
         client?: string;
       },
     ): Promise<Receipt> {
-      const hash = bodyHash(submission);
-      const earlier = await earlierReceipt(options.secret, hash);
+      const hashes = bodyHashes(submission);
+      const earlier = await earlierReceipt(options.secret, hashes);
       if (earlier) return earlier;
       await checkChoices(submission);
       if (
@@ -216,7 +218,7 @@ export function intakeService(deps: {
                 tracking_number: newTrackingNumber(),
                 access_code_hash: hashAccessCode(deps.keys.accessCode, accessCode),
                 submission_token: token,
-                submission_hash: hash,
+                submission_hash: hashes[0]!,
                 language: submission.language,
                 channel: options.channel,
                 anonymous: submission.about.filing === 'anonymous',
@@ -245,12 +247,12 @@ export function intakeService(deps: {
           if (!isUniqueViolation(error)) throw error;
           // Either the same submission won a race (answer with its receipt) or, very rarely, the
           // random tracking number was taken (try another).
-          const winner = await earlierReceipt(options.secret, hash);
+          const winner = await earlierReceipt(options.secret, hashes);
           if (winner) return winner;
           if (attempt >= 5) throw error;
         }
       }
-      const filed = (await complaintBySubmission(deps.db, token))!;
+      const filed = (await complaintBySubmission(deps.db, [token]))!;
       return receiptOf(filed, options.secret, true);
     },
 
@@ -260,15 +262,15 @@ export function intakeService(deps: {
      */
     async showReceiptOnce(secret: string): Promise<Receipt | 'shown' | undefined> {
       const at = now();
-      const token = submissionToken(secret);
-      const row = await takeReceipt(deps.db, token, new Date(at.getTime() - RECEIPT_LIFETIME_MS), at);
+      const tokens = submissionTokens(secret);
+      const row = await takeReceipt(deps.db, tokens, new Date(at.getTime() - RECEIPT_LIFETIME_MS), at);
       if (row) return receiptOf(row, secret, true);
-      return (await complaintBySubmission(deps.db, token)) ? 'shown' : undefined;
+      return (await complaintBySubmission(deps.db, tokens)) ? 'shown' : undefined;
     },
 
     /** Whether this browser filed a complaint whose receipt it has not shown yet (within the hour). */
     async receiptWaiting(secret: string): Promise<boolean> {
-      const row = await complaintBySubmission(deps.db, submissionToken(secret));
+      const row = await complaintBySubmission(deps.db, submissionTokens(secret));
       return Boolean(
         row && !row.receipt_shown_at && now().getTime() - row.received_at.getTime() <= RECEIPT_LIFETIME_MS,
       );

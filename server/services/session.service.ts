@@ -1,6 +1,13 @@
 import type { Db } from '../db/database.js';
-import { deleteSession, purgeEndedSessions, saveSession, sessionById, touchSession } from '../db/session.repository.js';
-import { hmacHex, type Keys } from './keys.js';
+import {
+  deleteSession,
+  purgeEndedSessions,
+  rehashSession,
+  saveSession,
+  sessionById,
+  touchSession,
+} from '../db/session.repository.js';
+import { hmacHex, hmacHexAll, type Keys } from './keys.js';
 
 /** R12: a staff session ends after 30 idle minutes and, whatever happens, 12 hours after sign-in. */
 export const SESSION_IDLE_MS = 30 * 60 * 1000;
@@ -20,8 +27,10 @@ export function sessionService(deps: { db: Db; keys: Keys; now?: () => Date }) {
   return {
     /** The session's data, or undefined when it is unknown, idle too long or past its lifetime. */
     async get(id: string): Promise<Record<string, unknown> | undefined> {
-      const row = await sessionById(deps.db, hash(id));
+      const row = await sessionById(deps.db, hmacHexAll(deps.keys.rings.session, id));
       if (!row) return undefined;
+      // Stored under a key rotated out since: moved to the current one, so the session lives on.
+      if (row.id_hash !== hash(id)) await rehashSession(deps.db, row.id_hash, hash(id));
       const at = now().getTime();
       if (row.expires_at.getTime() <= at || row.last_seen_at.getTime() + SESSION_IDLE_MS <= at) {
         await deleteSession(deps.db, hash(id));

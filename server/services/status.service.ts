@@ -63,7 +63,7 @@ export function statusService(deps: { db: Db; keys: Keys; now?: () => Date }) {
       const row = await statusRow(deps.db, { trackingNumber }, reserve);
       const attempt = await guesses.settle(planned, new Map(Object.entries(row.attempts ?? {})));
       if (attempt.locked) return { kind: 'limited' };
-      const matches = accessCodeMatches(deps.keys.accessCode, codeInput, row.access_code_hash ?? undefined);
+      const matches = accessCodeMatches(deps.keys.rings.accessCode, codeInput, row.access_code_hash ?? undefined);
       if (!matches) return { kind: 'notFound' };
       await attempt.succeeded();
       return { kind: 'found', view: viewOf(row, at) };

@@ -12,7 +12,7 @@ import {
   type SurveyAnswers,
 } from '../db/survey.repository.js';
 import type { AuditService } from './audit.service.js';
-import { hmacHex, type Keys } from './keys.js';
+import { hmacHex, hmacHexAll, type Keys } from './keys.js';
 import type { OutboxService } from './outbox.service.js';
 
 /** A survey link works for this many days after it is sent, and once. */
@@ -54,6 +54,7 @@ export function surveyService(deps: {
   const now = deps.now ?? (() => new Date());
   const clientKey = deps.keys.client;
   const tokenHash = (token: string) => hmacHex(deps.keys.surveyToken, token);
+  const tokenHashes = (token: string) => hmacHexAll(deps.keys.rings.surveyToken, token);
   // The client's address is never stored: only a keyed hash of it, as a bucket name.
   const clientBucket = (client: string) => `v:${hmacHex(clientKey, client).slice(0, 32)}`;
   const oldestValid = (at: Date) => new Date(at.getTime() - SURVEY_VALID_DAYS * DAY_MS);
@@ -64,7 +65,7 @@ export function surveyService(deps: {
     // Counted before it is judged (R7), so links tried together cannot all pass under the limit.
     const counts = await reserveAttempts(deps.db, [{ bucket }], at, SURVEY_LIMITS.windowMs);
     if ((counts.get(bucket) ?? 1) > SURVEY_LIMITS.perClient) return 'limited' as const;
-    const survey = TOKEN_SHAPE.test(token) ? await surveyByTokenHash(deps.db, tokenHash(token)) : undefined;
+    const survey = TOKEN_SHAPE.test(token) ? await surveyByTokenHash(deps.db, tokenHashes(token)) : undefined;
     if (survey) await releaseAttempt(deps.db, [], [bucket]);
     return survey;
   }
@@ -134,9 +135,9 @@ export function surveyService(deps: {
     ): Promise<{ kind: 'stored'; language: Language } | Exclude<SurveyLink, { kind: 'open' }>> {
       if (!TOKEN_SHAPE.test(token)) return { kind: 'unavailable' };
       const at = now();
-      const hash = tokenHash(token);
+      const hashes = tokenHashes(token);
       const stored = await deps.db.transaction().execute(async (trx) => {
-        const row = await storeAnswers(trx, { tokenHash: hash }, answers, at, oldestValid(at));
+        const row = await storeAnswers(trx, { tokenHashes: hashes }, answers, at, oldestValid(at));
         if (row) {
           await deps.audit.record(trx, {
             type: 'survey.answered',
@@ -148,7 +149,7 @@ export function surveyService(deps: {
         return row;
       });
       if (stored) return { kind: 'stored', language: stored.language };
-      const link = linkOf(await surveyByTokenHash(deps.db, hash), at);
+      const link = linkOf(await surveyByTokenHash(deps.db, hashes), at);
       // Between reading and writing, the link was used by another submission (or ran out).
       return link.kind === 'open' ? { kind: 'answered', language: link.language } : link;
     },

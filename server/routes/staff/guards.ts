@@ -76,7 +76,12 @@ export function staffCsrfToken(keys: Keys, sessionId: string): string {
 
 export function checkCsrf(keys: Keys, req: Request): void {
   const submitted: unknown = (req.body as Record<string, unknown> | undefined)?.['_csrf'];
-  if (typeof submitted !== 'string' || !sameSecret(submitted, staffCsrfToken(keys, req.sessionID))) throw formExpired();
+  // Any key of the ring: a page loaded just before a rotation can still be sent.
+  const binding = `staff:${req.sessionID}`;
+  const valid =
+    typeof submitted === 'string' &&
+    keys.rings.csrf.some((key) => sameSecret(submitted, hmac(key, binding).toString('base64url')));
+  if (!valid) throw formExpired();
 }
 
 /**

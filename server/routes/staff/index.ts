@@ -24,7 +24,7 @@ export function staffRoutes(services: Services, config: Config): Router {
   const { router: session, passport } = setUpStaffSession({
     sessions: services.sessions,
     auth: services.auth,
-    secret: config.sessionSecret,
+    secret: config.secrets.session,
     secure: config.production,
   });
   // In production the staff cookie is Secure: over plain HTTP the browser would drop it and
