@@ -2,7 +2,11 @@ import { expect } from 'chai';
 import { sql } from 'kysely';
 import type { Db } from '../../server/db/database.js';
 import { auditService, type AuditService } from '../../server/services/audit.service.js';
+import request from 'supertest';
+import { testApp } from '../support/app.js';
 import { freshDatabase, useDatabase, type TestDatabase } from '../support/database.js';
+import { fileThroughForm } from '../support/resident.js';
+import { createStaff, signIn, signInPage, STAFF_PASSWORD } from '../support/staff.js';
 
 const system = { type: 'system' } as const;
 
@@ -131,5 +135,61 @@ describe('audit log (R1–R4)', () => {
       const result = await auditService(handle.db).verify(checkpoint);
       expect(result.ok).to.equal(false);
     });
+  });
+});
+
+describe('the audit log after real use carries no secret and no narrative (R2)', () => {
+  const database = useDatabase();
+
+  it('holds no password, access code, token or narrative after filings, lookups and sign-ins', async () => {
+    const { app } = testApp(database.handle);
+    const narrative = 'CANARY-NARRATIVE-7731 the officer kicked the door of 5 Elm Street.';
+    const filed = await fileThroughForm(app, { answers: { what: { narrative } } });
+    await request(app)
+      .post('/api/v1/status')
+      .send({ trackingNumber: filed.trackingNumber, accessCode: filed.accessCode })
+      .expect(200);
+    await request(app)
+      .post('/api/v1/status')
+      .send({ trackingNumber: filed.trackingNumber, accessCode: 'WRONG-CODE-1234' })
+      .expect(404);
+    const staff = await createStaff(database.db, ['intake']);
+    const agent = await signIn(app, staff);
+    const guess = request.agent(app);
+    const token = await signInPage(guess);
+    await guess
+      .post('/staff/sign-in')
+      .type('form')
+      .send({ _csrf: token, email: staff.email, password: 'a-wrong-password-9913' });
+    const id = (
+      await database.db
+        .selectFrom('complaints')
+        .select('id')
+        .where('tracking_number', '=', filed.trackingNumber)
+        .executeTakeFirstOrThrow()
+    ).id;
+    await agent.get(`/staff/cases/${id}`).expect(200);
+
+    const rows = await database.db.selectFrom('audit_events').selectAll().execute();
+    expect(rows.length).to.be.greaterThan(3);
+    const everything = JSON.stringify(rows);
+    for (const secret of [
+      'CANARY-NARRATIVE-7731',
+      filed.accessCode,
+      filed.accessCode.replace(/-/g, ''),
+      'WRONG-CODE-1234',
+      STAFF_PASSWORD,
+      'a-wrong-password-9913',
+      token,
+    ]) {
+      expect(everything, secret).not.to.contain(secret);
+    }
+    // Every row says when (UTC), what, who, with what outcome (R2).
+    for (const row of rows) {
+      expect(row.occurred_at).to.be.instanceOf(Date);
+      expect(row.event_type).to.be.a('string').and.not.equal('');
+      expect(row.actor_type).to.be.oneOf(['user', 'token', 'public', 'system']);
+      expect(row.outcome).to.be.oneOf(['success', 'failure']);
+    }
   });
 });

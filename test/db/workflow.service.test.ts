@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { createTranslator } from '../../server/i18n.js';
@@ -225,6 +226,31 @@ describe('workflow dispatch: one transition, one transaction', () => {
       to: 'intake.triage',
       version: 1,
     });
+  });
+
+  it('fails the transition when its audit row cannot be written, and changes nothing (R3)', async () => {
+    const id = await file({ email: 'r3-audit@example.com' });
+    const before = await counts(id);
+    // A fault in the audit table itself (a full disk, a broken constraint): every insert fails.
+    await sql`create function audit_refuses() returns trigger language plpgsql as $$
+      begin raise exception 'audit unavailable'; end $$`.execute(database.db);
+    await sql`create trigger audit_refuses before insert on audit_events
+      for each row execute function audit_refuses()`.execute(database.db);
+    try {
+      const error = await svc.workflow.dispatch(id, { type: 'BEGIN_TRIAGE' }, intake()).catch((e: Error) => e);
+      expect(error).to.be.instanceOf(Error);
+      expect((error as Error).message).to.contain('audit unavailable');
+    } finally {
+      await sql`drop trigger audit_refuses on audit_events`.execute(database.db);
+      await sql`drop function audit_refuses()`.execute(database.db);
+    }
+    expect(await counts(id)).to.deep.equal(before);
+    const row = await database.db
+      .selectFrom('complaints')
+      .select('state')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(row.state).to.equal('intake.received');
   });
 
   it('refuses an actor the role table does not allow, an event the machine does not allow, a stale version and a missing case, changing nothing', async () => {
