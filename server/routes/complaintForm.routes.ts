@@ -85,7 +85,11 @@ export function complaintFormRoutes(services: Services, config: Config): Router 
   router.get(PATH, async (req, res) => {
     const current = await currentDraft(req);
     const hasReceipt = current && !current.draft ? await intake.receiptWaiting(current.secret) : false;
-    res.render('pages/complaint/start.njk', { hasDraft: Boolean(current?.draft), hasReceipt });
+    res.render('pages/complaint/start.njk', {
+      hasDraft: Boolean(current?.draft),
+      hasReceipt,
+      csrf: current?.draft ? csrfToken(keys, current.secret) : undefined,
+    });
   });
 
   // Starting creates server state, so it is a POST (R13: GET never changes state).
@@ -179,6 +183,15 @@ export function complaintFormRoutes(services: Services, config: Config): Router 
     return res.redirect(303, stay ? stepUrl('evidence') : next('evidence', req));
   });
 
+  // "Start again": before /:step, which would take 'new' for a step. It needs the draft's form
+  // token (R13), so another site cannot throw a resident's form away.
+  router.post(`${PATH}/new`, async (req, res) => {
+    const current = await currentDraft(req);
+    if (current?.draft && !csrfValid(keys, current.secret, req.body?._csrf)) throw formExpired();
+    clearCookie(res, DRAFT_COOKIE, PATH);
+    res.redirect(303, PATH);
+  });
+
   router.post(`${PATH}/:step`, async (req, res) => {
     const step = req.params['step'];
     if (!isStep(step) || step === 'evidence') throw notFound();
@@ -225,11 +238,6 @@ export function complaintFormRoutes(services: Services, config: Config): Router 
     setCookie(res, DRAFT_COOKIE, secret, { path: PATH, secure, maxAgeMs: 60 * 60 * 1000 });
     return res.redirect(303, `${PATH}/receipt`);
   }
-
-  router.post(`${PATH}/new`, async (_req, res) => {
-    clearCookie(res, DRAFT_COOKIE, PATH);
-    res.redirect(303, PATH);
-  });
 
   return router;
 }

@@ -129,6 +129,7 @@ export function openDataRoutes(services: Services, config: Config): Router {
     res.setHeader('Content-Type', file.contentType);
     res.setHeader('Content-Disposition', `attachment; filename="${file.filename}"`);
     res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
     if (file.lastUpdated) res.setHeader('Last-Modified', file.lastUpdated.toUTCString());
     // A HEAD request gets the headers only: reading a million rows to send none would be waste.
     if (req.method === 'HEAD') {

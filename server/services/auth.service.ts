@@ -172,14 +172,21 @@ export function authService(deps: {
       await deps.db.transaction().execute(async (trx) => {
         await clearLoginFailures(trx, userId);
         await attempt.succeeded(trx);
-        await audit(trx, 'auth.signin', { type: 'user', id: userId }, { requestId });
+        await audit(
+          trx,
+          'auth.signin',
+          { type: 'user', id: userId },
+          { object: { type: 'user', id: userId }, requestId },
+        );
       });
     },
 
     async signedOut(userId: string, requestId: string | undefined): Promise<void> {
       await deps.db
         .transaction()
-        .execute((trx) => audit(trx, 'auth.signout', { type: 'user', id: userId }, { requestId }));
+        .execute((trx) =>
+          audit(trx, 'auth.signout', { type: 'user', id: userId }, { object: { type: 'user', id: userId }, requestId }),
+        );
     },
 
     /** A new secret to show while the user enrols; it is stored only once they confirm a code from it. */

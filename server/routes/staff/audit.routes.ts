@@ -72,6 +72,8 @@ export function auditRoutes(services: Services): Router {
         'Content-Type': 'text/csv; charset=utf-8',
         'Content-Disposition': `attachment; filename="audit-log-${stamp}.csv"`,
         'X-Content-Type-Options': 'nosniff',
+        // R20: a download is never a page, even if a browser were to try.
+        'Content-Security-Policy': "default-src 'none'; sandbox",
       })
       .send(auditCsv(rows));
   });
