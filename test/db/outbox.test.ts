@@ -118,6 +118,40 @@ describe('email outbox against a real SMTP server (R24)', () => {
     expect(await outbox.retry(id)).to.equal(false);
   });
 
+  it('a worker that dies after the server accepted, before marking it sent: resent once its lease ends, with the same Message-ID (R24)', async () => {
+    const id = await queueOne();
+    const real = mailService({ smtpUrl: peer.url, from: 'Board <no-reply@example.org>', captureDir: '/nonexistent' });
+    // The first worker hands the message to SMTP, then never comes back (the process died).
+    const dying = outboxService({
+      db: database.db,
+      mail: {
+        ...real,
+        send: async (message) => {
+          await real.send(message);
+          return new Promise<never>(() => undefined);
+        },
+      },
+      translator: createTranslator(),
+      logger: silentLogger,
+      agencyName: 'Test Oversight Board',
+      messageIdDomain: 'oversight.test',
+      now: () => new Date(clock),
+    });
+    void dying.runOnce();
+    for (let i = 0; i < 50 && peer.received.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(peer.received).to.have.length(1);
+    expect((await statusOf(id)).status).to.equal('sending');
+    // Another worker leaves it alone while the lease holds, and resends it once the lease is over.
+    expect(await outbox.runOnce()).to.deep.equal({ sent: 0, retried: 0, dead: 0 });
+    clock += 5 * 60_000 + 1_000;
+    expect(await outbox.runOnce()).to.deep.equal({ sent: 1, retried: 0, dead: 0 });
+    expect(peer.received).to.have.length(2);
+    const messageId = (raw: string) => /^Message-ID: *(.+)$/im.exec(raw)?.[1]?.trim();
+    expect(messageId(peer.received[0]!.raw)).to.be.a('string');
+    expect(messageId(peer.received[1]!.raw)).to.equal(messageId(peer.received[0]!.raw));
+    expect((await statusOf(id)).status).to.equal('sent');
+  });
+
   it('two workers never send the same message', async () => {
     for (let i = 0; i < 10; i++) await queueOne();
     const other = worker();
