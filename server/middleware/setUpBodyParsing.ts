@@ -1,4 +1,5 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { HttpError } from '../errors.js';
 
 // Form posts carry at most a 20,000-character narrative (up to ~120 kB URL-encoded in Spanish).
 const FORM_LIMIT = '256kb';
@@ -27,11 +28,24 @@ function requireUtf8(_req: unknown, _res: unknown, body: Buffer): void {
   }
 }
 
-/** Form and JSON bodies, each within its limit and in UTF-8. */
+/** Whether a parsed body holds the character NUL anywhere (PostgreSQL text cannot store it). */
+function holdsNul(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (depth > 20 || value === null || typeof value !== 'object') return false;
+  return Object.entries(value).some(([key, inner]) => key.includes('\u0000') || holdsNul(inner, depth + 1));
+}
+
+/** No text of ours can hold NUL: refused with its own message, before any schema or the database sees it. */
+function refuseNul(req: Request, _res: Response, next: NextFunction): void {
+  next(holdsNul(req.body) ? new HttpError(400, 'errors.badRequestTitle', 'errors.nulBody') : undefined);
+}
+
+/** Form and JSON bodies, each within its limit, in UTF-8 and without NUL. */
 export function setUpBodyParsing(): RequestHandler[] {
   return [
     express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 500 }),
     jsonIsUtf8,
     express.json({ limit: FORM_LIMIT, verify: requireUtf8 }),
+    refuseNul,
   ];
 }

@@ -29,7 +29,10 @@ function messageOf(issue: z.core.$ZodIssue, t: Translate): string {
   if (/^[a-z][A-Za-z]*(\.[A-Za-z]+)+$/.test(issue.message)) return t(issue.message);
   switch (issue.code) {
     case 'too_big':
-      return t('validation.tooLong', { max: Number(issue.maximum) });
+      // Only text is "too long"; a number out of range is simply not a valid value.
+      return issue.origin === 'string'
+        ? t('validation.tooLong', { max: Number(issue.maximum) })
+        : t('validation.invalid');
     case 'too_small':
       return t('validation.required');
     case 'invalid_type':

@@ -51,7 +51,8 @@ export const whenWhereStep = z.strictObject({
     // A day ahead of UTC's today allows for every time zone; the future is otherwise refused.
     .refine((v) => v === undefined || v <= new Date(Date.now() + 86_400_000).toISOString().slice(0, 10), {
       error: 'complaint.whenWhere.dateInFuture',
-    }),
+    })
+    .refine((v) => v === undefined || v >= '1900-01-01', { error: 'complaint.whenWhere.dateTooEarly' }),
   incidentTime: optionalText(40),
   location: optionalText(500),
   district: optionalText(40),

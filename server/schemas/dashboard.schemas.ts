@@ -33,7 +33,9 @@ function rangeQuerySchema(currentMonth: string) {
     })
     .transform(({ from, to }): MonthRange => {
       const last = to || currentMonth;
-      return { from: from || addMonths(last, -(MAX_MONTHS - 1)), to: last };
+      // A blank "from" never reaches before the first month there can be.
+      const earliest = addMonths(last, -(MAX_MONTHS - 1));
+      return { from: from || (earliest < '1900-01' ? '1900-01' : earliest), to: last };
     })
     .check((ctx) => {
       const range = ctx.value;

@@ -13,7 +13,8 @@ import { showAverage, showCount, showPercentile, showRate, type ShownCount } fro
 export const MAX_MONTHS = 36;
 
 /** A month as 'YYYY-MM'. */
-export const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+/** A month 'YYYY-MM' from 1900 on: earlier years are no agency's records, and year 0 is no month at all. */
+export const MONTH = /^(19\d{2}|[2-9]\d{3})-(0[1-9]|1[0-2])$/;
 
 export interface MonthRange {
   /** First month, 'YYYY-MM', inclusive. */

@@ -93,6 +93,32 @@ describe('the smaller abuse paths found in testing (#15 item 10)', () => {
     expect(stored).to.have.length(2);
   });
 
+  it('refuses NUL in any text and year-0 dates with clear messages, filing nothing, and a dashboard range before year 1 (found by fuzzing)', async () => {
+    const before = await complaintCount();
+    const nul = await request(app.app)
+      .post('/api/v1/complaints')
+      .send({ ...COMPLAINT, narrative: 'Before\u0000after' })
+      .expect(400);
+    expect(nul.body.error.message).to.equal('We could not read that request');
+    const page = await request(app.app)
+      .post('/status')
+      .type('form')
+      .set('Accept-Language', 'es')
+      .send({ trackingNumber: 'OC-2222-2222\u0000', accessCode: 'x' })
+      .expect(400);
+    expect(page.text).to.contain('el carácter invisible NUL');
+    const early = await request(app.app)
+      .post('/api/v1/complaints')
+      .send({ ...COMPLAINT, incidentDate: '0000-01-01' })
+      .expect(400);
+    expect(early.body.errors).to.deep.equal([{ field: 'incidentDate', message: 'Enter a date from 1900 on' }]);
+    expect(await complaintCount()).to.equal(before);
+    // The dashboard's range before year 1 was a 500: now a field error, or a range that starts in 1900.
+    const dashboard = await request(app.app).get('/dashboard?to=0000-01').expect(400);
+    expect(dashboard.text).to.contain('usa-error-message');
+    await request(app.app).get('/dashboard?to=1901-06').expect(200);
+  });
+
   it('a status pass is ended only by its own page’s form (R13)', async () => {
     const filed = await fileThroughForm(app.app, { language: 'en' });
     const agent = request.agent(app.app);
