@@ -3,8 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import i18next, { type TFunction } from 'i18next';
 
-export const LANGUAGES = ['en', 'es'] as const;
-export type Language = (typeof LANGUAGES)[number];
+export { LANGUAGES, type Language } from './domain/vocabulary.js';
+import { LANGUAGES, type Language } from './domain/vocabulary.js';
 export const DEFAULT_LANGUAGE: Language = 'en';
 
 /** The locale that dates and numbers are written in for a language. */

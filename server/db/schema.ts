@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { PublicStage, Stage } from '../../workflows/complaint.types.js';
+import type { Stage } from '../domain/vocabulary.js';
 
 /** Table shapes, as the migrations in migrations/ create them. Only server/db/ imports this. */
 
@@ -9,19 +9,8 @@ type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type DateOnly = string;
 type Json<T = unknown> = ColumnType<T, string, string>;
 
-export type Language = 'en' | 'es';
-export type Role = 'intake' | 'investigator' | 'supervisor' | 'board' | 'admin';
-
-export type { Stage };
-export type Finding =
-  | 'sustained'
-  | 'not_sustained'
-  | 'exonerated'
-  | 'unfounded'
-  | 'policy_failure'
-  | 'officer_unidentified'
-  | 'mediated'
-  | 'withdrawn';
+export type { AgendaOutcome, Finding, Language, PublicHistoryEntry, Role, Stage } from '../domain/vocabulary.js';
+import type { AgendaOutcome, Finding, Language, PublicHistoryEntry, Role } from '../domain/vocabulary.js';
 
 export interface UsersTable {
   id: Generated<string>;
@@ -99,12 +88,6 @@ export interface ComplaintsTable {
   updated_at: Timestamp;
   /** The public stages reached, oldest first, for the status lookup. */
   public_history: ColumnType<PublicHistoryEntry[], string | undefined, string>;
-}
-
-export interface PublicHistoryEntry {
-  stage: PublicStage;
-  /** ISO 8601 time. */
-  at: string;
 }
 
 export interface ComplainantsTable {
@@ -233,8 +216,6 @@ export interface AgendaItemsTable {
   outcome: AgendaOutcome | null;
   decided_at: Timestamp | null;
 }
-
-export type AgendaOutcome = 'decided' | 'no_quorum' | 'undecided' | 'returned' | 'withdrawn';
 
 /** The board's decision on one allegation of an agenda item, with its tally, kept as decided. */
 export interface BoardFindingsTable {

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { SURVEY_SCORES } from '../db/survey.repository.js';
-import type { Language } from '../db/schema.js';
+import type { Language } from '../domain/vocabulary.js';
 import { formExpired } from '../errors.js';
 import { createTranslator, isLanguage, LANGUAGES } from '../i18n.js';
 import { SURVEY_COMMENT_MAX, surveyForm } from '../schemas/survey.schemas.js';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 /** Administration forms: users, deadline policy, holidays (R18: strict, capped). Messages are catalogue keys. */
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export { ID_PATTERN as UUID } from '../domain/ids.js';
 /** A calendar day YYYY-MM-DD in a year the database and the forms handle (1900–2199). */
 export const ISO_DAY = /^(19|20|21)\d{2}-\d{2}-\d{2}$/;
 

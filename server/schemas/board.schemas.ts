@@ -4,7 +4,7 @@ import { FINDINGS } from './caseFile.schemas.js';
 
 /** The board's staff forms: meetings, agenda, ballots, recusal and the admin's settings (R18). Messages are catalogue keys. */
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export { ID_PATTERN as UUID } from '../domain/ids.js';
 /** A day YYYY-MM-DD in a year the forms handle (1900–2199). */
 const ISO_DAY = /^(19|20|21)\d{2}-\d{2}-\d{2}$/;
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EVENT_PARTIES, EVENT_TYPES, type Party } from '../../workflows/complaint.permissions.js';
 import { DISMISSAL_REASONS, TOLLING_REASONS, type ComplaintEventType } from '../../workflows/complaint.types.js';
 import { optionalText } from './complaint.schemas.js';
+import { idSchema } from '../domain/ids.js';
 
 /** Staff forms of the case file (R18: strict, capped). Messages are catalogue keys. */
 
@@ -17,18 +18,11 @@ export const STAFF_EVENTS = EVENT_TYPES.filter(
   (type) => EVENT_PARTIES[type].some((party) => STAFF_PARTIES.includes(party)) && !OWN_FORMS.has(type),
 ) as [ComplaintEventType, ...ComplaintEventType[]];
 
-export const FINDINGS = [
-  'sustained',
-  'not_sustained',
-  'exonerated',
-  'unfounded',
-  'policy_failure',
-  'officer_unidentified',
-  'mediated',
-  'withdrawn',
-] as const;
+import { FINDINGS } from '../domain/vocabulary.js';
 
-export const uuid = z.uuid({ error: 'validation.invalid' });
+export { FINDINGS };
+
+export const uuid = idSchema();
 const version = z.coerce.number().int().min(0).max(1_000_000_000);
 const text = (max: number, error = 'validation.required') => z.string().trim().min(1, { error }).max(max);
 

@@ -20,7 +20,9 @@ const requiredText = (max: number, error: string) => z.string().trim().min(1, { 
 export const NARRATIVE_MAX = 20_000;
 export const MAX_OFFICERS = 10;
 export const MAX_WITNESSES = 10;
-export const LANGUAGE_CODES = ['en', 'es'] as const;
+import { LANGUAGES as LANGUAGE_CODES } from '../domain/vocabulary.js';
+
+export { LANGUAGE_CODES };
 export const CONTACT_METHODS = ['email', 'phone', 'mail', 'none'] as const;
 export const FILING_AS = ['self', 'anonymous', 'someone_else'] as const;
 export const AGE_RANGES = ['under_18', '18_24', '25_34', '35_44', '45_54', '55_64', '65_plus', 'no_answer'] as const;

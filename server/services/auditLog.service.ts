@@ -12,6 +12,7 @@ import { userByEmail } from '../db/user.repository.js';
 import type { AuditFilterQuery } from '../schemas/auditLog.schemas.js';
 import type { AuditService, VerifyResult } from './audit.service.js';
 import { normaliseTrackingNumber } from './complaint.codes.js';
+import { ID_PATTERN as UUID } from '../domain/ids.js';
 
 export const AUDIT_PAGE_SIZE = 100;
 export const AUDIT_EXPORT_CAP = 50_000;
@@ -38,7 +39,6 @@ export interface AuditLogRow {
 /** A filter that names something not there: which field, for the form's error. */
 export type ResolvedFilter = { ok: true; filter: AuditLogFilter } | { ok: false; field: 'actor' | 'object' };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TRACKING = /^OC-?[0-9A-Z]{4}-?[0-9A-Z]{4}$/i;
 
 export type AuditLogService = ReturnType<typeof auditLogService>;

@@ -14,7 +14,7 @@ import {
   type UserWithRoles,
 } from '../db/user.repository.js';
 import { insertPasswordLink, passwordLinkUser, usePasswordLink } from '../db/passwordLink.repository.js';
-import type { Role } from '../db/schema.js';
+import type { Role } from '../domain/vocabulary.js';
 import type { AuditActor, AuditService } from './audit.service.js';
 import { hmacHex, hmacHexAll, type Keys } from './keys.js';
 import { sessionIdHash } from './session.service.js';

@@ -1,4 +1,4 @@
-import type { Finding } from '../db/schema.js';
+import type { Finding } from '../domain/vocabulary.js';
 
 /**
  * The board's rules, pure: how many members make a quorum, and what a set of votes on one

@@ -18,10 +18,10 @@ import type { AuditService } from './audit.service.js';
 import type { BoardVoteService } from './boardVote.service.js';
 import type { WorkflowService } from './workflow.service.js';
 import type { Actor, StaffRole } from '../../workflows/complaint.permissions.js';
+import { ID_PATTERN as UUID } from '../domain/ids.js';
 
 /** Supervisors and admins run meetings; board members take part in them. */
 const ORGANISERS: readonly StaffRole[] = ['supervisor', 'admin'];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The meeting is not there for this viewer, or not in a state that allows the step. */
 export class MeetingNotFound extends Error {}

@@ -2,10 +2,10 @@ import { DateTime } from 'luxon';
 import type { Db } from '../db/database.js';
 import { agendaOf, boardFindingsOf, listMeetings, meetingById, votesOfItem } from '../db/board.repository.js';
 import { categoryNames, districtNames } from '../db/publicBoard.repository.js';
-import type { AgendaOutcome, Finding, Language } from '../db/schema.js';
+import type { Finding, Language } from '../domain/vocabulary.js';
+import type { AgendaOutcome } from '../domain/vocabulary.js';
 import { boardSettingsIn } from './boardSettings.service.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { ID_PATTERN as UUID } from '../domain/ids.js';
 
 /** Who reads the public pages: names come in their language, months in the agency's time zone. */
 export interface PublicReader {

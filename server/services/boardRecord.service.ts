@@ -2,8 +2,7 @@ import type { Db } from '../db/database.js';
 import type { Viewer } from '../db/caseAccess.js';
 import { agendaOf, boardFindingsOf, meetingById, recusalsOf, votesOfItem } from '../db/board.repository.js';
 import { organises } from './boardMeeting.service.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { ID_PATTERN as UUID } from '../domain/ids.js';
 
 export type BoardRecordService = ReturnType<typeof boardRecordService>;
 

@@ -15,15 +15,16 @@ import {
   deleteVotesOf,
 } from '../db/board.repository.js';
 import type { Executor } from '../db/executor.js';
-import type { AgendaOutcome, Finding } from '../db/schema.js';
+import type { Finding } from '../domain/vocabulary.js';
+import type { AgendaOutcome } from '../domain/vocabulary.js';
 import { IllegalTransition } from '../../workflows/complaint.snapshot.js';
 import type { AuditService } from './audit.service.js';
 import { quorumOf, tally, type Tally } from './board.rules.js';
 import { boardSettingsIn, type BoardSettings } from './boardSettings.service.js';
 import type { DeadlineService } from './deadline.service.js';
 import { ConflictError, type WorkflowService } from './workflow.service.js';
+import { ID_PATTERN as UUID } from '../domain/ids.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SYSTEM = { kind: 'system' } as const;
 
 /** No such item for this member: not a board member, not seated, recused, or not there at all. */

@@ -3,7 +3,7 @@ import type { Viewer } from '../db/caseAccess.js';
 import { assignableInvestigators } from '../db/caseFile.repository.js';
 import { caseloadRows, queuePage, type QueueRow } from '../db/caseQueue.repository.js';
 import type { Language } from '../i18n.js';
-import type { Stage } from '../db/schema.js';
+import type { Stage } from '../domain/vocabulary.js';
 import { deadlineBadge, dueSoonLimit, type DeadlineBadge } from './deadlineBadge.js';
 
 export const QUEUE_PAGE_SIZE = 25;

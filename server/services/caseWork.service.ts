@@ -15,7 +15,7 @@ import {
   type AllegationValues,
 } from '../db/caseWork.repository.js';
 import { insertAttachments } from '../db/intake.repository.js';
-import type { Finding } from '../db/schema.js';
+import type { Finding } from '../domain/vocabulary.js';
 import { getSetting } from '../db/settings.repository.js';
 import { BOARD_SEES_IDENTITY } from '../db/caseAccess.js';
 import type { AuditService } from './audit.service.js';

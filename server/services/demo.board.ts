@@ -1,7 +1,7 @@
 import type { Db } from '../db/database.js';
 import { allegationsForVote, casesAwaitingAgenda } from '../db/board.repository.js';
 import type { Viewer } from '../db/caseAccess.js';
-import type { Finding } from '../db/schema.js';
+import type { Finding } from '../domain/vocabulary.js';
 import type { BoardMeetingService } from './boardMeeting.service.js';
 import type { BoardVoteService } from './boardVote.service.js';
 

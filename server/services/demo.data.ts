@@ -1,4 +1,4 @@
-import type { Role } from '../db/schema.js';
+import type { Role } from '../domain/vocabulary.js';
 
 /** The demonstration agency: districts, staff and officers created on an empty database. */
 

@@ -3,6 +3,10 @@ import { createReadStream } from 'node:fs';
 import { chmod, copyFile, constants, mkdir, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { ID_PATTERN } from '../domain/ids.js';
+
+/** Names are made here as lower-case UUIDs; only such names are ever opened. */
+const isStoredName = (name: string) => ID_PATTERN.test(name) && name === name.toLowerCase();
 
 /**
  * Where evidence files live, behind one interface so an object store can replace the local folder.
@@ -20,8 +24,6 @@ export interface EvidenceStorage {
   listOlderThan(before: Date): AsyncIterable<string>;
 }
 
-const STORED_NAME = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 /** Readable by the app's user only: evidence can identify residents and officers. */
 const FILE_MODE = 0o600;
 const DIR_MODE = 0o700;
@@ -35,7 +37,7 @@ export function localEvidenceStorage(dir: string): EvidenceStorage {
     }));
   const pathOf = (name: string) => {
     // The only guard against a crafted name reaching the filesystem (../, absolute paths, NUL).
-    if (!STORED_NAME.test(name)) throw new Error('not a stored evidence name');
+    if (!isStoredName(name)) throw new Error('not a stored evidence name');
     return path.join(dir, name);
   };
 
@@ -84,7 +86,7 @@ export function localEvidenceStorage(dir: string): EvidenceStorage {
         throw error;
       }
       for (const name of names) {
-        if (!STORED_NAME.test(name)) continue;
+        if (!isStoredName(name)) continue;
         const info = await stat(path.join(dir, name)).catch(() => undefined);
         if (info && info.mtime < before) yield name;
       }

@@ -19,6 +19,7 @@ import { getSetting, putSetting } from '../db/settings.repository.js';
 import type { AuditService } from './audit.service.js';
 import { normaliseTrackingNumber } from './complaint.codes.js';
 import type { EvidenceService } from './evidence.service.js';
+import { ID_PATTERN as UUID } from '../domain/ids.js';
 
 export { RETENTION_CLASSES, type RetentionYears };
 
@@ -37,7 +38,6 @@ export const HELD_SHOWN = 200;
 const PURGE_BATCH = 200;
 /** A confirmation page older than this is shown again rather than acted on. */
 const CONFIRMATION_MAX_AGE_MS = 60 * 60 * 1000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type PurgeResult = { kind: 'purged'; purged: number; filesLeft: number } | { kind: 'stale' };
 export type RetentionService = ReturnType<typeof retentionService>;

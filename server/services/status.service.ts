@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.js';
-import type { PublicHistoryEntry } from '../db/schema.js';
+import type { PublicHistoryEntry } from '../domain/vocabulary.js';
 import { purgeEndedWindows, reserveAttemptsQuery } from '../db/rateLimit.repository.js';
 import { statusRow, type StatusRow } from '../db/status.repository.js';
 import { availableEvents } from '../../workflows/complaint.permissions.js';

@@ -3,7 +3,7 @@ import type { Viewer } from '../db/caseAccess.js';
 import type { Db } from '../db/database.js';
 import type { Executor } from '../db/executor.js';
 import { releaseAttempt, reserveAttempts } from '../db/rateLimit.repository.js';
-import type { Language } from '../db/schema.js';
+import type { Language } from '../domain/vocabulary.js';
 import {
   insertSurvey,
   storeAnswers,

@@ -3,7 +3,7 @@ import { revokeApiTokensOfUser } from '../db/apiToken.repository.js';
 import type { Db } from '../db/database.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Executor } from '../db/executor.js';
-import type { Language, Role } from '../db/schema.js';
+import type { Language, Role } from '../domain/vocabulary.js';
 import { deleteSessionsOfUser } from '../db/session.repository.js';
 import { insertUser, setTotpSecret } from '../db/user.repository.js';
 import {
@@ -21,7 +21,9 @@ import type { AuditEntry, AuditService } from './audit.service.js';
 import type { AuthService } from './auth.service.js';
 import { hashPassword } from './password.js';
 
-export const ROLES: readonly Role[] = ['intake', 'investigator', 'supervisor', 'board', 'admin'];
+import { ROLES } from '../domain/vocabulary.js';
+
+export { ROLES };
 
 export interface AdminUser {
   id: string;

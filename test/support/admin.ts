@@ -3,7 +3,7 @@ import type { Express } from 'express';
 import type { Page } from 'playwright-core';
 import request from 'supertest';
 import type { Db } from '../../server/db/database.js';
-import type { Role } from '../../server/db/schema.js';
+import type { Role } from '../../server/domain/vocabulary.js';
 import type { Services } from '../../server/services/index.js';
 import { newTotpSecret, totpCode } from '../../server/services/totp.js';
 import { csrfOf, type Agent } from './resident.js';

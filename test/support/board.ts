@@ -1,6 +1,6 @@
 import type { Db } from '../../server/db/database.js';
 import type { Viewer } from '../../server/db/caseAccess.js';
-import type { Finding } from '../../server/db/schema.js';
+import type { Finding } from '../../server/domain/vocabulary.js';
 import type { BoardRules } from '../../server/services/board.rules.js';
 import type { Services } from '../../server/services/index.js';
 import type { Actor } from '../../workflows/complaint.permissions.js';

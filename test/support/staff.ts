@@ -3,7 +3,7 @@ import request from 'supertest';
 import type { Express } from 'express';
 import type { Db } from '../../server/db/database.js';
 import { insertUser } from '../../server/db/user.repository.js';
-import type { Role } from '../../server/db/schema.js';
+import type { Role } from '../../server/domain/vocabulary.js';
 import { hashPassword } from '../../server/services/password.js';
 import { csrfOf, type Agent } from './resident.js';
 

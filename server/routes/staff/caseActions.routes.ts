@@ -3,7 +3,7 @@ import { notFound } from '../../errors.js';
 import { STAFF_EVENTS, eventForms, findingsForm, plainEvent } from '../../schemas/caseFile.schemas.js';
 import type { Services } from '../../services/index.js';
 import type { DispatchEvent } from '../../services/workflow.service.js';
-import type { Finding } from '../../db/schema.js';
+import type { Finding } from '../../domain/vocabulary.js';
 import type { ComplaintEventType } from '../../../workflows/complaint.types.js';
 import { fieldErrors } from '../formErrors.js';
 import { answerFields } from '../formFields.js';

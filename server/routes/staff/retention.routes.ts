@@ -6,8 +6,7 @@ import { RETENTION_CLASSES } from '../../services/retention.service.js';
 import { byField, fieldErrors, type FieldError } from '../formErrors.js';
 import { answerFields } from '../formFields.js';
 import { requireRole, staffUser } from './guards.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { ID_PATTERN as UUID } from '../../domain/ids.js';
 
 /** Records retention for admins (R5): the policy, legal holds, the cases past retention and their purge. */
 export function retentionRoutes(services: Services): Router {

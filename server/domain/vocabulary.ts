@@ -1,0 +1,36 @@
+/**
+ * The words of the domain, in one place (issue #16): who works here, in which languages, and what a
+ * finding can be. Everything else (the database's table types, the forms, the workflow's
+ * permission table, the navigation) takes these from here.
+ */
+import type { PublicStage } from '../../workflows/complaint.types.js';
+
+export type { PublicStage, Stage } from '../../workflows/complaint.types.js';
+
+export const LANGUAGES = ['en', 'es'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export const ROLES = ['intake', 'investigator', 'supervisor', 'board', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The findings an allegation can end with: the board's, and the outcomes that close it otherwise. */
+export const FINDINGS = [
+  'sustained',
+  'not_sustained',
+  'exonerated',
+  'unfounded',
+  'policy_failure',
+  'officer_unidentified',
+  'mediated',
+  'withdrawn',
+] as const;
+export type Finding = (typeof FINDINGS)[number];
+
+/** How an agenda item left the board's agenda. */
+export type AgendaOutcome = 'decided' | 'no_quorum' | 'undecided' | 'returned' | 'withdrawn';
+
+/** A step of a complaint's public history: the stage a resident sees, and when it began (ISO 8601). */
+export interface PublicHistoryEntry {
+  stage: PublicStage;
+  at: string;
+}
