@@ -1,6 +1,8 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { importX } from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'data/', 'uploads/', 'scratch/'] },
@@ -25,9 +27,77 @@ export default tseslint.config(
     },
   },
   {
+    // No import cycles anywhere in the app (issue #16): a cycle is two modules that cannot be read apart.
+    files: ['server/**/*.ts', 'workflows/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      ...importX.flatConfigs.typescript.settings,
+      'import-x/resolver-next': [createTypeScriptImportResolver()],
+    },
+    rules: { 'import-x/no-cycle': 'error' },
+  },
+  // Boundaries (issue #16): the workflow is pure, the database layer serves and imports no caller,
+  // routes reach the database only through services, migrations are frozen, Kysely stays in the
+  // database layer. A forbidden import fails npm run check.
+  {
+    files: ['server/**/*.ts'],
+    ignores: ['server/db/**', 'migrations/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'kysely', message: 'SQL lives in server/db/: add a repository function.' }] },
+      ],
+    },
+  },
+  {
+    files: ['workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/server/**'], message: 'The workflow is pure: it imports nothing of the server.' }] },
+      ],
+    },
+  },
+  {
+    files: ['server/db/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/services/**', '**/routes/**', '**/middleware/**', '**/cli/**'],
+              message: 'The database layer serves the services and imports none of its callers.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['server/routes/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'kysely', message: 'SQL lives in server/db/, behind a service.' }],
+          patterns: [{ group: ['**/db/**'], message: 'Routes reach the database only through services.' }],
+        },
+      ],
+    },
+  },
+  {
     // Migrations are frozen in time and take Kysely<any>, as Kysely's documentation does.
     files: ['migrations/**'],
-    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ group: ['./*', '../*'], message: 'A migration is frozen in time: it imports nothing of ours.' }],
+        },
+      ],
+    },
   },
   {
     files: ['server/config.ts', 'test/**', 'scripts/**'],

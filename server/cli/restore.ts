@@ -3,11 +3,10 @@ import { existsSync } from 'node:fs';
 import { readFile, readdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { sql } from 'kysely';
 import { childEnvironment, loadConfig } from '../config.js';
 import { openDatabase } from '../db/database.js';
 import { acquireEmbeddedLock } from '../db/embeddedLock.js';
-import { migrateToLatest } from '../db/migrator.js';
+import { migrateToLatest, publicTableCount } from '../db/migrator.js';
 import { createPglite } from '../db/pglite.create.js';
 import { createLogger } from '../logger.js';
 import { checkpointStore, parseCheckpoint } from '../services/audit.checkpoints.js';
@@ -44,9 +43,7 @@ await runCommand(async () => {
   if (config.databaseUrl) {
     const handle = await openDatabase({ databaseUrl: config.databaseUrl, logger });
     try {
-      const { rows } = await sql<{ n: number }>`select count(*)::int as n from information_schema.tables
-        where table_schema = 'public'`.execute(handle.db);
-      if (rows[0]!.n > 0 && !values.replace) {
+      if ((await publicTableCount(handle.db)) > 0 && !values.replace) {
         throw new Error(
           'The database named by DATABASE_URL is not empty: restore into an empty one, or add --replace.',
         );

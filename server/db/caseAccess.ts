@@ -1,12 +1,9 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Role } from './schema.js';
 
-/** Who is asking, for object-level checks (R14). */
-export interface Viewer {
-  userId: string;
-  /** The roles usable in this session (admin only after a second factor). */
-  roles: readonly Role[];
-}
+import type { Viewer } from '../domain/vocabulary.js';
+
+export type { Viewer };
 
 /** Roles that work with cases at all. Admins administer; they read cases only through another role. */
 export const CASE_ROLES: readonly Role[] = ['intake', 'investigator', 'supervisor', 'board'];

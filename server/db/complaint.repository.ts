@@ -3,6 +3,12 @@ import type { Executor } from './executor.js';
 import { sql } from 'kysely';
 import type { ComplaintsTable, PublicHistoryEntry, Role, Stage } from './schema.js';
 
+/** What a new complaint is created with, before the workflow adds its state. */
+export type NewComplaint = Omit<
+  Insertable<ComplaintsTable>,
+  'snapshot' | 'machine_version' | 'stage' | 'state' | 'public_history'
+>;
+
 export async function insertComplaint(trx: Executor, row: Insertable<ComplaintsTable>): Promise<string> {
   const { id } = await trx.insertInto('complaints').values(row).returning('id').executeTakeFirstOrThrow();
   return id;

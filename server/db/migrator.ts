@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FileMigrationProvider, Migrator, NO_MIGRATIONS, type Kysely, type MigrationResult } from 'kysely';
+import { FileMigrationProvider, Migrator, NO_MIGRATIONS, sql, type Kysely, type MigrationResult } from 'kysely';
 
 export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
 
@@ -38,4 +38,11 @@ export async function migrateDown<DB>(db: Kysely<DB>): Promise<MigrationResult[]
 
 export async function migrateToNone<DB>(db: Kysely<DB>): Promise<MigrationResult[]> {
   return unwrap(await migrator(db).migrateTo(NO_MIGRATIONS));
+}
+
+/** How many tables the database's public schema holds (0: an empty database, safe to restore into). */
+export async function publicTableCount<DB>(db: Kysely<DB>): Promise<number> {
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n from information_schema.tables
+    where table_schema = 'public'`.execute(db);
+  return rows[0]!.n;
 }

@@ -3,8 +3,9 @@ import type { Language } from './schema.js';
 
 // Closing surveys: one per complaint, reached by a single-use link whose token is stored only as a keyed hash.
 
-export const SURVEY_SCORES = ['respect', 'understood', 'informed', 'explained', 'trust'] as const;
-export type SurveyScore = (typeof SURVEY_SCORES)[number];
+import { SURVEY_SCORES, type SurveyScore } from '../domain/vocabulary.js';
+
+export { SURVEY_SCORES, type SurveyScore };
 
 /** What a respondent gave: each score 1–5 or not answered, and a comment kept internal. */
 export type SurveyAnswers = Record<SurveyScore, number | null> & { comment: string | null };

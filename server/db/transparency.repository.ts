@@ -30,6 +30,11 @@ export type SurveyQuestion = (typeof SURVEY_QUESTIONS)[number];
 const monthOf = (column: string, timeZone: string) =>
   sql<string>`date_trunc('month', ${sql.ref(column)} at time zone ${timeZone})::date`;
 
+/** One rebuild at a time across instances; plain reads are not blocked by this lock mode. */
+export async function lockForRebuild(trx: Executor): Promise<void> {
+  await sql`lock table stats_rollup, open_data_rows in exclusive mode`.execute(trx);
+}
+
 export async function rebuildRollups(trx: Executor, timeZone: string): Promise<void> {
   await trx.deleteFrom('stats_rollup').execute();
   const received = monthOf('c.received_at', timeZone);

@@ -34,3 +34,13 @@ export interface PublicHistoryEntry {
   stage: PublicStage;
   at: string;
 }
+
+/** What the closing survey asks residents to score, 1 to 5. */
+export const SURVEY_SCORES = ['respect', 'understood', 'informed', 'explained', 'trust'] as const;
+export type SurveyScore = (typeof SURVEY_SCORES)[number];
+
+/** Who is asking, for the access rules: the user and the roles usable in this session (admin only after a second factor). */
+export interface Viewer {
+  userId: string;
+  roles: readonly Role[];
+}

@@ -8,7 +8,7 @@ import type { Services } from '../services/index.js';
 import { ConflictError, ForbiddenEvent, type DispatchEvent } from '../services/workflow.service.js';
 import { IllegalTransition } from '../../workflows/complaint.snapshot.js';
 import { fieldErrors, type FieldError } from './formErrors.js';
-import { caseIdOf } from './staff/caseFile.routes.js';
+import { caseIdOf } from './staff/caseFile.page.js';
 
 /**
  * The staff API: the case queue, a case and its workflow events in JSON, for a bearer token that

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { SURVEY_SCORES } from '../db/survey.repository.js';
+import { SURVEY_SCORES } from '../domain/vocabulary.js';
 import type { Language } from '../domain/vocabulary.js';
 import { formExpired } from '../errors.js';
 import { createTranslator, isLanguage, LANGUAGES } from '../i18n.js';

@@ -1,7 +1,6 @@
-import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import { getSetting, putSetting } from '../db/settings.repository.js';
-import { rebuildOpenData, rebuildRollups } from '../db/transparency.repository.js';
+import { lockForRebuild, rebuildOpenData, rebuildRollups } from '../db/transparency.repository.js';
 import type { Logger } from '../logger.js';
 import { repeating } from './repeating.js';
 
@@ -30,8 +29,7 @@ export function statisticsService(deps: { db: Db; timeZone: string; logger: Logg
   const refresh = async (): Promise<Date> => {
     const at = now();
     await deps.db.transaction().execute(async (trx) => {
-      // One rebuild at a time across instances; plain reads are not blocked by this lock mode.
-      await sql`lock table stats_rollup, open_data_rows in exclusive mode`.execute(trx);
+      await lockForRebuild(trx);
       await rebuildRollups(trx, deps.timeZone);
       await rebuildOpenData(trx, deps.timeZone);
       await putSetting(trx, REFRESHED_AT, at.toISOString());

@@ -1,9 +1,12 @@
-import type { Insertable } from 'kysely';
 import type { Db } from '../db/database.js';
-import { complaintForTransition, insertComplaint, saveSnapshot } from '../db/complaint.repository.js';
+import {
+  complaintForTransition,
+  insertComplaint,
+  saveSnapshot,
+  type NewComplaint,
+} from '../db/complaint.repository.js';
 import { getSetting } from '../db/settings.repository.js';
 import type { Executor } from '../db/executor.js';
-import type { ComplaintsTable } from '../db/schema.js';
 import { MACHINE_VERSION } from '../../workflows/complaint.machine.js';
 import { mayActorSend, type Actor } from '../../workflows/complaint.permissions.js';
 import {
@@ -131,10 +134,7 @@ export function workflowService(deps: { db: Db; audit: AuditService; runEffects:
     /** Creates a complaint in its initial state; the caller's transaction also writes the rest of it. */
     async create(
       trx: Executor,
-      complaint: Omit<
-        Insertable<ComplaintsTable>,
-        'snapshot' | 'machine_version' | 'stage' | 'state' | 'public_history'
-      >,
+      complaint: NewComplaint,
       options: {
         actor: Actor;
         requestId?: string | undefined;

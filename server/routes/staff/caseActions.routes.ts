@@ -7,7 +7,7 @@ import type { Finding } from '../../domain/vocabulary.js';
 import type { ComplaintEventType } from '../../../workflows/complaint.types.js';
 import { fieldErrors } from '../formErrors.js';
 import { answerFields } from '../formFields.js';
-import { caseFilePage, onCase } from './caseFile.routes.js';
+import { caseFilePage, onCase } from './caseFile.page.js';
 import { viewerOf } from './guards.js';
 
 const FROM_FORMS = new Set<ComplaintEventType>(STAFF_EVENTS);

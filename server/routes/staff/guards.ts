@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { formExpired, notFound } from '../../errors.js';
-import type { Viewer } from '../../db/caseAccess.js';
+import type { Viewer } from '../../domain/vocabulary.js';
 import type { Role } from '../../domain/vocabulary.js';
 import type { StaffUser } from '../../services/auth.service.js';
 import { hmac, sameSecret, type Keys } from '../../services/keys.js';

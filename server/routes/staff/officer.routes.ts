@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { notFound } from '../../errors.js';
-import type { Viewer } from '../../db/caseAccess.js';
+import type { Viewer } from '../../domain/vocabulary.js';
 import {
   officerForm,
   officerId,
