@@ -2,9 +2,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import i18next, { type TFunction } from 'i18next';
+import { LANGUAGES, type Language } from './domain/vocabulary.js';
 
 export { LANGUAGES, type Language } from './domain/vocabulary.js';
-import { LANGUAGES, type Language } from './domain/vocabulary.js';
 export const DEFAULT_LANGUAGE: Language = 'en';
 
 /** The locale that dates and numbers are written in for a language. */

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { Stage } from '../domain/vocabulary.js';
+import type { AgendaOutcome, Finding, Language, PublicHistoryEntry, Role } from '../domain/vocabulary.js';
 
 /** Table shapes, as the migrations in migrations/ create them. Only server/db/ imports this. */
 
@@ -10,7 +11,6 @@ type DateOnly = string;
 type Json<T = unknown> = ColumnType<T, string, string>;
 
 export type { AgendaOutcome, Finding, Language, PublicHistoryEntry, Role, Stage } from '../domain/vocabulary.js';
-import type { AgendaOutcome, Finding, Language, PublicHistoryEntry, Role } from '../domain/vocabulary.js';
 
 export interface UsersTable {
   id: Generated<string>;

@@ -3,6 +3,7 @@ import { EVENT_PARTIES, EVENT_TYPES, type Party } from '../../workflows/complain
 import { DISMISSAL_REASONS, TOLLING_REASONS, type ComplaintEventType } from '../../workflows/complaint.types.js';
 import { optionalText } from './complaint.schemas.js';
 import { idSchema } from '../domain/ids.js';
+import { FINDINGS } from '../domain/vocabulary.js';
 
 /** Staff forms of the case file (R18: strict, capped). Messages are catalogue keys. */
 
@@ -17,8 +18,6 @@ const OWN_FORMS = new Set<ComplaintEventType>(['DRAFT_FINDINGS', 'UPDATE_CONTACT
 export const STAFF_EVENTS = EVENT_TYPES.filter(
   (type) => EVENT_PARTIES[type].some((party) => STAFF_PARTIES.includes(party)) && !OWN_FORMS.has(type),
 ) as [ComplaintEventType, ...ComplaintEventType[]];
-
-import { FINDINGS } from '../domain/vocabulary.js';
 
 export { FINDINGS };
 

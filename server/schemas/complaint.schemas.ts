@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LANGUAGES as LANGUAGE_CODES } from '../domain/vocabulary.js';
 
 /**
  * What a resident tells us, one strict schema per step of the form; the API takes the same steps
@@ -20,7 +21,6 @@ const requiredText = (max: number, error: string) => z.string().trim().min(1, { 
 export const NARRATIVE_MAX = 20_000;
 export const MAX_OFFICERS = 10;
 export const MAX_WITNESSES = 10;
-import { LANGUAGES as LANGUAGE_CODES } from '../domain/vocabulary.js';
 
 export { LANGUAGE_CODES };
 export const CONTACT_METHODS = ['email', 'phone', 'mail', 'none'] as const;
