@@ -39,10 +39,14 @@ export function staffActor(viewer: Viewer, assignedToCase: boolean): Actor {
 }
 
 /** What this viewer may do on this case, beside the workflow's events. */
-export function permissionsOn(viewer: Viewer, header: CaseHeader, boardSeesIdentity: boolean) {
+/** Whether the viewer works the case: intake, supervisors, or the investigator assigned to it. */
+export function worksOn(viewer: Viewer, header: CaseHeader): boolean {
   const roles = new Set(viewer.roles);
-  const works =
-    roles.has('intake') || roles.has('supervisor') || (roles.has('investigator') && header.assigned_to_viewer);
+  return roles.has('intake') || roles.has('supervisor') || (roles.has('investigator') && header.assigned_to_viewer);
+}
+
+export function permissionsOn(viewer: Viewer, header: CaseHeader, boardSeesIdentity: boolean) {
+  const works = worksOn(viewer, header);
   return {
     /** Notes, evidence uploads and the allegations list: the people who work the case. */
     works,

@@ -19,7 +19,7 @@ import type { Finding } from '../domain/vocabulary.js';
 import { getSetting } from '../db/settings.repository.js';
 import { BOARD_SEES_IDENTITY } from '../db/caseAccess.js';
 import type { AuditService } from './audit.service.js';
-import { permissionsOn, staffActor, type CaseFileService, type CaseHeader } from './caseFile.service.js';
+import { permissionsOn, staffActor, worksOn, type CaseFileService, type CaseHeader } from './caseFile.service.js';
 import { copyToSend, evidenceCopiesFor, evidenceDownloadName } from './evidence.download.js';
 import type { EvidenceService, StoredEvidence } from './evidence.service.js';
 import type { EvidenceStorage } from './evidence.storage.js';
@@ -217,9 +217,7 @@ export function caseWorkService(deps: {
       const header = await openFor(viewer, id);
       const file = await attachmentOf(db, id, attachmentId);
       if (!file) throw new CaseNotVisible();
-      const boardSees = (await getSetting<boolean>(db, BOARD_SEES_IDENTITY)) === true;
-      const works = permissionsOn(viewer, header, boardSees).works;
-      const copy = copyToSend(evidenceCopiesFor(works, file), viewing);
+      const copy = copyToSend(evidenceCopiesFor(worksOn(viewer, header), file), viewing);
       if (!copy) throw new CaseNotVisible();
       const name = copy === 'viewing' ? file.viewing_name! : file.stored_name;
       await db.transaction().execute((trx) =>
