@@ -1,19 +1,19 @@
 import express, { type Express } from 'express';
-import type { Config } from './config.js';
-import type { Translator } from './i18n.js';
-import type { Logger } from './logger.js';
-import { errorHandler, notFoundHandler } from './middleware/errorHandler.js';
-import { setUpBodyParsing } from './middleware/setUpBodyParsing.js';
-import { setUpDatabaseGate } from './middleware/setUpDatabaseGate.js';
-import { setUpHealthChecks } from './middleware/setUpHealthChecks.js';
-import { setUpMetrics } from './middleware/setUpMetrics.js';
-import { setUpLanguage } from './middleware/setUpLanguage.js';
-import { setUpRequestLogging } from './middleware/setUpRequestLogging.js';
-import { setUpStaticResources } from './middleware/setUpStaticResources.js';
-import { setUpWebSecurity } from './middleware/setUpWebSecurity.js';
-import { routes } from './routes/index.js';
-import type { Services } from './services/index.js';
-import { setUpViews } from './views.js';
+import type { Config } from './platform/config.js';
+import type { Translator } from './platform/i18n.js';
+import type { Logger } from './platform/logger.js';
+import { errorHandler, notFoundHandler } from './platform/http/errorHandler.js';
+import { setUpBodyParsing } from './platform/http/setUpBodyParsing.js';
+import { setUpDatabaseGate } from './platform/http/setUpDatabaseGate.js';
+import { setUpHealthChecks } from './platform/http/setUpHealthChecks.js';
+import { setUpMetrics } from './platform/http/setUpMetrics.js';
+import { setUpLanguage } from './platform/http/setUpLanguage.js';
+import { setUpRequestLogging } from './platform/http/setUpRequestLogging.js';
+import { setUpStaticResources } from './platform/http/setUpStaticResources.js';
+import { setUpWebSecurity } from './platform/http/setUpWebSecurity.js';
+import { routes } from './features/routes.js';
+import type { Services } from './compose.js';
+import { setUpViews } from './platform/views.js';
 
 export interface AppDependencies {
   config: Config;

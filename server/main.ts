@@ -1,10 +1,10 @@
 import type { Server } from 'node:http';
 import { createApp } from './app.js';
 import { openContext } from './cli/context.js';
-import { migrateToLatest } from './db/migrator.js';
-import { createTranslator } from './i18n.js';
-import type { DemoResult } from './services/demo.service.js';
-import { services } from './services/index.js';
+import { migrateToLatest } from './platform/db/migrator.js';
+import { createTranslator } from './platform/i18n.js';
+import type { DemoResult } from './demo/demo.service.js';
+import { services } from './compose.js';
 
 // The composition root: config, database, migrations, services, the app, and a graceful stop.
 const context = await openContext('the app (npm start)');

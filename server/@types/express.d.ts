@@ -1,5 +1,5 @@
-import type { Language, Translate } from '../i18n.js';
-import type { StaffUser } from '../services/auth.service.js';
+import type { Language, Translate } from '../platform/i18n.js';
+import type { StaffUser } from '../features/accounts/auth.service.js';
 
 declare global {
   namespace Express {

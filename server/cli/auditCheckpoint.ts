@@ -1,6 +1,6 @@
-import { migrateToLatest } from '../db/migrator.js';
-import { checkpointStore } from '../services/audit.checkpoints.js';
-import { auditService } from '../services/audit.service.js';
+import { migrateToLatest } from '../platform/db/migrator.js';
+import { checkpointStore } from '../platform/audit/audit.checkpoints.js';
+import { auditService } from '../platform/audit/audit.service.js';
 import { openContext, runCommand } from './context.js';
 
 // npm run audit:checkpoint: writes the chain head (id, hash, count, time) to a file in

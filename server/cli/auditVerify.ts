@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { migrateToLatest } from '../db/migrator.js';
-import { putSetting } from '../db/settings.repository.js';
-import { LAST_VERIFICATION, type LastVerification } from '../services/audit.anchor.js';
-import { checkpointStore, parseCheckpoint } from '../services/audit.checkpoints.js';
-import { auditService, type Checkpoint } from '../services/audit.service.js';
+import { migrateToLatest } from '../platform/db/migrator.js';
+import { putSetting } from '../platform/db/settings.repository.js';
+import { LAST_VERIFICATION, type LastVerification } from '../platform/audit/audit.anchor.js';
+import { checkpointStore, parseCheckpoint } from '../platform/audit/audit.checkpoints.js';
+import { auditService, type Checkpoint } from '../platform/audit/audit.service.js';
 import { openContext } from './context.js';
 
 // npm run audit:verify [-- --checkpoint head.json]

@@ -1,6 +1,6 @@
 import { copyFile, mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Checkpoint } from '../services/audit.service.js';
+import type { Checkpoint } from '../platform/audit/audit.service.js';
 
 /** What a backup folder holds (npm run backup, npm run restore). */
 export const BACKUP_FILES = {

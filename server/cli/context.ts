@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { ConfigError, loadConfig, type Config } from '../config.js';
-import { openDatabase, type DatabaseHandle } from '../db/database.js';
-import { acquireEmbeddedLock } from '../db/embeddedLock.js';
-import { createLogger, type Logger } from '../logger.js';
+import { ConfigError, loadConfig, type Config } from '../platform/config.js';
+import { openDatabase, type DatabaseHandle } from '../platform/db/database.js';
+import { acquireEmbeddedLock } from '../platform/db/embeddedLock.js';
+import { createLogger, type Logger } from '../platform/logger.js';
 
 export interface CliContext {
   config: Config;

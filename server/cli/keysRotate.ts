@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { developmentSecretFile, loadConfig } from '../config.js';
-import type { SecretGroup } from '../services/keys.js';
+import { developmentSecretFile, loadConfig } from '../platform/config.js';
+import type { SecretGroup } from '../platform/security/keys.js';
 import { runCommand } from './context.js';
 
 // npm run keys:rotate -- <session|access-code|token|survey>

@@ -1,4 +1,4 @@
-import { migrateDown, migrateToLatest } from '../db/migrator.js';
+import { migrateDown, migrateToLatest } from '../platform/db/migrator.js';
 import { openContext, runCommand } from './context.js';
 
 // npm run migrate            – apply every pending migration

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { migrateToLatest } from '../db/migrator.js';
-import { createTranslator } from '../i18n.js';
-import { services } from '../services/index.js';
+import { migrateToLatest } from '../platform/db/migrator.js';
+import { createTranslator } from '../platform/i18n.js';
+import { services } from '../compose.js';
 import { openContext, runCommand } from './context.js';
 
 // npm run seed                       – create the demo agency on an empty database

@@ -1,6 +1,6 @@
-import { migrateToLatest } from '../db/migrator.js';
-import { createTranslator } from '../i18n.js';
-import { services } from '../services/index.js';
+import { migrateToLatest } from '../platform/db/migrator.js';
+import { createTranslator } from '../platform/i18n.js';
+import { services } from '../compose.js';
 import { openContext, runCommand } from './context.js';
 
 // npm run sweep: one pass of the deadline sweeper (warnings and breaches), the outbox, and a rebuild

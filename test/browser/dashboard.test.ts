@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Services } from '../../server/services/index.js';
+import type { Services } from '../../server/compose.js';
 import { testApp } from '../support/app.js';
 import { VIEWPORTS, closeBrowser, contextPerPage, inspectPage, listen, requireChromium } from '../support/browser.js';
 import { useDatabase } from '../support/database.js';

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import request from 'supertest';
-import type { Viewer } from '../../server/db/caseAccess.js';
-import type { Services } from '../../server/services/index.js';
+import type { Viewer } from '../../server/platform/db/caseAccess.js';
+import type { Services } from '../../server/compose.js';
 import { testApp } from '../support/app.js';
 import { ballotFor, boardReviewCase, openMeeting, organiserFor, toBoardReview } from '../support/board.js';
 import { VIEWPORTS, closeBrowser, contextPerPage, inspectPage, listen, requireChromium } from '../support/browser.js';

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { checkStaffPages } from '../support/staffBrowser.js';
 import { createStaff } from '../support/staff.js';
-import { newTotpSecret, totpCode } from '../../server/services/totp.js';
+import { newTotpSecret, totpCode } from '../../server/platform/security/totp.js';
 
 const submit = (page: Page) => Promise.all([page.waitForNavigation(), page.click('main form button[type="submit"]')]);
 

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import type { Db } from '../../server/db/database.js';
-import type { Viewer } from '../../server/db/caseAccess.js';
-import type { Services } from '../../server/services/index.js';
+import type { Db } from '../../server/platform/db/database.js';
+import type { Viewer } from '../../server/platform/db/caseAccess.js';
+import type { Services } from '../../server/compose.js';
 import { createAdmin, type TestAdmin } from '../support/admin.js';
 import { testApp } from '../support/app.js';
 import { ballotFor, boardReviewCase } from '../support/board.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import type { Db } from '../../server/db/database.js';
+import type { Db } from '../../server/platform/db/database.js';
 import { createAdmin, type TestAdmin } from '../support/admin.js';
 import { createStaff } from '../support/staff.js';
 import { checkStaffPages, type StaffFixture, type StaffPage } from '../support/staffBrowser.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import request from 'supertest';
-import type { Services } from '../../server/services/index.js';
+import type { Services } from '../../server/compose.js';
 import type { Actor } from '../../workflows/complaint.permissions.js';
 import { testApp } from '../support/app.js';
 import { VIEWPORTS, closeBrowser, contextPerPage, listen, requireChromium } from '../support/browser.js';

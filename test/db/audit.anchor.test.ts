@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { readdirSync } from 'node:fs';
 import { sql } from 'kysely';
-import { LAST_VERIFICATION, type LastVerification } from '../../server/services/audit.anchor.js';
-import { getSetting } from '../../server/db/settings.repository.js';
+import { LAST_VERIFICATION, type LastVerification } from '../../server/platform/audit/audit.anchor.js';
+import { getSetting } from '../../server/platform/db/settings.repository.js';
 import { testApp, testConfig } from '../support/app.js';
 import { useDatabase } from '../support/database.js';
 import { createStaff } from '../support/staff.js';

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
 import request from 'supertest';
-import type { Services } from '../../server/services/index.js';
-import { totpCode } from '../../server/services/totp.js';
+import type { Services } from '../../server/compose.js';
+import { totpCode } from '../../server/platform/security/totp.js';
 import type { Actor } from '../../workflows/complaint.permissions.js';
 import { signInAdmin, type TestAdmin } from '../support/admin.js';
 import { testApp } from '../support/app.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { sql } from 'kysely';
-import type { Db } from '../../server/db/database.js';
-import { auditService, type AuditService } from '../../server/services/audit.service.js';
+import type { Db } from '../../server/platform/db/database.js';
+import { auditService, type AuditService } from '../../server/platform/audit/audit.service.js';
 import request from 'supertest';
 import { testApp } from '../support/app.js';
 import { freshDatabase, useDatabase, type TestDatabase } from '../support/database.js';

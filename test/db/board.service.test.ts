@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import type { Viewer } from '../../server/db/caseAccess.js';
-import { createTranslator } from '../../server/i18n.js';
-import type { BoardRules } from '../../server/services/board.rules.js';
-import { MeetingNotFound, MeetingStateConflict } from '../../server/services/boardMeeting.service.js';
-import { BallotNotFound, VotingClosed } from '../../server/services/boardVote.service.js';
-import { services as buildServices, type Services } from '../../server/services/index.js';
+import type { Viewer } from '../../server/platform/db/caseAccess.js';
+import { createTranslator } from '../../server/platform/i18n.js';
+import type { BoardRules } from '../../server/features/board/board.rules.js';
+import { MeetingNotFound, MeetingStateConflict } from '../../server/features/board/boardMeeting.service.js';
+import { BallotNotFound, VotingClosed } from '../../server/features/board/boardVote.service.js';
+import { services as buildServices, type Services } from '../../server/compose.js';
 import { IllegalTransition } from '../../workflows/complaint.snapshot.js';
 import { testConfig } from '../support/app.js';
 import {

@@ -1,9 +1,9 @@
 import { PGlite } from '@electric-sql/pglite';
 import { expect } from 'chai';
 import { Kysely, sql } from 'kysely';
-import { PGliteDialect } from '../../server/db/pglite.dialect.js';
-import { migrateDown, migrateToLatest, migrateToNone } from '../../server/db/migrator.js';
-import { isUniqueViolation } from '../../server/db/errors.js';
+import { PGliteDialect } from '../../server/platform/db/pglite.dialect.js';
+import { migrateDown, migrateToLatest, migrateToNone } from '../../server/platform/db/migrator.js';
+import { isUniqueViolation } from '../../server/platform/db/errors.js';
 import { emptyDatabase, useDatabase, type TestDatabase } from '../support/database.js';
 
 const DOMAIN_TABLES = [

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { sql } from 'kysely';
-import { createTranslator } from '../../server/i18n.js';
-import { deadlineService, type DeadlineService } from '../../server/services/deadline.service.js';
-import { mailService } from '../../server/services/mail.service.js';
-import { outboxService } from '../../server/services/outbox.service.js';
+import { createTranslator } from '../../server/platform/i18n.js';
+import { deadlineService, type DeadlineService } from '../../server/platform/deadlines/deadline.service.js';
+import { mailService } from '../../server/platform/mail/mail.service.js';
+import { outboxService } from '../../server/platform/mail/outbox.service.js';
 import { useDatabase } from '../support/database.js';
 import { silentLogger } from '../support/logger.js';
 

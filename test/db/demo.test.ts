@@ -1,11 +1,11 @@
 import { expect } from 'chai';
-import { createTranslator } from '../../server/i18n.js';
-import type { DemoResult } from '../../server/services/demo.service.js';
-import { services } from '../../server/services/index.js';
+import { createTranslator } from '../../server/platform/i18n.js';
+import type { DemoResult } from '../../server/demo/demo.service.js';
+import { services } from '../../server/compose.js';
 import { testConfig } from '../support/app.js';
 import { silentLogger } from '../support/logger.js';
-import { verifyPassword } from '../../server/services/password.js';
-import { seedService } from '../../server/services/seed.service.js';
+import { verifyPassword } from '../../server/platform/security/password.js';
+import { seedService } from '../../server/demo/seed.service.js';
 import { restore, stateName } from '../../workflows/complaint.snapshot.js';
 import { useDatabase } from '../support/database.js';
 

@@ -3,9 +3,9 @@ import { expect } from 'chai';
 import type { Express } from 'express';
 import fc from 'fast-check';
 import request from 'supertest';
-import type { Db } from '../../server/db/database.js';
-import { createLogger } from '../../server/logger.js';
-import { FINDINGS, STAFF_EVENTS } from '../../server/schemas/caseFile.schemas.js';
+import type { Db } from '../../server/platform/db/database.js';
+import { createLogger } from '../../server/platform/logger.js';
+import { FINDINGS, STAFF_EVENTS } from '../../server/features/cases/caseFile.schemas.js';
 import {
   AGE_RANGES,
   CONTACT_METHODS,
@@ -13,8 +13,8 @@ import {
   GENDERS,
   LANGUAGE_CODES,
   RACES,
-} from '../../server/schemas/complaint.schemas.js';
-import type { Services } from '../../server/services/index.js';
+} from '../../server/features/residents/complaint.schemas.js';
+import type { Services } from '../../server/compose.js';
 import { DEADLINE_KINDS } from '../../workflows/complaint.machine.js';
 import { DISMISSAL_REASONS, STAGES, TOLLING_REASONS } from '../../workflows/complaint.types.js';
 import { createAdmin, freshCode, signInAdminAs, type TestAdmin } from '../support/admin.js';

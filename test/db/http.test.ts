@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import request from 'supertest';
-import type { MailService } from '../../server/services/mail.service.js';
+import type { MailService } from '../../server/platform/mail/mail.service.js';
 import { testApp, testConfig } from '../support/app.js';
 import { freshDatabase, useDatabase } from '../support/database.js';
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { deriveKeys } from '../../server/services/keys.js';
+import { deriveKeys } from '../../server/platform/security/keys.js';
 import { testApp, testConfig } from '../support/app.js';
 import { useDatabase } from '../support/database.js';
 import { runTs, tempDataDir } from '../support/process.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import request from 'supertest';
-import { safePath } from '../../server/middleware/setUpRequestLogging.js';
+import { safePath } from '../../server/platform/http/setUpRequestLogging.js';
 import { testApp } from '../support/app.js';
 import { capturingLogger } from '../support/logger.js';
 import { freshDatabase, useDatabase } from '../support/database.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import request from 'supertest';
-import { mailService } from '../../server/services/mail.service.js';
+import { mailService } from '../../server/platform/mail/mail.service.js';
 import { testApp } from '../support/app.js';
 import { useDatabase } from '../support/database.js';
 

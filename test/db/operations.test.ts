@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import request from 'supertest';
-import { createTranslator } from '../../server/i18n.js';
+import { createTranslator } from '../../server/platform/i18n.js';
 import { createApp } from '../../server/app.js';
-import { services as buildServices } from '../../server/services/index.js';
-import { SWEEPER_STALLED_MS } from '../../server/services/operations.service.js';
+import { services as buildServices } from '../../server/compose.js';
+import { SWEEPER_STALLED_MS } from '../../server/platform/operations/operations.service.js';
 import { signInAdmin } from '../support/admin.js';
 import { testConfig } from '../support/app.js';
 import { useDatabase } from '../support/database.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { sql } from 'kysely';
 import request from 'supertest';
-import { openDatabase, type DatabaseHandle } from '../../server/db/database.js';
+import { openDatabase, type DatabaseHandle } from '../../server/platform/db/database.js';
 import { testApp } from '../support/app.js';
 import { databaseKind, useDatabase } from '../support/database.js';
 import { silentLogger } from '../support/logger.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { createTranslator } from '../../server/i18n.js';
-import { mailService } from '../../server/services/mail.service.js';
-import { outboxService, retryDelayMs, type OutboxService } from '../../server/services/outbox.service.js';
+import { createTranslator } from '../../server/platform/i18n.js';
+import { mailService } from '../../server/platform/mail/mail.service.js';
+import { outboxService, retryDelayMs, type OutboxService } from '../../server/platform/mail/outbox.service.js';
 import { useDatabase } from '../support/database.js';
 import { silentLogger } from '../support/logger.js';
 import { SmtpPeer } from '../support/smtpPeer.js';

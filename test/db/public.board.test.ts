@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
 import request from 'supertest';
-import type { Viewer } from '../../server/db/caseAccess.js';
-import type { Services } from '../../server/services/index.js';
+import type { Viewer } from '../../server/platform/db/caseAccess.js';
+import type { Services } from '../../server/compose.js';
 import { testApp } from '../support/app.js';
 import { ballotFor, boardReviewCase, openMeeting, organiserFor } from '../support/board.js';
 import { useDatabase } from '../support/database.js';

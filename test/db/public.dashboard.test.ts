@@ -2,9 +2,9 @@ import { expect } from 'chai';
 import type { Express } from 'express';
 import { sql } from 'kysely';
 import request from 'supertest';
-import type { Config } from '../../server/config.js';
-import type { Services } from '../../server/services/index.js';
-import { showCount } from '../../server/services/suppression.js';
+import type { Config } from '../../server/platform/config.js';
+import type { Services } from '../../server/compose.js';
+import { showCount } from '../../server/domain/suppression.js';
 import { testApp } from '../support/app.js';
 import { useDatabase } from '../support/database.js';
 

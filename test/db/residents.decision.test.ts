@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
 import request from 'supertest';
-import type { Viewer } from '../../server/db/caseAccess.js';
-import { createTranslator } from '../../server/i18n.js';
-import { renderEmail, type EmailTemplates } from '../../server/services/email.templates.js';
-import { services as buildServices, type Services } from '../../server/services/index.js';
+import type { Viewer } from '../../server/platform/db/caseAccess.js';
+import { createTranslator } from '../../server/platform/i18n.js';
+import { renderEmail, type EmailTemplates } from '../../server/platform/mail/email.templates.js';
+import { services as buildServices, type Services } from '../../server/compose.js';
 import { testApp, testConfig } from '../support/app.js';
 import { ballotFor, openMeeting, organiserFor, toBoardReview } from '../support/board.js';
 import { useDatabase } from '../support/database.js';

@@ -6,8 +6,8 @@ import { testApp } from '../support/app.js';
 import { useDatabase } from '../support/database.js';
 import { csrfOf, type Agent } from '../support/resident.js';
 import { createStaff, signIn, signInPage, STAFF_PASSWORD, type TestStaff } from '../support/staff.js';
-import { newTotpSecret, totpCode } from '../../server/services/totp.js';
-import { BOARD_SEES_IDENTITY } from '../../server/db/caseAccess.js';
+import { newTotpSecret, totpCode } from '../../server/platform/security/totp.js';
+import { BOARD_SEES_IDENTITY } from '../../server/platform/db/caseAccess.js';
 
 type Role = 'intake' | 'investigator' | 'supervisor' | 'board' | 'admin';
 const ROLES: Role[] = ['intake', 'investigator', 'supervisor', 'board', 'admin'];

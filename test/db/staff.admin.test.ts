@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
 import request from 'supertest';
-import type { Services } from '../../server/services/index.js';
-import { verifyPassword } from '../../server/services/password.js';
+import type { Services } from '../../server/compose.js';
+import { verifyPassword } from '../../server/platform/security/password.js';
 import { testApp } from '../support/app.js';
 import { createAdmin, signInAdmin, signInAdminAs, type TestAdmin } from '../support/admin.js';
 import { useDatabase } from '../support/database.js';

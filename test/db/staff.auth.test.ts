@@ -4,13 +4,13 @@ import { testApp, testConfig } from '../support/app.js';
 import { useDatabase } from '../support/database.js';
 import { csrfOf, errorsOf } from '../support/resident.js';
 import { createStaff, sessionCookie, signIn, signInPage, STAFF_PASSWORD } from '../support/staff.js';
-import { createTranslator } from '../../server/i18n.js';
-import { services as buildServices } from '../../server/services/index.js';
+import { createTranslator } from '../../server/platform/i18n.js';
+import { services as buildServices } from '../../server/compose.js';
 import { createApp } from '../../server/app.js';
 import { silentLogger } from '../support/logger.js';
-import { newTotpSecret, totpCode } from '../../server/services/totp.js';
-import { passwordProblem } from '../../server/services/passwordPolicy.js';
-import { SESSION_IDLE_MS, SESSION_LIFETIME_MS } from '../../server/services/session.service.js';
+import { newTotpSecret, totpCode } from '../../server/platform/security/totp.js';
+import { passwordProblem } from '../../server/platform/security/passwordPolicy.js';
+import { SESSION_IDLE_MS, SESSION_LIFETIME_MS } from '../../server/features/accounts/session.service.js';
 
 /** The app with a clock the test moves. */
 function clockedApp(handle: Parameters<typeof testApp>[0], env: Record<string, string> = {}) {

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
 import { DateTime } from 'luxon';
-import type { Config } from '../../server/config.js';
-import type { Viewer } from '../../server/db/caseAccess.js';
-import type { Services } from '../../server/services/index.js';
+import type { Config } from '../../server/platform/config.js';
+import type { Viewer } from '../../server/platform/db/caseAccess.js';
+import type { Services } from '../../server/compose.js';
 import { signInAdmin } from '../support/admin.js';
 import { testApp } from '../support/app.js';
 import { boardReviewCase } from '../support/board.js';

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
 import { DateTime } from 'luxon';
-import { putSetting } from '../../server/db/settings.repository.js';
-import { earlyInterventionService } from '../../server/services/earlyIntervention.service.js';
-import { THRESHOLDS_SETTING } from '../../server/services/earlyIntervention.rules.js';
+import { putSetting } from '../../server/platform/db/settings.repository.js';
+import { earlyInterventionService } from '../../server/features/officers/earlyIntervention.service.js';
+import { THRESHOLDS_SETTING } from '../../server/features/officers/earlyIntervention.rules.js';
 import { signInAdmin } from '../support/admin.js';
 import { testApp, testConfig } from '../support/app.js';
 import { useDatabase } from '../support/database.js';

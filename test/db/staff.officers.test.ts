@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
-import { insertOfficers } from '../../server/db/reference.repository.js';
+import { insertOfficers } from '../../server/platform/reference/reference.repository.js';
 import { testApp } from '../support/app.js';
 import { useDatabase } from '../support/database.js';
 import { csrfOf, errorsOf, type Agent } from '../support/resident.js';

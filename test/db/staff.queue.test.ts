@@ -3,7 +3,7 @@ import { testApp } from '../support/app.js';
 import { useDatabase } from '../support/database.js';
 import type { Agent } from '../support/resident.js';
 import { createStaff, signIn } from '../support/staff.js';
-import { badgeOf, clockFacts, deadlineBadge, type ClockFacts } from '../../server/services/deadlineBadge.js';
+import { badgeOf, clockFacts, deadlineBadge, type ClockFacts } from '../../server/platform/deadlines/deadlineBadge.js';
 
 const DEMO_PASSWORD = 'demo-password-for-tests';
 const DAY = 86_400_000;

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { MEASURES, rollupRows } from '../../server/db/transparency.repository.js';
-import type { Services } from '../../server/services/index.js';
+import { MEASURES, rollupRows } from '../../server/features/transparency/transparency.repository.js';
+import type { Services } from '../../server/compose.js';
 import { testApp } from '../support/app.js';
 import { useDatabase } from '../support/database.js';
 

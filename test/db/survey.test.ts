@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import request from 'supertest';
-import { createTranslator } from '../../server/i18n.js';
-import { services } from '../../server/services/index.js';
-import type { DispatchEvent } from '../../server/services/workflow.service.js';
+import { createTranslator } from '../../server/platform/i18n.js';
+import { services } from '../../server/compose.js';
+import type { DispatchEvent } from '../../server/platform/workflow/workflow.service.js';
 import type { Actor } from '../../workflows/complaint.permissions.js';
 import { testApp, testConfig } from '../support/app.js';
 import { useDatabase } from '../support/database.js';

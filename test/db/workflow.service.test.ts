@@ -1,18 +1,18 @@
 import { sql } from 'kysely';
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { createTranslator } from '../../server/i18n.js';
-import { services, type Services } from '../../server/services/index.js';
+import { createTranslator } from '../../server/platform/i18n.js';
+import { services, type Services } from '../../server/compose.js';
 import {
   ComplaintNotFound,
   ConflictError,
   ForbiddenEvent,
   type DispatchEvent,
-} from '../../server/services/workflow.service.js';
+} from '../../server/platform/workflow/workflow.service.js';
 import { EVENT_TYPES, probeEvent, type Actor } from '../../workflows/complaint.permissions.js';
 import { IllegalTransition, advance, persist, restore, startComplaint } from '../../workflows/complaint.snapshot.js';
 import type { ComplaintEvent } from '../../workflows/complaint.types.js';
-import { putSetting } from '../../server/db/settings.repository.js';
+import { putSetting } from '../../server/platform/db/settings.repository.js';
 import { testConfig } from '../support/app.js';
 import { useDatabase } from '../support/database.js';
 import { silentLogger } from '../support/logger.js';

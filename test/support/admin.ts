@@ -2,10 +2,10 @@ import { expect } from 'chai';
 import type { Express } from 'express';
 import type { Page } from 'playwright-core';
 import request from 'supertest';
-import type { Db } from '../../server/db/database.js';
+import type { Db } from '../../server/platform/db/database.js';
 import type { Role } from '../../server/domain/vocabulary.js';
-import type { Services } from '../../server/services/index.js';
-import { newTotpSecret, totpCode } from '../../server/services/totp.js';
+import type { Services } from '../../server/compose.js';
+import { newTotpSecret, totpCode } from '../../server/platform/security/totp.js';
 import { csrfOf, type Agent } from './resident.js';
 import { createStaff, signInPage, type TestStaff } from './staff.js';
 

@@ -2,11 +2,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createApp } from '../../server/app.js';
-import { loadConfig, type Config } from '../../server/config.js';
-import type { DatabaseHandle } from '../../server/db/database.js';
-import { createTranslator } from '../../server/i18n.js';
-import type { Logger } from '../../server/logger.js';
-import { services, type Services } from '../../server/services/index.js';
+import { loadConfig, type Config } from '../../server/platform/config.js';
+import type { DatabaseHandle } from '../../server/platform/db/database.js';
+import { createTranslator } from '../../server/platform/i18n.js';
+import type { Logger } from '../../server/platform/logger.js';
+import { services, type Services } from '../../server/compose.js';
 import { silentLogger } from './logger.js';
 
 export function testConfig(overrides: Record<string, string> = {}): Config {

@@ -1,10 +1,10 @@
-import type { Db } from '../../server/db/database.js';
-import type { Viewer } from '../../server/db/caseAccess.js';
+import type { Db } from '../../server/platform/db/database.js';
+import type { Viewer } from '../../server/platform/db/caseAccess.js';
 import type { Finding } from '../../server/domain/vocabulary.js';
-import type { BoardRules } from '../../server/services/board.rules.js';
-import type { Services } from '../../server/services/index.js';
+import type { BoardRules } from '../../server/features/board/board.rules.js';
+import type { Services } from '../../server/compose.js';
 import type { Actor } from '../../workflows/complaint.permissions.js';
-import { newTrackingNumber } from '../../server/services/complaint.codes.js';
+import { newTrackingNumber } from '../../server/platform/workflow/complaint.codes.js';
 import { createStaff } from './staff.js';
 
 let counter = 0;

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { openDatabase, type DatabaseHandle, type Db } from '../../server/db/database.js';
-import { migrateToLatest } from '../../server/db/migrator.js';
-import { createPglite } from '../../server/db/pglite.create.js';
-import { createTranslator } from '../../server/i18n.js';
-import { services } from '../../server/services/index.js';
+import { openDatabase, type DatabaseHandle, type Db } from '../../server/platform/db/database.js';
+import { migrateToLatest } from '../../server/platform/db/migrator.js';
+import { createPglite } from '../../server/platform/db/pglite.create.js';
+import { createTranslator } from '../../server/platform/i18n.js';
+import { services } from '../../server/compose.js';
 import { testConfig } from './app.js';
 import { silentLogger } from './logger.js';
 import { cachedMigratedPglite } from './pgliteCache.js';

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createLogger } from '../../server/logger.js';
+import { createLogger } from '../../server/platform/logger.js';
 
 export const silentLogger = createLogger('silent');
 

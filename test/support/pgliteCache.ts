@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { openDatabase } from '../../server/db/database.js';
-import { migrateToLatest } from '../../server/db/migrator.js';
-import { createPglite } from '../../server/db/pglite.create.js';
+import { openDatabase } from '../../server/platform/db/database.js';
+import { migrateToLatest } from '../../server/platform/db/migrator.js';
+import { createPglite } from '../../server/platform/db/pglite.create.js';
 import { silentLogger } from './logger.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -35,7 +35,7 @@ function cacheKey(): string {
   const add = (file: string) => hash.update(path.relative(ROOT, file)).update('\0').update(readFileSync(file));
   const migrations = path.join(ROOT, 'migrations');
   for (const name of readdirSync(migrations).sort()) add(path.join(migrations, name));
-  add(path.join(ROOT, 'server/db/migrator.ts'));
+  add(path.join(ROOT, 'server/platform/db/migrator.ts'));
   add(path.join(ROOT, 'node_modules/@electric-sql/pglite/package.json'));
   return hash.digest('hex').slice(0, 16);
 }

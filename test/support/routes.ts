@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql } from 'kysely';
-import type { Db } from '../../server/db/database.js';
-import type { Database } from '../../server/db/schema.js';
+import type { Db } from '../../server/platform/db/database.js';
+import type { Database } from '../../server/platform/db/schema.js';
 import { testApp } from './app.js';
 
 /** One route of the app as Express holds it: the method and the full path pattern (`/staff/cases/:id`). */

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import type { Express } from 'express';
-import type { Db } from '../../server/db/database.js';
-import { insertUser } from '../../server/db/user.repository.js';
+import type { Db } from '../../server/platform/db/database.js';
+import { insertUser } from '../../server/features/accounts/user.repository.js';
 import type { Role } from '../../server/domain/vocabulary.js';
-import { hashPassword } from '../../server/services/password.js';
+import { hashPassword } from '../../server/platform/security/password.js';
 import { csrfOf, type Agent } from './resident.js';
 
 export const STAFF_PASSWORD = 'correct horse battery staple';

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
 import type { Page } from 'playwright-core';
-import type { Db } from '../../server/db/database.js';
-import type { Services } from '../../server/services/index.js';
+import type { Db } from '../../server/platform/db/database.js';
+import type { Services } from '../../server/compose.js';
 import { testApp } from './app.js';
 import { signInAdminInBrowser, withWholeSignInResponses, type TestAdmin } from './admin.js';
 import {

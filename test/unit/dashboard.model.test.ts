@@ -1,7 +1,11 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { MEASURES, SURVEY_QUESTIONS, type RollupRow } from '../../server/db/transparency.repository.js';
-import { niceScale } from '../../server/services/dashboard.chart.js';
+import {
+  MEASURES,
+  SURVEY_QUESTIONS,
+  type RollupRow,
+} from '../../server/features/transparency/transparency.repository.js';
+import { niceScale } from '../../server/features/transparency/dashboard.chart.js';
 import {
   MAX_MONTHS,
   addMonths,
@@ -14,8 +18,8 @@ import {
   type DashboardLabels,
   type DashboardModel,
   type ReferenceName,
-} from '../../server/services/dashboard.model.js';
-import { showCount } from '../../server/services/suppression.js';
+} from '../../server/features/transparency/dashboard.model.js';
+import { showCount } from '../../server/domain/suppression.js';
 
 const FEWER = 'fewer than 5';
 const NOT_SHOWN = 'not shown';

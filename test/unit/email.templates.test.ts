@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { createTranslator, LANGUAGES } from '../../server/i18n.js';
-import { TEMPLATE_NAMES, renderEmail, type EmailTemplates } from '../../server/services/email.templates.js';
+import { createTranslator, LANGUAGES } from '../../server/platform/i18n.js';
+import { TEMPLATE_NAMES, renderEmail, type EmailTemplates } from '../../server/platform/mail/email.templates.js';
 
 const SAMPLES: EmailTemplates = {
   complaintReceived: { trackingNumber: 'OC-7K4P-9Q2M', statusUrl: 'https://example.gov/status' },

@@ -1,6 +1,10 @@
 import { expect } from 'chai';
-import { copyToSend, evidenceCopiesFor, evidenceDownloadName } from '../../server/services/evidence.download.js';
-import { EVIDENCE_KINDS } from '../../server/services/evidence.sniff.js';
+import {
+  copyToSend,
+  evidenceCopiesFor,
+  evidenceDownloadName,
+} from '../../server/platform/evidence/evidence.download.js';
+import { EVIDENCE_KINDS } from '../../server/platform/evidence/evidence.sniff.js';
 
 describe('evidence download names and copies', () => {
   it('names a download with the extension of its sniffed type, never the uploader’s', () => {

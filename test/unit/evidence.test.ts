@@ -2,10 +2,14 @@ import { expect } from 'chai';
 import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { evidenceDisplayName, evidenceService, type AcceptResult } from '../../server/services/evidence.service.js';
-import { EVIDENCE_KINDS, sniffEvidence } from '../../server/services/evidence.sniff.js';
-import { localEvidenceStorage, type EvidenceStorage } from '../../server/services/evidence.storage.js';
-import { withoutMetadata } from '../../server/services/evidence.strip.js';
+import {
+  evidenceDisplayName,
+  evidenceService,
+  type AcceptResult,
+} from '../../server/platform/evidence/evidence.service.js';
+import { EVIDENCE_KINDS, sniffEvidence } from '../../server/platform/evidence/evidence.sniff.js';
+import { localEvidenceStorage, type EvidenceStorage } from '../../server/platform/evidence/evidence.storage.js';
+import { withoutMetadata } from '../../server/platform/evidence/evidence.strip.js';
 import {
   GPS,
   UUID,

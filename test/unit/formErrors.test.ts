@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { z } from 'zod';
-import { fieldErrors } from '../../server/routes/formErrors.js';
+import { fieldErrors } from '../../server/platform/http/formErrors.js';
 
 describe('field errors from a schema', () => {
   const t = (key: string, values?: Record<string, unknown>) => `${key}${values ? ` ${JSON.stringify(values)}` : ''}`;

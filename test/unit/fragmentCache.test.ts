@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { fragmentCache } from '../../server/routes/fragmentCache.js';
+import { fragmentCache } from '../../server/platform/http/fragmentCache.js';
 
 describe('fragment cache (rendered public figures kept between statistics refreshes)', () => {
   it('renders a key once, even when many requests ask for it at the same time', async () => {

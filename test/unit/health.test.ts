@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { healthService } from '../../server/services/health.service.js';
+import { healthService } from '../../server/platform/operations/health.service.js';
 
 describe('database availability for pages', () => {
   function fakeDatabase() {

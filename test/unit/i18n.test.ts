@@ -1,8 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { LANGUAGES, createTranslator, readCatalogue } from '../../server/i18n.js';
-import { VIEWS_DIR } from '../../server/views.js';
+import { LANGUAGES, createTranslator, readCatalogue } from '../../server/platform/i18n.js';
+import { VIEWS_DIR } from '../../server/platform/views.js';
 
 function flatten(tree: Record<string, unknown>, prefix = ''): Map<string, unknown> {
   const out = new Map<string, unknown>();

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { showAverage, showCount, showPercentile, showRate } from '../../server/services/suppression.js';
+import { showAverage, showCount, showPercentile, showRate } from '../../server/domain/suppression.js';
 
 describe('the small-cell rule', () => {
   it('never shows 1 to 4, and rounds everything else to a multiple of 5', () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { delayFor, judge, MAX_DELAY_MS, type ThrottlePolicy } from '../../server/services/throttle.js';
+import { delayFor, judge, MAX_DELAY_MS, type ThrottlePolicy } from '../../server/platform/security/throttle.js';
 
 const POLICY: ThrottlePolicy = {
   name: 't',

@@ -1,0 +1,91 @@
+import type { Db } from '../platform/db/database.js';
+import { insertDistricts, insertOfficers } from '../platform/reference/reference.repository.js';
+import { claimSetting } from '../platform/db/settings.repository.js';
+import { countUsers, insertUser, setPasswordHash } from '../features/accounts/user.repository.js';
+import type { BoardMeetingService } from '../features/board/boardMeeting.service.js';
+import type { BoardVoteService } from '../features/board/boardVote.service.js';
+import { createDemoMeetings } from './demo.board.js';
+import { createDemoComplaints } from './demo.complaints.js';
+import { answerDemoSurveys } from './demo.surveys.js';
+import { DEMO_DISTRICTS, DEMO_STAFF, demoOfficers } from './demo.data.js';
+import { generatePassword, hashPassword } from '../platform/security/password.js';
+import type { WorkflowService } from '../platform/workflow/workflow.service.js';
+
+export interface DemoResult {
+  created: boolean;
+  accounts: ReadonlyArray<{ email: string; roles: string[] }>;
+  /** The password, only when this call set it (first start, or DEMO_PASSWORD given). */
+  password?: string;
+  /** How many demo complaints were filed (first start only). */
+  complaints?: number;
+}
+
+export type DemoService = ReturnType<typeof demoService>;
+
+/** The setting the instance that creates the demo data claims first. */
+const DEMO_CLAIM = 'demo.created_at';
+
+export function demoService(
+  db: Db,
+  workflow: WorkflowService,
+  board: { meetings: BoardMeetingService; votes: BoardVoteService },
+) {
+  return {
+    /**
+     * On an empty database, creates the demo agency (districts, staff, officers) and files its
+     * complaints through the workflow. With a DEMO_PASSWORD on a later start, resets the demo
+     * accounts to it, for scripted use.
+     */
+    async ensureDemoData(demoPassword: string | undefined): Promise<DemoResult> {
+      const accounts = DEMO_STAFF.map((s) => ({ email: s.email, roles: [...s.roles] }));
+      if ((await countUsers(db)) > 0) {
+        if (!demoPassword) return { created: false, accounts };
+        await setPasswordHash(
+          db,
+          accounts.map((a) => a.email),
+          await hashPassword(demoPassword),
+        );
+        return { created: false, accounts, password: demoPassword };
+      }
+      // Instances starting together on an empty database: one creates the demo, the others leave it be.
+      if (!(await claimSetting(db, DEMO_CLAIM, new Date().toISOString()))) return { created: false, accounts };
+      const password = demoPassword ?? generatePassword();
+      const hashes = await Promise.all(DEMO_STAFF.map(() => hashPassword(password)));
+      const ids = await db.transaction().execute(async (trx) => {
+        await insertDistricts(trx, DEMO_DISTRICTS);
+        const byEmail = new Map<string, string>();
+        for (const [i, staff] of DEMO_STAFF.entries()) {
+          const user = {
+            email: staff.email,
+            display_name: staff.name,
+            password_hash: hashes[i]!,
+            language: staff.language ?? ('en' as const),
+          };
+          byEmail.set(staff.email, await insertUser(trx, user, staff.roles));
+        }
+        await insertOfficers(trx, demoOfficers());
+        return byEmail;
+      });
+      const officerIds = (await db.selectFrom('officers').select('id').orderBy('badge_number').execute()).map(
+        (o) => o.id,
+      );
+      const complaints = await createDemoComplaints(
+        db,
+        workflow,
+        {
+          intake: ids.get('intake@example.org')!,
+          supervisor: ids.get('supervisor@example.org')!,
+          investigators: [ids.get('investigator1@example.org')!, ids.get('investigator2@example.org')!],
+        },
+        officerIds,
+      );
+      await createDemoMeetings(db, board, {
+        supervisor: ids.get('supervisor@example.org')!,
+        members: DEMO_STAFF.filter((s) => s.roles.includes('board')).map((s) => ids.get(s.email)!),
+      });
+      // The closed cases' survey invitations went out as they closed; most get answers (issue #7).
+      await answerDemoSurveys(db);
+      return { created: true, accounts, password, complaints };
+    },
+  };
+}

@@ -1,0 +1,152 @@
+import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
+import { caseVisibleTo, type Viewer } from '../../platform/db/caseAccess.js';
+import type { Executor } from '../../platform/db/executor.js';
+import type { Stage } from '../../platform/db/schema.js';
+
+/** What the queue is asked for, in the database's terms. */
+export interface QueueQuery {
+  stage?: Stage | undefined;
+  assigneeId?: string | undefined;
+  /** Cases whose badge is one of these (deadlineBadge.ts); empty: any. */
+  badges: readonly string[];
+  category?: string | undefined;
+  district?: string | undefined;
+  trackingNumber?: string | undefined;
+  openOnly: boolean;
+  limit: number;
+  offset: number;
+}
+
+const RUNNING = ['open', 'warned', 'breached'] as const;
+
+/**
+ * The deadline badge in SQL, on `complaints as c` and the clocks' facts `dl`: the rules of
+ * deadlineBadge() in deadlineBadge.ts, for filtering and counting without reading every case.
+ */
+function badgeSql(now: Date, soon: Date): RawBuilder<string | null> {
+  return sql<string | null>`case when c.stage = 'closed' then null
+    when dl.breached or dl.next_due < ${now} then 'overdue'
+    when dl.warned or dl.next_due <= ${soon} then 'dueSoon'
+    when dl.tolled then 'tolled' else 'onTime' end`;
+}
+
+/**
+ * The complaints with their current assignment and one row of facts about their running clocks
+ * (a lateral aggregate over deadlines_complaint), limited to what the viewer may see (R14).
+ */
+function visibleCases(db: Executor, viewer: Viewer) {
+  return db
+    .selectFrom('complaints as c')
+    .leftJoin('assignments as asg', (join) =>
+      join.onRef('asg.complaint_id', '=', 'c.id').on('asg.ended_at', 'is', null),
+    )
+    .innerJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('deadlines as d')
+          .select([
+            sql<Date | null>`min(d.due_at) filter (where d.tolled_at is null)`.as('next_due'),
+            sql<boolean>`coalesce(bool_or(d.status = 'breached'), false)`.as('breached'),
+            sql<boolean>`coalesce(bool_or(d.status = 'warned' and d.tolled_at is null), false)`.as('warned'),
+            sql<boolean>`coalesce(bool_or(d.tolled_at is not null), false)`.as('tolled'),
+          ])
+          .whereRef('d.complaint_id', '=', 'c.id')
+          .where('d.status', 'in', RUNNING)
+          .as('dl'),
+      (join) => join.onTrue(),
+    )
+    .where(caseVisibleTo(viewer));
+}
+
+/** The query's filters as one condition (true when there are none). */
+function filtersOf(q: QueueQuery, now: Date, soon: Date): Expression<SqlBool> {
+  const parts: RawBuilder<unknown>[] = [];
+  if (q.openOnly) parts.push(sql`c.stage <> 'closed'`);
+  if (q.stage) parts.push(sql`c.stage = ${q.stage}`);
+  if (q.assigneeId) parts.push(sql`asg.user_id = ${q.assigneeId}`);
+  if (q.district) parts.push(sql`c.district = ${q.district}`);
+  if (q.trackingNumber) parts.push(sql`c.tracking_number = ${q.trackingNumber}`);
+  if (q.category) {
+    parts.push(sql`exists (select 1 from allegations fa where fa.complaint_id = c.id and fa.category = ${q.category})`);
+  }
+  if (q.badges.length) parts.push(sql`${badgeSql(now, soon)} in (${sql.join([...q.badges])})`);
+  return parts.length ? sql<SqlBool>`${sql.join(parts, sql` and `)}` : sql<SqlBool>`true`;
+}
+
+/**
+ * One page of the queue in one query (the clocks, the assignee, the district and the categories
+ * joined or aggregated per row), and the number of matching cases in another. Next due first,
+ * cases without a running clock last, then the oldest received.
+ */
+export async function queuePage(db: Executor, viewer: Viewer, q: QueueQuery, now: Date, soon: Date) {
+  const where = filtersOf(q, now, soon);
+  const [rows, count] = await Promise.all([
+    visibleCases(db, viewer)
+      .leftJoin('users as u', 'u.id', 'asg.user_id')
+      .leftJoin('districts as dis', 'dis.code', 'c.district')
+      .select([
+        'c.id',
+        'c.tracking_number',
+        'c.stage',
+        'c.state',
+        'c.received_at',
+        'c.district',
+        'dis.name_en as district_en',
+        'dis.name_es as district_es',
+        'asg.user_id as assignee_id',
+        'u.display_name as assignee_name',
+        'dl.next_due',
+        'dl.breached',
+        'dl.warned',
+        'dl.tolled',
+        sql<Array<{ code: string; en: string; es: string }>>`(
+          select coalesce(json_agg(json_build_object('code', k.code, 'en', k.name_en, 'es', k.name_es)
+                   order by k.position, k.code), '[]'::json)
+            from allegation_categories k
+           where k.code in (select a.category from allegations a where a.complaint_id = c.id))`.as('categories'),
+      ])
+      .where(where)
+      .orderBy('dl.next_due', (ob) => ob.asc().nullsLast())
+      .orderBy('c.received_at')
+      .orderBy('c.id')
+      .limit(q.limit)
+      .offset(q.offset)
+      .execute(),
+    visibleCases(db, viewer)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where(where)
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
+export type QueueRow = Awaited<ReturnType<typeof queuePage>>['rows'][number];
+
+/**
+ * Per active investigator: their open assigned cases the viewer may see, and how many of those
+ * are overdue, due soon or tolled (the same badges as the queue), in one query.
+ */
+export async function caseloadRows(db: Executor, viewer: Viewer, now: Date, soon: Date) {
+  const badge = badgeSql(now, soon);
+  const open = visibleCases(db, viewer)
+    .select(['asg.user_id', badge.as('badge')])
+    .where('c.stage', '<>', 'closed')
+    .where('asg.user_id', 'is not', null);
+  return db
+    .selectFrom('users as u')
+    .innerJoin('user_roles as r', (join) => join.onRef('r.user_id', '=', 'u.id').on('r.role', '=', 'investigator'))
+    .leftJoin(open.as('o'), 'o.user_id', 'u.id')
+    .select([
+      'u.id',
+      'u.display_name',
+      sql<number>`count(o.user_id)`.as('open'),
+      sql<number>`count(o.user_id) filter (where o.badge = 'overdue')`.as('overdue'),
+      sql<number>`count(o.user_id) filter (where o.badge = 'dueSoon')`.as('due_soon'),
+      sql<number>`count(o.user_id) filter (where o.badge = 'tolled')`.as('tolled'),
+    ])
+    .where('u.disabled_at', 'is', null)
+    .groupBy(['u.id', 'u.display_name'])
+    .orderBy('u.display_name')
+    .orderBy('u.id')
+    .execute();
+}

@@ -1,0 +1,151 @@
+import type { Db } from '../../platform/db/database.js';
+import type { Viewer } from '../../platform/db/caseAccess.js';
+import { assignableInvestigators } from './caseFile.repository.js';
+import { caseloadRows, queuePage, type QueueRow } from './caseQueue.repository.js';
+import type { Language } from '../../platform/i18n.js';
+import type { Stage } from '../../domain/vocabulary.js';
+import { deadlineBadge, dueSoonLimit, type DeadlineBadge } from '../../platform/deadlines/deadlineBadge.js';
+
+export const QUEUE_PAGE_SIZE = 25;
+/** The badges the queue filters by; "on time" is what is left. */
+export const BADGE_FILTERS = ['overdue', 'dueSoon', 'tolled'] as const;
+
+/** What the queue can be asked for (the staff pages' form and the staff API both pass these). */
+export interface QueueFilters {
+  stage?: Stage | undefined;
+  assigneeId?: string | undefined;
+  /** Several badges: cases with any of them. */
+  overdue?: boolean | undefined;
+  dueSoon?: boolean | undefined;
+  tolled?: boolean | undefined;
+  category?: string | undefined;
+  district?: string | undefined;
+  /** Exact, normalised: 'OC-XXXX-XXXX'. */
+  trackingNumber?: string | undefined;
+  /** Leave out closed cases; true unless said otherwise. */
+  openOnly?: boolean | undefined;
+  /** From 1; 25 cases a page. */
+  page?: number | undefined;
+}
+
+/** One case of the queue as plain data (the staff API answers with these). */
+export interface QueueItem {
+  id: string;
+  trackingNumber: string;
+  stage: string;
+  state: string;
+  /** ISO 8601. */
+  receivedAt: string;
+  district: string | null;
+  categories: string[];
+  assigneeId: string | null;
+  assigneeName: string | null;
+  /** The earliest due time of the running clocks that are not tolled (ISO 8601), or null. */
+  nextDueAt: string | null;
+  badge: DeadlineBadge | null;
+}
+
+export interface QueueList<T = QueueItem> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+/** Only supervisors see everyone's caseload. */
+export class CaseloadNotVisible extends Error {}
+
+export type CaseQueueService = ReturnType<typeof caseQueueService>;
+
+/**
+ * The case queue and the supervisors' caseload. Every read goes through caseVisibleTo (R14) in the
+ * repository; lists of case metadata without identity or narrative, so not audited as case reads.
+ */
+export function caseQueueService(deps: { db: Db; now?: () => Date }) {
+  const now = deps.now ?? (() => new Date());
+  const isSupervisor = (viewer: Viewer) => viewer.roles.includes('supervisor');
+
+  async function load(viewer: Viewer, filters: QueueFilters) {
+    const at = now();
+    const page = Math.max(1, Math.floor(filters.page ?? 1));
+    const { rows, total } = await queuePage(
+      deps.db,
+      viewer,
+      {
+        stage: filters.stage,
+        assigneeId: filters.assigneeId,
+        badges: BADGE_FILTERS.filter((b) => filters[b]),
+        category: filters.category,
+        district: filters.district,
+        trackingNumber: filters.trackingNumber,
+        openOnly: filters.openOnly ?? true,
+        limit: QUEUE_PAGE_SIZE,
+        offset: (page - 1) * QUEUE_PAGE_SIZE,
+      },
+      at,
+      dueSoonLimit(at),
+    );
+    return { rows, total, page, at };
+  }
+
+  const itemOf = (row: QueueRow, at: Date): QueueItem => {
+    const nextDue = row.next_due === null ? null : new Date(row.next_due);
+    return {
+      id: row.id,
+      trackingNumber: row.tracking_number,
+      stage: row.stage,
+      state: row.state,
+      receivedAt: new Date(row.received_at).toISOString(),
+      district: row.district,
+      categories: row.categories.map((c) => c.code),
+      assigneeId: row.assignee_id,
+      assigneeName: row.assignee_name,
+      nextDueAt: nextDue?.toISOString() ?? null,
+      badge: deadlineBadge(
+        row.stage === 'closed',
+        { nextDueAt: nextDue, breached: row.breached, warned: row.warned, tolled: row.tolled },
+        at,
+      ),
+    };
+  };
+
+  return {
+    /** One page (25) of the cases this viewer may see, matching the filters. */
+    async list(viewer: Viewer, filters: QueueFilters = {}): Promise<QueueList> {
+      const { rows, total, page, at } = await load(viewer, filters);
+      return { items: rows.map((row) => itemOf(row, at)), total, page, pageSize: QUEUE_PAGE_SIZE };
+    },
+
+    /** The same page with the names of districts and categories in the reader's language. */
+    async page(viewer: Viewer, filters: QueueFilters, language: Language) {
+      const { rows, total, page, at } = await load(viewer, filters);
+      const items = rows.map((row) => ({
+        ...itemOf(row, at),
+        districtName: (language === 'es' ? row.district_es : row.district_en) ?? row.district,
+        categoryNames: row.categories.map((c) => (language === 'es' ? c.es : c.en)),
+      }));
+      return { items, total, page, pageSize: QUEUE_PAGE_SIZE };
+    },
+
+    /** The investigators a supervisor may filter by (active users with the role); none for others. */
+    async assignees(viewer: Viewer): Promise<Array<{ id: string; name: string }> | undefined> {
+      if (!isSupervisor(viewer)) return undefined;
+      return (await assignableInvestigators(deps.db)).map((u) => ({ id: u.id, name: u.display_name }));
+    },
+
+    /** Per active investigator: open assigned cases, and of those overdue, due soon and tolled. */
+    async caseload(viewer: Viewer) {
+      if (!isSupervisor(viewer)) throw new CaseloadNotVisible();
+      const at = now();
+      const rows = await caseloadRows(deps.db, viewer, at, dueSoonLimit(at));
+      return rows.map((r) => ({
+        id: r.id,
+        name: r.display_name,
+        open: Number(r.open),
+        overdue: Number(r.overdue),
+        dueSoon: Number(r.due_soon),
+        tolled: Number(r.tolled),
+      }));
+    },
+  };
+}

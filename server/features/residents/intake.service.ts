@@ -1,0 +1,381 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db } from '../../platform/db/database.js';
+import { isUniqueViolation } from '../../platform/db/errors.js';
+import {
+  acknowledgeDue,
+  complaintBySubmission,
+  forgetSubmissionKeys,
+  insertComplaintParts,
+  takeReceipt,
+  type ComplaintParts,
+} from './intake.repository.js';
+import { activeCategories, activeDistricts } from '../../platform/reference/reference.repository.js';
+import {
+  deleteDraft,
+  draftData,
+  draftDataForUpdate,
+  insertDraft,
+  saveDraftData,
+  takeExpiredDrafts,
+} from './draft.repository.js';
+import type { Executor } from '../../platform/db/executor.js';
+import type { ComplaintSubmission } from './complaint.schemas.js';
+import type { AuditActor, AuditService } from '../../platform/audit/audit.service.js';
+import {
+  accessCodeFor,
+  accessCodeOf,
+  hashAccessCode,
+  newTrackingNumber,
+} from '../../platform/workflow/complaint.codes.js';
+import type { EvidenceService, StoredEvidence } from '../../platform/evidence/evidence.service.js';
+import { hmacHex, hmacHexAll, type Keys } from '../../platform/security/keys.js';
+import type { WorkflowService } from '../../platform/workflow/workflow.service.js';
+import type { Config } from '../../platform/config.js';
+import type { Quotas } from '../../platform/security/quotas.js';
+
+const DRAFT_LIFETIME_MS = 24 * 60 * 60 * 1000;
+/** How long a submission's key (an API client's Idempotency-Key) answers with the first receipt. */
+export const SUBMISSION_KEY_LIFETIME_MS = 24 * 60 * 60 * 1000;
+/** How long after filing the browser that filed may show its receipt (and access code) again. */
+const RECEIPT_LIFETIME_MS = 60 * 60 * 1000;
+
+/** A form in progress: each step's validated answers, and the evidence already uploaded. */
+export interface DraftData {
+  answers: Partial<Record<string, unknown>>;
+  evidence: StoredEvidence[];
+}
+
+export interface Receipt {
+  complaintId: string;
+  trackingNumber: string;
+  accessCode: string;
+  receivedAt: Date;
+  /** When the agency will have acknowledged the complaint. */
+  acknowledgeBy: Date | undefined;
+  /** False when this was a repeat of a submission already filed (R23). */
+  created: boolean;
+}
+
+/** An idempotency key sent again with another body: the first complaint is not this one (HTTP 422). */
+export class SubmissionKeyReused extends Error {
+  constructor() {
+    super('idempotency key reused with another body');
+    this.name = 'SubmissionKeyReused';
+  }
+}
+
+/** One client filed, or started, more than its limit in the hour (HTTP 429). */
+export class TooManyFromClient extends Error {
+  constructor(public readonly what: 'filing' | 'draft') {
+    super(`too many ${what}s from one client`);
+    this.name = 'TooManyFromClient';
+  }
+}
+
+/** A district or category that is not (or no longer) on the agency's list. */
+export class UnknownChoice extends Error {
+  constructor(public readonly field: 'district' | 'categories') {
+    super(`unknown ${field}`);
+    this.name = 'UnknownChoice';
+  }
+}
+
+export type IntakeService = ReturnType<typeof intakeService>;
+
+const draftKey = (secret: string) => createHash('sha256').update(secret).digest('hex');
+
+export function intakeService(deps: {
+  db: Db;
+  workflow: WorkflowService;
+  audit: AuditService;
+  evidence: EvidenceService;
+  keys: Keys;
+  quotas: Quotas;
+  limits: Pick<Config['limits'], 'filingsPerHour' | 'draftsPerHour'>;
+  now?: () => Date;
+}) {
+  const now = deps.now ?? (() => new Date());
+  const submissionToken = (secret: string) => hmacHex(deps.keys.submission, secret);
+  /** The secret's keyed hash under every key of the ring: what an older key stored is still found. */
+  const submissionTokens = (secret: string) => hmacHexAll(deps.keys.rings.submission, secret);
+
+  const bodyHashes = (submission: ComplaintSubmission) =>
+    hmacHexAll(deps.keys.rings.submission, `body:${JSON.stringify(submission)}`);
+
+  async function receiptOf(
+    row: { id: string; tracking_number: string; received_at: Date; access_code_hash: string | null },
+    secret: string,
+    created: boolean,
+  ): Promise<Receipt> {
+    return {
+      complaintId: row.id,
+      trackingNumber: row.tracking_number,
+      accessCode: accessCodeOf(deps.keys.rings.accessCode, secret, row.access_code_hash),
+      receivedAt: row.received_at,
+      acknowledgeBy: await acknowledgeDue(deps.db, row.id),
+      created,
+    };
+  }
+
+  /**
+   * The receipt of an earlier submission with this secret (R23), if its key still holds: a key is
+   * forgotten a day after filing, and one sent with another body is refused.
+   */
+  async function earlierReceipt(secret: string, hashes: string[]): Promise<Receipt | undefined> {
+    const tokens = submissionTokens(secret);
+    const row = await complaintBySubmission(deps.db, tokens);
+    if (!row) return undefined;
+    const expired = new Date(now().getTime() - SUBMISSION_KEY_LIFETIME_MS);
+    if (row.received_at < expired) {
+      await forgetSubmissionKeys(deps.db, expired, tokens);
+      return undefined;
+    }
+    if (row.submission_hash !== null && !hashes.includes(row.submission_hash)) throw new SubmissionKeyReused();
+    return receiptOf(row, secret, false);
+  }
+
+  async function checkChoices(submission: ComplaintSubmission): Promise<void> {
+    if (submission.district !== undefined) {
+      const districts = new Set((await activeDistricts(deps.db)).map((d) => d.code));
+      if (!districts.has(submission.district)) throw new UnknownChoice('district');
+    }
+    if (submission.categories.length > 0) {
+      const categories = new Set((await activeCategories(deps.db)).map((c) => c.code));
+      if (submission.categories.some((c) => !categories.has(c))) throw new UnknownChoice('categories');
+    }
+  }
+
+  return {
+    /** A new form: the secret goes to the resident's browser only; the database keeps its hash. */
+    /** A new form for `client` (an address), unless it started too many this hour. */
+    async startDraft(client?: string): Promise<string> {
+      if (client !== undefined && !(await deps.quotas.take('draft', client, 1, deps.limits.draftsPerHour))) {
+        throw new TooManyFromClient('draft');
+      }
+      const secret = randomBytes(32).toString('base64url');
+      await insertDraft(deps.db, draftKey(secret), new Date(now().getTime() + DRAFT_LIFETIME_MS));
+      return secret;
+    },
+
+    async draft(secret: string): Promise<DraftData | undefined> {
+      const data = (await draftData(deps.db, draftKey(secret), now())) as Partial<DraftData> | undefined;
+      return data && { answers: data.answers ?? {}, evidence: data.evidence ?? [] };
+    },
+
+    /**
+     * Changes the form so far and keeps it for another day: `change` gets the draft as it is now,
+     * with its row locked, so two requests at once (two uploads in two tabs) apply one after the
+     * other and neither loses the other's work. It answers undefined to change nothing. The result
+     * is 'expired' when the draft is gone, else what `change` answered.
+     */
+    async changeDraft<T>(
+      secret: string,
+      change: (draft: DraftData) => { data?: DraftData; result: T },
+    ): Promise<T | 'expired'> {
+      return deps.db.transaction().execute(async (trx) => {
+        const at = now();
+        const key = draftKey(secret);
+        const data = (await draftDataForUpdate(trx, key, at)) as Partial<DraftData> | undefined;
+        if (!data) return 'expired' as const;
+        const changed = change({ answers: data.answers ?? {}, evidence: data.evidence ?? [] });
+        if (changed.data) await saveDraftData(trx, key, changed.data, at, new Date(at.getTime() + DRAFT_LIFETIME_MS));
+        return changed.result;
+      });
+    },
+
+    /**
+     * Files a complaint through the workflow, once per secret (R23): a repeated or simultaneous
+     * submission with the same secret answers with the receipt of the first. The secret is the
+     * form's draft secret or the API client's idempotency key; the access code is derived from it.
+     */
+    async submit(
+      submission: ComplaintSubmission,
+      options: {
+        channel: 'web' | 'api';
+        secret: string;
+        evidence?: StoredEvidence[];
+        /** The draft this came from, deleted in the same transaction. */
+        draftSecret?: string;
+        requestId?: string;
+        /** Who files (an address), held to so many filings an hour; a repeat of a filing is not counted. */
+        client?: string;
+      },
+    ): Promise<Receipt> {
+      const hashes = bodyHashes(submission);
+      const earlier = await earlierReceipt(options.secret, hashes);
+      if (earlier) return earlier;
+      await checkChoices(submission);
+      if (
+        options.client !== undefined &&
+        !(await deps.quotas.take('filing', options.client, 1, deps.limits.filingsPerHour))
+      ) {
+        throw new TooManyFromClient('filing');
+      }
+      const evidence = options.evidence ?? [];
+      const token = submissionToken(options.secret);
+      const accessCode = accessCodeFor(deps.keys.accessCode, options.secret);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await deps.db.transaction().execute(async (trx) => {
+            await deps.workflow.create(
+              trx,
+              {
+                tracking_number: newTrackingNumber(),
+                access_code_hash: hashAccessCode(deps.keys.accessCode, accessCode),
+                submission_token: token,
+                submission_hash: hashes[0]!,
+                language: submission.language,
+                channel: options.channel,
+                anonymous: submission.about.filing === 'anonymous',
+                on_behalf: submission.about.filing === 'someone_else',
+                narrative: submission.narrative,
+                incident_date: submission.incidentDate ?? null,
+                incident_time: submission.incidentTime ?? null,
+                incident_location: submission.location ?? null,
+                district: submission.district ?? null,
+              },
+              {
+                actor: { kind: 'complainant' },
+                requestId: options.requestId,
+                // The complainant (and anyone filing for them) exist before the workflow's first
+                // effect, so the receipt email finds their address.
+                within: async (t, id) => {
+                  const attachmentIds = await insertComplaintParts(t, id, partsOf(submission, evidence));
+                  await auditEvidence(t, deps.audit, id, attachmentIds, evidence, options.requestId);
+                  if (options.draftSecret) await deleteDraft(t, draftKey(options.draftSecret));
+                },
+              },
+            );
+          });
+          break;
+        } catch (error) {
+          if (!isUniqueViolation(error)) throw error;
+          // Either the same submission won a race (answer with its receipt) or, very rarely, the
+          // random tracking number was taken (try another).
+          const winner = await earlierReceipt(options.secret, hashes);
+          if (winner) return winner;
+          if (attempt >= 5) throw error;
+        }
+      }
+      const filed = (await complaintBySubmission(deps.db, [token]))!;
+      return receiptOf(filed, options.secret, true);
+    },
+
+    /**
+     * The receipt with its access code for the browser that filed, once (a shared computer must not
+     * show it to the next person): 'shown' when it was shown already or the hour to show it is over.
+     */
+    async showReceiptOnce(secret: string): Promise<Receipt | 'shown' | undefined> {
+      const at = now();
+      const tokens = submissionTokens(secret);
+      const row = await takeReceipt(deps.db, tokens, new Date(at.getTime() - RECEIPT_LIFETIME_MS), at);
+      if (row) return receiptOf(row, secret, true);
+      return (await complaintBySubmission(deps.db, tokens)) ? 'shown' : undefined;
+    },
+
+    /** Whether this browser filed a complaint whose receipt it has not shown yet (within the hour). */
+    async receiptWaiting(secret: string): Promise<boolean> {
+      const row = await complaintBySubmission(deps.db, submissionTokens(secret));
+      return Boolean(
+        row && !row.receipt_shown_at && now().getTime() - row.received_at.getTime() <= RECEIPT_LIFETIME_MS,
+      );
+    },
+
+    /** Forgets the submission keys of complaints filed more than a day ago (the sweeper). */
+    forgetSubmissionKeys(): Promise<number> {
+      return forgetSubmissionKeys(deps.db, new Date(now().getTime() - SUBMISSION_KEY_LIFETIME_MS));
+    },
+
+    /** Deletes drafts nobody finished, with their uploaded files. */
+    async purgeExpiredDrafts(): Promise<number> {
+      let purged = 0;
+      for (;;) {
+        const batch = (await takeExpiredDrafts(deps.db, now(), 100)) as Partial<DraftData>[];
+        for (const draft of batch) {
+          await deps.evidence.discard((draft.evidence ?? []).flatMap((e) => [e.storedName, e.viewingName]));
+        }
+        purged += batch.length;
+        if (batch.length < 100) return purged;
+      }
+    },
+  };
+}
+
+function partsOf(submission: ComplaintSubmission, evidence: StoredEvidence[]): ComplaintParts {
+  const about = submission.about;
+  const people: ComplaintParts['people'] = [];
+  const demographics = submission.demographics ? JSON.stringify(submission.demographics) : null;
+  if (about.filing !== 'anonymous') {
+    const own = {
+      name: about.name ?? null,
+      email: about.email ?? null,
+      phone: about.phone ?? null,
+      address: about.address ?? null,
+      preferred_language: about.preferredLanguage ?? submission.language,
+      preferred_contact: about.preferredContact ?? null,
+    };
+    if (about.filing === 'self') {
+      people.push({ role: 'complainant', ...own, demographics });
+    } else {
+      people.push({ role: 'filer', ...own, relationship: about.relationship ?? null });
+      people.push({
+        role: 'complainant',
+        name: about.theirName ?? null,
+        email: about.theirEmail ?? null,
+        phone: about.theirPhone ?? null,
+        preferred_language: about.preferredLanguage ?? submission.language,
+        demographics,
+      });
+    }
+  }
+  return {
+    people,
+    officers: submission.officers.map((o, position) => ({
+      position,
+      name: o.name ?? null,
+      badge_number: o.badgeNumber ?? null,
+      description: o.description ?? null,
+    })),
+    witnesses: submission.witnesses.map((w, position) => ({
+      position,
+      name: w.name ?? null,
+      contact: w.contact ?? null,
+      description: w.description ?? null,
+    })),
+    categories: [...new Set(submission.categories)],
+    attachments: evidence.map(attachmentRow('complainant')),
+  };
+}
+
+export const attachmentRow = (source: 'complainant' | 'staff', uploadedBy?: string) => (e: StoredEvidence) => ({
+  source,
+  uploaded_by: uploadedBy ?? null,
+  stored_name: e.storedName,
+  viewing_name: e.viewingName,
+  original_name: e.originalName,
+  sniffed_type: e.mime,
+  size_bytes: e.sizeBytes,
+  sha256: e.sha256,
+});
+
+/** Each file's fingerprint goes into the audit chain, so a later change to it would show (R21). */
+export async function auditEvidence(
+  trx: Executor,
+  audit: AuditService,
+  complaintId: string,
+  attachmentIds: string[],
+  evidence: StoredEvidence[],
+  requestId: string | undefined,
+  actor: AuditActor = { type: 'public' },
+): Promise<void> {
+  for (const [i, id] of attachmentIds.entries()) {
+    const file = evidence[i]!;
+    await audit.record(trx, {
+      type: 'evidence.upload',
+      actor,
+      object: { type: 'complaint', id: complaintId },
+      requestId,
+      details: { attachment: id, sha256: file.sha256, bytes: file.sizeBytes, type: file.mime },
+    });
+  }
+}

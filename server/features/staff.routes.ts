@@ -1,0 +1,63 @@
+import { Router } from 'express';
+import type { Config } from '../platform/config.js';
+import { setUpStaffSession } from '../platform/http/setUpStaffSession.js';
+import type { Services } from '../compose.js';
+import { accountRoutes } from './accounts/account.routes.js';
+import { adminRoutes } from './admin/admin.routes.js';
+import { auditRoutes } from './admin/audit.routes.js';
+import { apiTokenRoutes } from './accounts/apiTokens.routes.js';
+import { staffBoardRoutes } from './board/board.routes.js';
+import { caseFileRoutes } from './cases/caseFile.routes.js';
+import { caseQueueRoutes } from './cases/caseQueue.routes.js';
+import { hasRole, requireUser, staffCsrf } from '../platform/http/guards.js';
+import { earlyInterventionRoutes } from './officers/earlyIntervention.routes.js';
+import { officerRoutes } from './officers/officer.routes.js';
+import { retentionRoutes } from './admin/retention.routes.js';
+import { signInRoutes } from './accounts/signIn.routes.js';
+
+/** The routes that read a multipart body, and check the form token themselves once it is read. */
+const UPLOAD_PATHS = /^\/(cases\/[\w-]+\/evidence|officers\/import)$/;
+
+/** Everything under /staff: the session, the form tokens, signing in, then pages for signed-in staff only. */
+export function staffRoutes(services: Services, config: Config): Router {
+  const router = Router();
+  const { router: session, passport } = setUpStaffSession({
+    sessions: services.sessions,
+    auth: services.auth,
+    secret: config.secrets.session,
+    secure: config.production,
+  });
+  // In production the staff cookie is Secure: over plain HTTP the browser would drop it and
+  // sign-in would fail without a word, so say why instead.
+  if (config.production) {
+    router.use((req, res, next) => (req.secure ? next() : res.status(403).render('staff/needs-https.njk')));
+  }
+  router.use(session);
+  router.use(staffCsrf(services.keys, UPLOAD_PATHS));
+  router.use((req, res, next) => {
+    // A notice set by the previous POST (post/redirect/get), shown once.
+    if (req.session.flash) {
+      res.locals['flash'] = req.session.flash;
+      delete req.session.flash;
+    }
+    next();
+  });
+  router.use(signInRoutes(services, passport));
+  router.use(requireUser);
+  router.get('/', (req, res) => {
+    const home = hasRole(req, 'intake', 'investigator', 'supervisor', 'board') ? '/staff/cases' : '/staff/account';
+    res.redirect(303, home);
+  });
+  router.use(accountRoutes(services));
+  router.use(caseQueueRoutes(services));
+  router.use(adminRoutes(services));
+  router.use(officerRoutes(services));
+  router.use(auditRoutes(services));
+  router.use(retentionRoutes(services));
+  router.use(apiTokenRoutes(services));
+  router.use(staffBoardRoutes(services, config));
+  router.use(earlyInterventionRoutes(services));
+  // Last: its /cases/:id would otherwise answer 404 for the fixed paths of the areas above.
+  router.use(caseFileRoutes(services, config));
+  return router;
+}

@@ -1,0 +1,197 @@
+import Holidays from 'date-holidays';
+import type { Db } from '../db/database.js';
+import {
+  adminHolidays,
+  caseWatchers,
+  claimDueDeadlines,
+  insertDeadline,
+  policyOverrides,
+  runningDeadlines,
+  updateDeadline,
+  type DeadlineRow,
+} from './deadline.repository.js';
+import type { Executor } from '../db/executor.js';
+import type { Logger } from '../logger.js';
+import { DEADLINE_KINDS, type DeadlineKind } from '../../../workflows/complaint.machine.js';
+import {
+  DEFAULT_POLICIES,
+  computeDue,
+  extendForTolling,
+  lastDayOf,
+  type Calendar,
+  type DeadlinePolicy,
+} from '../../../workflows/deadline.policy.js';
+import type { OutboxService } from '../mail/outbox.service.js';
+
+const SWEEP_BATCH = 100;
+
+export interface DeadlineOptions {
+  db: Db;
+  outbox: OutboxService;
+  logger: Logger;
+  timeZone: string;
+  holidayRegion: string;
+  publicBaseUrl: string;
+  now?: () => Date;
+}
+
+export type DeadlineService = ReturnType<typeof deadlineService>;
+
+/** Public holidays of the region for the years around now, computed once. */
+function regionHolidays(region: string, year: number): string[] {
+  const [country, state] = region.split('-');
+  const calendar = state ? new Holidays(country!, state) : new Holidays(country!);
+  const days: string[] = [];
+  for (let y = year - 2; y <= year + 4; y++) {
+    for (const h of calendar.getHolidays(y) || []) if (h.type === 'public') days.push(h.date.slice(0, 10));
+  }
+  return days;
+}
+
+/**
+ * Clocks per complaint (DESIGN.md "Deadlines"): started, stopped, paused and resumed by the
+ * workflow's effects inside the transition's transaction, and swept every minute by every
+ * instance for warnings and breaches.
+ */
+export function deadlineService(options: DeadlineOptions) {
+  const { db, outbox, logger } = options;
+  const now = options.now ?? (() => new Date());
+  const fixedHolidays = regionHolidays(options.holidayRegion, now().getUTCFullYear());
+  let timer: NodeJS.Timeout | undefined;
+
+  async function calendar(trx: Executor): Promise<Calendar> {
+    return { timeZone: options.timeZone, holidays: new Set([...fixedHolidays, ...(await adminHolidays(trx))]) };
+  }
+
+  async function policy(trx: Executor, kind: string): Promise<DeadlinePolicy> {
+    const override = (await policyOverrides(trx)).find((p) => p.kind === kind);
+    if (override) return { amount: override.amount, unit: override.unit, warnBeforeDays: override.warn_before_days };
+    return DEFAULT_POLICIES[kind as DeadlineKind];
+  }
+
+  const caseUrl = (complaintId: string) => `${options.publicBaseUrl}/staff/cases/${complaintId}`;
+
+  async function notify(trx: Executor, row: DeadlineRow, template: 'deadlineWarning' | 'deadlineBreached') {
+    const { trackingNumber, recipients } = await caseWatchers(trx, row.complaint_id);
+    const dueDate = lastDayOf(row.due_at, options.timeZone);
+    // Warnings go to the investigator; a breach also goes to every supervisor. Before a case has
+    // an investigator (acknowledge, triage, mediation), its clocks are the supervisors' to watch.
+    const assigned = recipients.filter((r) => !r.supervisor);
+    const to = template === 'deadlineBreached' || assigned.length === 0 ? recipients : assigned;
+    for (const recipient of new Map(to.map((r) => [r.email.toLowerCase(), r])).values()) {
+      await outbox.enqueue(trx, {
+        to: recipient.email,
+        template,
+        language: recipient.language,
+        data: { trackingNumber, deadline: row.kind, dueDate, caseUrl: caseUrl(row.complaint_id) },
+      });
+    }
+  }
+
+  return {
+    async start(
+      trx: Executor,
+      complaintId: string,
+      kind: DeadlineKind,
+      at: Date,
+      from: Date | string = at,
+    ): Promise<void> {
+      const due = computeDue(from, await policy(trx, kind), await calendar(trx));
+      await insertDeadline(trx, {
+        complaint_id: complaintId,
+        kind,
+        starts_at: at,
+        due_at: due.dueAt,
+        warn_at: due.warnAt,
+        next_check_at: due.warnAt && due.warnAt < due.dueAt ? due.warnAt : due.dueAt,
+      });
+    },
+
+    /** When a clock of this kind started now would fall due (the board's reconsideration window). */
+    async dueAt(trx: Executor, kind: DeadlineKind, from: Date): Promise<Date> {
+      return computeDue(from, await policy(trx, kind), await calendar(trx)).dueAt;
+    },
+
+    async stop(trx: Executor, complaintId: string, kind: DeadlineKind, at: Date): Promise<void> {
+      for (const row of await runningDeadlines(trx, complaintId, kind)) {
+        // A tolled clock stood still from tolled_at: it is judged at that moment, not now.
+        const judgedAt = row.tolled_at ?? at;
+        await updateDeadline(trx, row.id, {
+          status: row.status === 'breached' || judgedAt >= row.due_at ? 'breached' : 'met',
+          completed_at: at,
+          next_check_at: null,
+        });
+      }
+    },
+
+    async pause(trx: Executor, complaintId: string, at: Date, reason: string): Promise<void> {
+      for (const row of await runningDeadlines(trx, complaintId)) {
+        // A deadline already missed stays missed: tolling cannot undo a breach.
+        if (row.tolled_at || row.status === 'breached') continue;
+        await updateDeadline(trx, row.id, { tolled_at: at, tolled_reason: reason, next_check_at: null });
+      }
+    },
+
+    async resume(trx: Executor, complaintId: string, at: Date): Promise<void> {
+      const cal = await calendar(trx);
+      for (const row of await runningDeadlines(trx, complaintId)) {
+        if (!row.tolled_at) continue;
+        const lastDay = lastDayOf(row.due_at, options.timeZone);
+        const due = extendForTolling({ dueDate: lastDay }, row.tolled_at, at, await policy(trx, row.kind), cal);
+        const warnPending = row.status === 'open' && due.warnAt !== null;
+        await updateDeadline(trx, row.id, {
+          due_at: due.dueAt,
+          warn_at: due.warnAt,
+          tolled_at: null,
+          tolled_reason: null,
+          next_check_at: warnPending ? due.warnAt : due.dueAt,
+        });
+      }
+    },
+
+    /** The policy in force for every clock: the admin's where set, else the default. */
+    async policies(): Promise<Record<DeadlineKind, DeadlinePolicy>> {
+      const entries = await Promise.all(DEADLINE_KINDS.map(async (kind) => [kind, await policy(db, kind)] as const));
+      return Object.fromEntries(entries) as Record<DeadlineKind, DeadlinePolicy>;
+    },
+
+    /** One pass over the due rows: warnings, then breaches, each emailed through the outbox. */
+    async sweep(): Promise<{ warned: number; breached: number }> {
+      const result = { warned: 0, breached: 0 };
+      for (;;) {
+        const at = now();
+        const handled = await db.transaction().execute(async (trx) => {
+          const rows = await claimDueDeadlines(trx, at, SWEEP_BATCH);
+          for (const row of rows) {
+            if (at >= row.due_at) {
+              await updateDeadline(trx, row.id, { status: 'breached', next_check_at: null });
+              await notify(trx, row, 'deadlineBreached');
+              result.breached++;
+            } else {
+              await updateDeadline(trx, row.id, { status: 'warned', next_check_at: row.due_at });
+              await notify(trx, row, 'deadlineWarning');
+              result.warned++;
+            }
+          }
+          return rows.length;
+        });
+        if (handled < SWEEP_BATCH) return result;
+      }
+    },
+
+    /** Sweeps every interval; `after` runs after each pass (the board closing lapsed reconsideration windows). */
+    startSweeper(intervalMs = 60_000, after?: () => Promise<unknown>): void {
+      timer ??= setInterval(() => {
+        this.sweep()
+          .then(() => after?.())
+          .catch((error: Error) => logger.warn({ err: { message: error.message } }, 'deadline sweep failed'));
+      }, intervalMs);
+      timer.unref();
+    },
+
+    stopSweeper(): void {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+    },
+  };
+}

@@ -1,0 +1,103 @@
+import { sql, type Selectable } from 'kysely';
+import type { Executor } from '../db/executor.js';
+import type { Language, OutboxTable } from '../db/schema.js';
+
+export type OutboxRow = Selectable<OutboxTable>;
+
+export async function enqueueMessage(
+  trx: Executor,
+  message: { recipient: string; template: string; language: Language; data: Record<string, unknown> },
+): Promise<string> {
+  const { id } = await trx
+    .insertInto('outbox')
+    .values({ ...message, data: JSON.stringify(message.data) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return id;
+}
+
+/**
+ * Takes up to `limit` due messages for this worker: they become 'sending' with a lease, so other
+ * instances skip them (FOR UPDATE SKIP LOCKED) and a crashed worker's claim expires.
+ */
+export async function claimDueMessages(db: Executor, now: Date, leaseUntil: Date, limit: number): Promise<OutboxRow[]> {
+  const { rows } = await sql<OutboxRow>`
+    update outbox set status = 'sending', next_attempt_at = ${leaseUntil}, attempts = attempts + 1
+     where id in (select id from outbox
+                   where status in ('pending', 'sending') and next_attempt_at <= ${now}
+                   order by next_attempt_at
+                   limit ${limit}
+                   for update skip locked)
+    returning *`.execute(db);
+  return rows;
+}
+
+/** A claim: the row and the attempt this worker holds. Marks apply only while the claim is still ours. */
+export interface Claim {
+  id: string;
+  attempts: number;
+}
+
+function ours(db: Executor, claim: Claim) {
+  return db
+    .updateTable('outbox')
+    .where('id', '=', claim.id)
+    .where('status', '=', 'sending')
+    .where('attempts', '=', claim.attempts);
+}
+
+export async function markSent(db: Executor, claim: Claim, at: Date): Promise<void> {
+  await ours(db, claim).set({ status: 'sent', sent_at: at, last_error: null }).execute();
+}
+
+export async function markRetry(db: Executor, claim: Claim, nextAttemptAt: Date, error: string): Promise<void> {
+  await ours(db, claim).set({ status: 'pending', next_attempt_at: nextAttemptAt, last_error: error }).execute();
+}
+
+export async function markDead(db: Executor, claim: Claim, error: string): Promise<void> {
+  await ours(db, claim).set({ status: 'dead', last_error: error }).execute();
+}
+
+export async function deadLetters(db: Executor): Promise<OutboxRow[]> {
+  return db.selectFrom('outbox').selectAll().where('status', '=', 'dead').orderBy('created_at', 'desc').execute();
+}
+
+export async function retryDeadLetter(db: Executor, id: string, now: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('outbox')
+    .set({ status: 'pending', next_attempt_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'dead')
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}
+
+/** The newest dead letters, at most `limit`, and how many there are in all (administration). */
+export async function deadLetterPage(db: Executor, limit: number): Promise<{ rows: OutboxRow[]; total: number }> {
+  const rows = await db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('status', '=', 'dead')
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  const { count } = await db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('status', '=', 'dead')
+    .executeTakeFirstOrThrow();
+  return { rows, total: Number(count) };
+}
+
+/** An admin's retry: the dead letter is due again now with a fresh count of attempts; its template, or undefined. */
+export async function requeueDeadLetter(trx: Executor, id: string, now: Date): Promise<string | undefined> {
+  const row = await trx
+    .updateTable('outbox')
+    .set({ status: 'pending', attempts: 0, next_attempt_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'dead')
+    .returning('template')
+    .executeTakeFirst();
+  return row?.template;
+}

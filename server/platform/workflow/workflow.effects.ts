@@ -1,0 +1,131 @@
+import {
+  assigneeContacts,
+  complainantContact,
+  decidedFindings,
+  supervisorContacts,
+  userContacts,
+} from './complaint.repository.js';
+import { lastDayOf } from '../../../workflows/deadline.policy.js';
+import type { Executor } from '../db/executor.js';
+import type { Effect } from '../../../workflows/complaint.snapshot.js';
+import type { ComplaintEvent } from '../../../workflows/complaint.types.js';
+import type { DeadlineService } from '../deadlines/deadline.service.js';
+import type { OutboxService } from '../mail/outbox.service.js';
+import type { SurveyService } from '../../features/surveys/survey.service.js';
+
+export interface EffectContext {
+  complaintId: string;
+  trackingNumber: string;
+  at: Date;
+  event: ComplaintEvent | { type: 'CREATE' };
+  /** The day the statutory clock counts from (discovery or incident, per policy). */
+  statutoryFrom?: Date | string;
+}
+
+/** Carries out what a transition asked for, inside the transition's transaction. */
+export function effectRunner(deps: {
+  deadlines: DeadlineService;
+  outbox: OutboxService;
+  surveys: Pick<SurveyService, 'invite'>;
+  publicBaseUrl: string;
+  timeZone: string;
+  /** Whether another receipt may go to this address today (counts it when it may). */
+  mayEmailReceipt?: (trx: Executor, email: string) => Promise<boolean>;
+}) {
+  const statusUrl = `${deps.publicBaseUrl}/status`;
+  const caseUrl = (id: string) => `${deps.publicBaseUrl}/staff/cases/${id}`;
+
+  return async function run(trx: Executor, effects: Effect[], ctx: EffectContext): Promise<void> {
+    for (const effect of effects) {
+      switch (effect.type) {
+        case 'startClock':
+          await deps.deadlines.start(
+            trx,
+            ctx.complaintId,
+            effect.kind,
+            ctx.at,
+            effect.kind === 'statutory' ? (ctx.statutoryFrom ?? ctx.at) : ctx.at,
+          );
+          break;
+        case 'stopClock':
+          await deps.deadlines.stop(trx, ctx.complaintId, effect.kind, ctx.at);
+          break;
+        case 'pauseClocks':
+          await deps.deadlines.pause(
+            trx,
+            ctx.complaintId,
+            ctx.at,
+            ctx.event.type === 'TOLL' ? ctx.event.reason : 'tolled',
+          );
+          break;
+        case 'resumeClocks':
+          await deps.deadlines.resume(trx, ctx.complaintId, ctx.at);
+          break;
+        case 'notifyComplainant': {
+          const contact = await complainantContact(trx, ctx.complaintId);
+          if (!contact) break; // anonymous, or no email given
+          if (effect.stage === 'decided' && ctx.event.type === 'BOARD_DECIDED') {
+            const findings = await decidedFindings(trx, ctx.complaintId);
+            await deps.outbox.enqueue(trx, {
+              to: contact.email,
+              template: 'decisionLetter',
+              language: contact.language,
+              data: {
+                trackingNumber: ctx.trackingNumber,
+                findings: findings.map((f) => ({
+                  category: (contact.language === 'es' ? f.name_es : f.name_en) ?? f.category,
+                  finding: f.finding ?? 'not_sustained',
+                })),
+                reconsiderationLastDay: lastDayOf(new Date(ctx.event.reconsiderationUntil), deps.timeZone),
+                statusUrl,
+              },
+            });
+          } else if (effect.stage === 'received') {
+            if (deps.mayEmailReceipt && !(await deps.mayEmailReceipt(trx, contact.email))) break;
+            await deps.outbox.enqueue(trx, {
+              to: contact.email,
+              template: 'complaintReceived',
+              language: contact.language,
+              data: { trackingNumber: ctx.trackingNumber, statusUrl },
+            });
+          } else {
+            await deps.outbox.enqueue(trx, {
+              to: contact.email,
+              template: 'stageChanged',
+              language: contact.language,
+              data: { trackingNumber: ctx.trackingNumber, stage: effect.stage, statusUrl },
+            });
+            // However it closed: the closing survey, a message of its own, once per complaint (issue #7).
+            if (effect.stage === 'closed') {
+              await deps.surveys.invite(trx, {
+                complaintId: ctx.complaintId,
+                trackingNumber: ctx.trackingNumber,
+                to: contact.email,
+                language: contact.language,
+                at: ctx.at,
+              });
+            }
+          }
+          break;
+        }
+        case 'notifyStaff': {
+          // An assignment is told to the new investigator; anything else to the investigator and supervisors.
+          const people =
+            ctx.event.type === 'ASSIGN'
+              ? await userContacts(trx, [ctx.event.investigatorId])
+              : [...(await assigneeContacts(trx, ctx.complaintId)), ...(await supervisorContacts(trx))];
+          const unique = new Map(people.map((p) => [p.email.toLowerCase(), p]));
+          for (const person of unique.values()) {
+            await deps.outbox.enqueue(trx, {
+              to: person.email,
+              template: 'staffNotice',
+              language: person.language,
+              data: { trackingNumber: ctx.trackingNumber, about: effect.about, caseUrl: caseUrl(ctx.complaintId) },
+            });
+          }
+          break;
+        }
+      }
+    }
+  };
+}
