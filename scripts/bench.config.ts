@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { loadConfig, type Config } from '../server/config.js';
+import { loadConfig, type Config } from '../server/platform/config.js';
 
 /** The configuration every bench and its server share: production mode, silent, a temporary folder. */
 export function benchConfig(dataDir: string): Config {

@@ -1,8 +1,8 @@
 import { createApp } from '../server/app.js';
-import { createTranslator } from '../server/i18n.js';
-import { createLogger } from '../server/logger.js';
-import { services as buildServices } from '../server/services/index.js';
-import { openDatabase } from '../server/db/database.js';
+import { createTranslator } from '../server/platform/i18n.js';
+import { createLogger } from '../server/platform/logger.js';
+import { services as buildServices } from '../server/compose.js';
+import { openDatabase } from '../server/platform/db/database.js';
 import { benchConfig } from './bench.config.js';
 
 // The app alone, in its own process, so the benchmark can read this process's memory while it

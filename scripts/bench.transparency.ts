@@ -6,12 +6,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
-import { openDatabase, type Db } from '../server/db/database.js';
-import { migrateToLatest } from '../server/db/migrator.js';
-import { createTranslator } from '../server/i18n.js';
-import { createLogger } from '../server/logger.js';
-import { services as buildServices } from '../server/services/index.js';
-import { seedTemplates } from '../server/services/seed.service.js';
+import { openDatabase, type Db } from '../server/platform/db/database.js';
+import { migrateToLatest } from '../server/platform/db/migrator.js';
+import { createTranslator } from '../server/platform/i18n.js';
+import { createLogger } from '../server/platform/logger.js';
+import { services as buildServices } from '../server/compose.js';
+import { seedTemplates } from '../server/demo/seed.service.js';
 import { benchConfig } from './bench.config.js';
 
 // The transparency targets at scale (issue #7): 1,000,000 complaints seeded straight into the

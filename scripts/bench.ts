@@ -5,11 +5,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { createApp } from '../server/app.js';
-import { openDatabase } from '../server/db/database.js';
-import { migrateToLatest } from '../server/db/migrator.js';
-import { createTranslator } from '../server/i18n.js';
-import { createLogger } from '../server/logger.js';
-import { services as buildServices } from '../server/services/index.js';
+import { openDatabase } from '../server/platform/db/database.js';
+import { migrateToLatest } from '../server/platform/db/migrator.js';
+import { createTranslator } from '../server/platform/i18n.js';
+import { createLogger } from '../server/platform/logger.js';
+import { services as buildServices } from '../server/compose.js';
 import { benchConfig } from './bench.config.js';
 import { runTransparencyBench } from './bench.transparency.js';
 
