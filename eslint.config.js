@@ -47,9 +47,61 @@ export default tseslint.config(
   // migrations are frozen, Kysely stays in the database layer. A forbidden import fails npm run check.
   {
     files: ['server/**/*.ts'],
-    ignores: [...DATABASE_LAYER, ...ROUTES],
+    ignores: [...DATABASE_LAYER, ...ROUTES, 'server/platform/**', 'server/domain/**'],
     rules: {
       'no-restricted-imports': ['error', { paths: [NO_KYSELY] }],
+    },
+  },
+  {
+    // The platform is built once and handed to the features: it knows none of them.
+    files: ['server/platform/**/*.ts'],
+    ignores: [...DATABASE_LAYER, ...ROUTES],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [NO_KYSELY],
+          patterns: [
+            {
+              group: ['**/features/**', '**/demo/**', '**/compose.js'],
+              message: 'The platform serves the features and imports none of them.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The domain core is words and rules: it imports nothing but itself and the pure workflow.
+    files: ['server/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [NO_KYSELY],
+          patterns: [
+            {
+              group: ['**/platform/**', '**/features/**', '**/demo/**', '**/compose.js', '**/cli/**'],
+              message: 'The domain core imports nothing of the platform or the features.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Repositories own all SQL: a query built outside the database layer fails the check.
+    files: ['server/**/*.ts'],
+    ignores: DATABASE_LAYER,
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'CallExpression[callee.property.name=/^(selectFrom|selectNoFrom|insertInto|updateTable|deleteFrom|mergeInto|replaceInto)$/]',
+          message: 'SQL lives in the database layer: add a repository function and call it.',
+        },
+      ],
     },
   },
   {

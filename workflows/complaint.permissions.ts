@@ -37,6 +37,9 @@ export const EVENT_PARTIES: Readonly<Record<ComplaintEventType, readonly Party[]
   REOPEN: ['supervisor'],
 };
 
+/** The parties who work a case from its page (an admin administers; the complainant and the system are not staff). */
+export const CASE_WORKERS: readonly Party[] = ['intake', 'assignedInvestigator', 'supervisor', 'board'];
+
 export const EVENT_TYPES = Object.keys(EVENT_PARTIES) as ComplaintEventType[];
 
 export type StaffRole = 'intake' | 'investigator' | 'supervisor' | 'board' | 'admin';

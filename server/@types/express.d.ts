@@ -1,5 +1,5 @@
 import type { Language, Translate } from '../platform/i18n.js';
-import type { StaffUser } from '../features/accounts/auth.service.js';
+import type { StaffUser } from '../domain/vocabulary.js';
 
 declare global {
   namespace Express {

@@ -1,5 +1,6 @@
 import type { Db } from '../platform/db/database.js';
-import { allegationsForVote, casesAwaitingAgenda } from '../features/board/board.repository.js';
+import { casesAwaitingAgenda } from '../features/board/board.repository.js';
+import { allegationsForVote } from '../features/board/boardVote.repository.js';
 import type { Viewer } from '../platform/db/caseAccess.js';
 import type { Finding } from '../domain/vocabulary.js';
 import type { BoardMeetingService } from '../features/board/boardMeeting.service.js';

@@ -1,3 +1,10 @@
+import {
+  decideDemoAllegations,
+  districtCodes,
+  insertDemoAllegations,
+  insertDemoAssignment,
+  insertDemoComplainant,
+} from './demo.repository.js';
 import type { Db } from '../platform/db/database.js';
 import type { Actor } from '../../workflows/complaint.permissions.js';
 import type { DispatchEvent, WorkflowService } from '../platform/workflow/workflow.service.js';
@@ -63,7 +70,7 @@ export async function createDemoComplaints(
   staff: DemoStaffIds,
   officerIds: string[],
 ) {
-  const districts = (await db.selectFrom('districts').select('code').execute()).map((d) => d.code);
+  const districts = await districtCodes(db);
   const now = Date.now();
   for (let i = 0; i < PATHS.length * 3; i++) {
     const path = PATHS[i % PATHS.length]!;
@@ -88,28 +95,21 @@ export async function createDemoComplaints(
           actor: { kind: 'complainant' },
           within: async (t, complaintId) => {
             if (!anonymous) {
-              await t
-                .insertInto('complainants')
-                .values({
-                  complaint_id: complaintId,
-                  role: 'complainant',
-                  name: `Demo Resident ${i + 1}`,
-                  email: `resident${i + 1}@example.com`,
-                  preferred_language: language,
-                  preferred_contact: 'email',
-                })
-                .execute();
+              await insertDemoComplainant(t, {
+                complaintId,
+                name: `Demo Resident ${i + 1}`,
+                email: `resident${i + 1}@example.com`,
+                language,
+              });
             }
-            await t
-              .insertInto('allegations')
-              .values(
-                [0, 1].slice(0, 1 + (i % 2)).map((k) => ({
-                  complaint_id: complaintId,
-                  officer_id: officerIds[(i + k * 11) % officerIds.length] ?? null,
-                  category: CATEGORIES[(i + k) % CATEGORIES.length]!,
-                })),
-              )
-              .execute();
+            await insertDemoAllegations(
+              t,
+              complaintId,
+              [0, 1].slice(0, 1 + (i % 2)).map((k) => ({
+                officerId: officerIds[(i + k * 11) % officerIds.length] ?? null,
+                category: CATEGORIES[(i + k) % CATEGORIES.length]!,
+              })),
+            );
           },
         },
       ),
@@ -120,17 +120,10 @@ export async function createDemoComplaints(
       await workflow.dispatch(id, event, actor, {
         within: async (trx) => {
           if (type === 'ASSIGN') {
-            await trx
-              .insertInto('assignments')
-              .values({ complaint_id: id, user_id: investigator, assigned_by: staff.supervisor })
-              .execute();
+            await insertDemoAssignment(trx, { complaintId: id, userId: investigator, assignedBy: staff.supervisor });
           }
           if (type === 'BOARD_DECIDED') {
-            await trx
-              .updateTable('allegations')
-              .set({ finding: FINDINGS[i % FINDINGS.length]!, decided_at: new Date() })
-              .where('complaint_id', '=', id)
-              .execute();
+            await decideDemoAllegations(trx, id, FINDINGS[i % FINDINGS.length]!, new Date());
           }
         },
       });

@@ -1,3 +1,4 @@
+import { officerIdsByBadge } from './demo.repository.js';
 import type { Db } from '../platform/db/database.js';
 import { insertDistricts, insertOfficers } from '../platform/reference/reference.repository.js';
 import { claimSetting } from '../platform/db/settings.repository.js';
@@ -66,9 +67,7 @@ export function demoService(
         await insertOfficers(trx, demoOfficers());
         return byEmail;
       });
-      const officerIds = (await db.selectFrom('officers').select('id').orderBy('badge_number').execute()).map(
-        (o) => o.id,
-      );
+      const officerIds = await officerIdsByBadge(db);
       const complaints = await createDemoComplaints(
         db,
         workflow,

@@ -39,6 +39,16 @@ export interface PublicHistoryEntry {
 export const SURVEY_SCORES = ['respect', 'understood', 'informed', 'explained', 'trust'] as const;
 export type SurveyScore = (typeof SURVEY_SCORES)[number];
 
+/** A signed-in member of staff, as every request sees them: read fresh, so changes apply at once (R12). */
+export interface StaffUser {
+  id: string;
+  email: string;
+  displayName: string;
+  language: Language;
+  roles: Role[];
+  totpEnrolled: boolean;
+}
+
 /** Who is asking, for the access rules: the user and the roles usable in this session (admin only after a second factor). */
 export interface Viewer {
   userId: string;

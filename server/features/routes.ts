@@ -13,7 +13,20 @@ import { staffApiRoutes } from './cases/staffApi.routes.js';
 import { statusRoutes } from './residents/status.routes.js';
 import { surveyRoutes } from './surveys/survey.routes.js';
 
-export function routes(services: Services, config: Config): Router {
+/** The services these routes use, and nothing else (#16): the composition root hands in no more. */
+type Deps = Pick<Services, 'mail'> &
+  Parameters<typeof apiRoutes>[0] &
+  Parameters<typeof boardRoutes>[0] &
+  Parameters<typeof complaintFormRoutes>[0] &
+  Parameters<typeof dashboardRoutes>[0] &
+  Parameters<typeof homeRoutes>[0] &
+  Parameters<typeof openDataRoutes>[0] &
+  Parameters<typeof staffApiRoutes>[0] &
+  Parameters<typeof staffRoutes>[0] &
+  Parameters<typeof statusRoutes>[0] &
+  Parameters<typeof surveyRoutes>[0];
+
+export function routes(services: Deps, config: Config): Router {
   const router = Router();
   router.use(homeRoutes(services));
   router.use(complaintFormRoutes(services, config));

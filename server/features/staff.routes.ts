@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Config } from '../platform/config.js';
-import { setUpStaffSession } from '../platform/http/setUpStaffSession.js';
+import { setUpStaffSession } from './accounts/setUpStaffSession.js';
 import type { Services } from '../compose.js';
 import { accountRoutes } from './accounts/account.routes.js';
 import { adminRoutes } from './admin/admin.routes.js';
@@ -9,7 +9,7 @@ import { apiTokenRoutes } from './accounts/apiTokens.routes.js';
 import { staffBoardRoutes } from './board/board.routes.js';
 import { caseFileRoutes } from './cases/caseFile.routes.js';
 import { caseQueueRoutes } from './cases/caseQueue.routes.js';
-import { hasRole, requireUser, staffCsrf } from '../platform/http/guards.js';
+import { allowed, requireUser, staffCsrf } from '../platform/http/guards.js';
 import { earlyInterventionRoutes } from './officers/earlyIntervention.routes.js';
 import { officerRoutes } from './officers/officer.routes.js';
 import { retentionRoutes } from './admin/retention.routes.js';
@@ -18,8 +18,22 @@ import { signInRoutes } from './accounts/signIn.routes.js';
 /** The routes that read a multipart body, and check the form token themselves once it is read. */
 const UPLOAD_PATHS = /^\/(cases\/[\w-]+\/evidence|officers\/import)$/;
 
+/** The services these routes use, and nothing else (#16): the composition root hands in no more. */
+type Deps = Pick<Services, 'auth' | 'keys' | 'sessions'> &
+  Parameters<typeof accountRoutes>[0] &
+  Parameters<typeof adminRoutes>[0] &
+  Parameters<typeof apiTokenRoutes>[0] &
+  Parameters<typeof auditRoutes>[0] &
+  Parameters<typeof caseFileRoutes>[0] &
+  Parameters<typeof caseQueueRoutes>[0] &
+  Parameters<typeof earlyInterventionRoutes>[0] &
+  Parameters<typeof officerRoutes>[0] &
+  Parameters<typeof retentionRoutes>[0] &
+  Parameters<typeof signInRoutes>[0] &
+  Parameters<typeof staffBoardRoutes>[0];
+
 /** Everything under /staff: the session, the form tokens, signing in, then pages for signed-in staff only. */
-export function staffRoutes(services: Services, config: Config): Router {
+export function staffRoutes(services: Deps, config: Config): Router {
   const router = Router();
   const { router: session, passport } = setUpStaffSession({
     sessions: services.sessions,
@@ -45,7 +59,7 @@ export function staffRoutes(services: Services, config: Config): Router {
   router.use(signInRoutes(services, passport));
   router.use(requireUser);
   router.get('/', (req, res) => {
-    const home = hasRole(req, 'intake', 'investigator', 'supervisor', 'board') ? '/staff/cases' : '/staff/account';
+    const home = allowed(req, 'cases.read') ? '/staff/cases' : '/staff/account';
     res.redirect(303, home);
   });
   router.use(accountRoutes(services));

@@ -128,7 +128,13 @@ describe('the sweep for files no record points to (#15 item 9)', () => {
     const storage = localEvidenceStorage(path.join(dir, 'files'));
     const incoming = path.join(dir, 'incoming');
     mkdirSync(incoming);
-    const janitor = evidenceJanitor({ db: database.db, storage, incomingDir: incoming, graceMs: 60 * 60_000 });
+    const janitor = evidenceJanitor({
+      db: database.db,
+      storage,
+      incomingDir: incoming,
+      graceMs: 60 * 60_000,
+      clock: () => new Date(),
+    });
     const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60_000);
     const old = async (name: string) => utimes(path.join(dir, 'files', name), twoHoursAgo, twoHoursAgo);
 

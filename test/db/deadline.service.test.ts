@@ -25,12 +25,13 @@ describe('deadlines in the database: clocks and the sweeper', () => {
         logger: silentLogger,
         agencyName: 'Test',
         messageIdDomain: 'test',
+        clock: () => new Date(clock),
       }),
       logger: silentLogger,
       timeZone: 'America/Los_Angeles',
       holidayRegion: 'US-CA',
       publicBaseUrl: 'https://oversight.test',
-      now: () => new Date(clock),
+      clock: () => new Date(clock),
     });
 
   before(async () => {

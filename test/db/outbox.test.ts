@@ -34,7 +34,7 @@ describe('email outbox against a real SMTP server (R24)', () => {
       logger: silentLogger,
       agencyName: 'Test Oversight Board',
       messageIdDomain: 'oversight.test',
-      now: () => new Date(clock),
+      clock: () => new Date(clock),
     });
 
   const queueOne = (language: 'en' | 'es' = 'en') =>
@@ -135,7 +135,7 @@ describe('email outbox against a real SMTP server (R24)', () => {
       logger: silentLogger,
       agencyName: 'Test Oversight Board',
       messageIdDomain: 'oversight.test',
-      now: () => new Date(clock),
+      clock: () => new Date(clock),
     });
     void dying.runOnce();
     for (let i = 0; i < 50 && peer.received.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));

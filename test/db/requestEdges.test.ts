@@ -111,7 +111,7 @@ describe('the smaller abuse paths found in testing (#15 item 10)', () => {
       .post('/api/v1/complaints')
       .send({ ...COMPLAINT, incidentDate: '0000-01-01' })
       .expect(400);
-    expect(early.body.errors).to.deep.equal([{ field: 'incidentDate', message: 'Enter a date from 1900 on' }]);
+    expect(early.body.error.errors).to.deep.equal([{ field: 'incidentDate', message: 'Enter a date from 1900 on' }]);
     expect(await complaintCount()).to.equal(before);
     // The dashboard's range before year 1 was a 500: now a field error, or a range that starts in 1900.
     const dashboard = await request(app.app).get('/dashboard?to=0000-01').expect(400);

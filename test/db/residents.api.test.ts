@@ -96,7 +96,7 @@ describe('resident JSON API and its OpenAPI document', () => {
     for (const [body, field] of cases) {
       const answer = await request(app).post('/api/v1/complaints').set('Accept-Language', 'es').send(body).expect(400);
       expect(
-        answer.body.errors.map((e: { field: string }) => e.field),
+        answer.body.error.errors.map((e: { field: string }) => e.field),
         field,
       ).to.include(field);
     }
@@ -104,7 +104,7 @@ describe('resident JSON API and its OpenAPI document', () => {
       .post('/api/v1/complaints')
       .set('Accept-Language', 'es')
       .send({ ...COMPLAINT, narrative: '' });
-    expect(spanish.body.errors[0].message).to.match(/Cuéntenos/);
+    expect(spanish.body.error.errors[0].message).to.match(/Cuéntenos/);
     await request(app)
       .post('/api/v1/complaints')
       .set('Content-Type', 'application/json')
@@ -142,8 +142,8 @@ describe('resident JSON API and its OpenAPI document', () => {
       .set('Accept-Language', 'es')
       .send({ ...COMPLAINT, narrative: `${COMPLAINT.narrative} And something else.` })
       .expect(422);
-    expect(other.body.error).to.equal('idempotency_key_reused');
-    expect(other.body.message).to.contain('Idempotency-Key ya se usó');
+    expect(other.body.error).to.include({ status: 422, code: 'unprocessable' });
+    expect(other.body.error.message).to.contain('Idempotency-Key ya se usó');
     expect(JSON.stringify(other.body))
       .not.to.contain(first.body.accessCode)
       .and.not.to.contain(first.body.trackingNumber);

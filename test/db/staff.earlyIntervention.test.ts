@@ -135,7 +135,7 @@ describe('staff: early intervention and the disparity view', () => {
           db: database.db,
           audit: base.audit,
           timeZone: config.agencyTimeZone,
-          now: () => NOW,
+          clock: () => NOW,
         }),
       }),
     });

@@ -6,8 +6,11 @@ import { byField, fieldErrors, type FieldError } from '../../platform/http/formE
 import { answerFields } from '../../platform/http/formFields.js';
 import { staffUser } from '../../platform/http/guards.js';
 
+/** The services these routes use, and nothing else (#16): the composition root hands in no more. */
+type Deps = Pick<Services, 'auth'>;
+
 /** A member of staff's own account: their roles, the TOTP second factor (R9) and their password. */
-export function accountRoutes(services: Services): Router {
+export function accountRoutes(services: Deps): Router {
   const router = Router();
   const { auth } = services;
   const render = (res: Response, view: string, status: number, locals: object) =>

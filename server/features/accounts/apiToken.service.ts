@@ -1,3 +1,6 @@
+import type { Clock } from '../../platform/clock.js';
+import { InvalidField } from '../../domain/errors.js';
+import { needsSecondFactor } from '../../domain/policy.js';
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../platform/db/database.js';
 import type { Viewer } from '../../platform/db/caseAccess.js';
@@ -16,7 +19,6 @@ import {
 } from './apiToken.repository.js';
 import type { AuditService } from '../../platform/audit/audit.service.js';
 import type { AuthService } from './auth.service.js';
-import { InvalidChoice } from '../cases/caseWork.service.js';
 import { hmacHex, hmacHexAll, type Keys } from '../../platform/security/keys.js';
 
 /** Tokens start with this, so a leaked one is easy to recognise (secret scanners, logs). */
@@ -56,15 +58,9 @@ export interface TokenViewer extends Viewer {
 
 export type ApiTokenService = ReturnType<typeof apiTokenService>;
 
-export function apiTokenService(deps: {
-  db: Db;
-  audit: AuditService;
-  auth: AuthService;
-  keys: Keys;
-  now?: () => Date;
-}) {
+export function apiTokenService(deps: { db: Db; audit: AuditService; auth: AuthService; keys: Keys; clock: Clock }) {
   const { db, audit } = deps;
-  const now = deps.now ?? (() => new Date());
+  const now = deps.clock;
   const hashOf = (token: string) => hmacHex(deps.keys.apiToken, token);
 
   return {
@@ -115,7 +111,7 @@ export function apiTokenService(deps: {
      */
     async issue(adminId: string, input: { userId: string; name: string }, requestId?: string) {
       const holder = await activeUser(db, input.userId);
-      if (!holder) throw new InvalidChoice('userId');
+      if (!holder) throw new InvalidField('userId', 'apiTokens.form.userRequired');
       const id = await db.transaction().execute(async (trx) => {
         const tokenId = await insertApiToken(trx, { ...input, issuedBy: adminId });
         await audit.record(trx, {
@@ -192,7 +188,7 @@ export function apiTokenService(deps: {
       if (!row.last_used_at || at.getTime() - row.last_used_at.getTime() >= TOUCH_EVERY_MS) {
         await touchApiToken(db, row.id, at, new Date(at.getTime() - TOUCH_EVERY_MS));
       }
-      return { tokenId: row.id, userId: user.id, roles: user.roles.filter((role) => role !== 'admin') };
+      return { tokenId: row.id, userId: user.id, roles: user.roles.filter((role) => !needsSecondFactor(role)) };
     },
   };
 }

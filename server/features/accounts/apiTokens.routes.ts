@@ -1,21 +1,24 @@
+import { fieldMessages, orShowOnPage } from '../../platform/http/problems.js';
 import { Router, type Response } from 'express';
 import { notFound } from '../../domain/errors.js';
 import { tokenForm, tokenId } from '../cases/staffApi.schemas.js';
-import { InvalidChoice } from '../cases/caseWork.service.js';
 import type { Services } from '../../compose.js';
 import { byField, fieldErrors, type FieldError } from '../../platform/http/formErrors.js';
 import { answerFields, type FormBody } from '../../platform/http/formFields.js';
-import { requireRole, staffUser } from '../../platform/http/guards.js';
+import { requirePermission, staffUser } from '../../platform/http/guards.js';
+
+/** The services these routes use, and nothing else (#16): the composition root hands in no more. */
+type Deps = Pick<Services, 'apiTokens'>;
 
 /**
  * Bearer tokens for the staff API. An admin authorises a token for a user and never sees a
  * secret; the holder collects it from their own account, and the secret is shown to them once, on
  * the answer to that form (never put in the session or a redirect). Only its keyed hash is kept.
  */
-export function apiTokenRoutes(services: Services): Router {
+export function apiTokenRoutes(services: Deps): Router {
   const router = Router();
   const { apiTokens } = services;
-  router.use('/admin/tokens', requireRole('admin'));
+  router.use('/admin/tokens', requirePermission('admin.use'));
 
   const page = async (res: Response, status: number, errors: FieldError[] = [], values: FormBody = {}) => {
     const [tokens, holders] = await Promise.all([apiTokens.list(), apiTokens.holders()]);
@@ -35,16 +38,15 @@ export function apiTokenRoutes(services: Services): Router {
     const fields = answerFields(req.body);
     const parsed = tokenForm.safeParse(fields);
     if (!parsed.success) return page(res, 400, fieldErrors(parsed.error, req.t), fields);
-    try {
-      await apiTokens.issue(staffUser(req).id, parsed.data, String(req.id));
-    } catch (error) {
-      if (error instanceof InvalidChoice) {
-        return page(res, 400, [{ field: 'userId', text: req.t('apiTokens.form.userRequired') }], fields);
-      }
-      throw error;
-    }
-    req.session.flash = 'apiTokens.flash.authorised';
-    return res.redirect(303, '/staff/admin/tokens');
+    await orShowOnPage(
+      async () => {
+        await apiTokens.issue(staffUser(req).id, parsed.data, String(req.id));
+        req.session.flash = 'apiTokens.flash.authorised';
+        res.redirect(303, '/staff/admin/tokens');
+      },
+      (problem) => page(res, problem.status, fieldMessages(req, problem), fields),
+      ['invalid'],
+    );
   });
 
   router.post('/admin/tokens/:id/revoke', async (req, res) => {

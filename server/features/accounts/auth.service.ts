@@ -1,38 +1,31 @@
+/**
+ * Staff sign-in: passwords and codes checked with guessing held back (R7, R10), locks lifted, and
+ * sign-in and sign-out audited. authService puts this together with second-factor enrolment
+ * (auth.totpEnrolment.ts) and passwords (auth.passwords.ts) as the one service callers use.
+ */
+
 import { randomBytes } from 'node:crypto';
-import type { Db } from '../../platform/db/database.js';
 import type { Executor } from '../../platform/db/executor.js';
 import { clearBucketsStartingWith } from '../../platform/security/rateLimit.repository.js';
-import { deleteSessionsOfUser } from './session.repository.js';
 import {
   clearLoginFailures,
   consumeTotpStep,
   countLoginFailure,
-  setPasswordHashOf,
-  setTotpSecret,
   userByEmail,
   userById,
   type UserWithRoles,
 } from './user.repository.js';
-import { insertPasswordLink, passwordLinkUser, usePasswordLink } from './passwordLink.repository.js';
-import type { Role } from '../../domain/vocabulary.js';
-import type { AuditActor, AuditService } from '../../platform/audit/audit.service.js';
-import { hmacHex, hmacHexAll, type Keys } from '../../platform/security/keys.js';
-import { sessionIdHash } from './session.service.js';
-import type { OutboxService } from '../../platform/mail/outbox.service.js';
+import type { AuditActor } from '../../platform/audit/audit.service.js';
 import { hashPassword, verifyPassword } from '../../platform/security/password.js';
-import { passwordProblem, type PasswordProblem } from '../../platform/security/passwordPolicy.js';
 import { throttle, type Attempt, type ThrottlePolicy } from '../../platform/security/throttle.js';
-import { enrolment, newTotpSecret, openSecret, sealSecret, totpStep } from '../../platform/security/totp.js';
+import { openSecret, totpStep } from '../../platform/security/totp.js';
+import { staffUserOf, type StaffUser } from './staffUser.js';
+import { authContext, type AuthDeps } from './auth.context.js';
+import { totpEnrolment } from './auth.totpEnrolment.js';
+import { passwordMethods } from './auth.passwords.js';
 
-/** A signed-in member of staff, as every request sees them: read fresh, so changes apply at once (R12). */
-export interface StaffUser {
-  id: string;
-  email: string;
-  displayName: string;
-  language: 'en' | 'es';
-  roles: Role[];
-  totpEnrolled: boolean;
-}
+export type { StaffUser } from './staffUser.js';
+export { PASSWORD_LINK_MS } from './auth.passwords.js';
 
 /** R7: how guessing passwords and codes is held back (see ThrottlePolicy). */
 export const SIGN_IN_LIMITS: ThrottlePolicy = {
@@ -46,51 +39,22 @@ export const SIGN_IN_LIMITS: ThrottlePolicy = {
   windowMs: 15 * 60 * 1000,
 };
 
-export const PASSWORD_LINK_MS = 24 * 60 * 60 * 1000;
-
 export type SignInResult =
   { kind: 'signedIn'; user: StaffUser } | { kind: 'needsCode'; userId: string } | { kind: 'refused' };
 
 export type AuthService = ReturnType<typeof authService>;
 
-function staffUserOf(row: UserWithRoles): StaffUser {
-  return {
-    id: row.id,
-    email: row.email,
-    displayName: row.display_name,
-    language: row.language,
-    roles: [...row.roles].sort(),
-    totpEnrolled: row.totp_secret !== null,
-  };
-}
-
-export function authService(deps: {
-  db: Db;
-  audit: AuditService;
-  outbox: OutboxService;
-  keys: Keys;
-  publicBaseUrl: string;
-  agencyName: string;
-  now?: () => Date;
-}) {
-  const now = deps.now ?? (() => new Date());
+export function authService(deps: AuthDeps) {
+  const context = authContext(deps);
+  const { now, audit } = context;
   // An unknown email is checked against this hash, so it takes as long as a wrong password (R10).
   let standIn: Promise<string> | undefined;
-  const guesses = throttle({ db: deps.db, clientKey: deps.keys.client, now }, SIGN_IN_LIMITS);
+  const guesses = throttle({ db: deps.db, clientKey: deps.keys.client, clock: now }, SIGN_IN_LIMITS);
   /** Password and code failures count on the same account, named by its email as typed (R10: known or not). */
   const subjectOf = (email: string) => email.trim().toLowerCase();
-  const linkHash = (token: string) => hmacHex(deps.keys.passwordLink, token);
-  const linkHashes = (token: string) => hmacHexAll(deps.keys.rings.passwordLink, token);
   /** A TOTP secret sealed under any key of the ring (sealed anew under the current one when set). */
   const openTotp = (sealed: string) =>
     deps.keys.rings.totp.map((key) => openSecret(key, sealed)).find((secret) => secret !== undefined);
-
-  const audit = (
-    trx: Executor,
-    type: string,
-    actor: AuditActor,
-    extra: Partial<Parameters<AuditService['record']>[1]>,
-  ) => deps.audit.record(trx, { type, actor, ...extra });
 
   /** A failed password or code (already counted by its attempt), audited; the one that locks says so. */
   async function fail(user: UserWithRoles | undefined, attempt: Attempt, requestId: string | undefined, step: string) {
@@ -189,102 +153,7 @@ export function authService(deps: {
         );
     },
 
-    /** A new secret to show while the user enrols; it is stored only once they confirm a code from it. */
-    async startEnrolment(user: StaffUser) {
-      const secret = newTotpSecret();
-      return { secret, ...(await enrolment(secret, user.email, deps.agencyName)) };
-    },
-
-    async enrolmentPicture(user: StaffUser, secret: string) {
-      return enrolment(secret, user.email, deps.agencyName);
-    },
-
-    async confirmEnrolment(user: StaffUser, secret: string, code: string, requestId?: string): Promise<boolean> {
-      const step = totpStep(secret, code, now());
-      if (step === undefined) return false;
-      await deps.db.transaction().execute(async (trx) => {
-        await setTotpSecret(trx, user.id, sealSecret(deps.keys.totp, secret));
-        await consumeTotpStep(trx, user.id, step);
-        await audit(
-          trx,
-          'auth.mfa.enrol',
-          { type: 'user', id: user.id },
-          { object: { type: 'user', id: user.id }, requestId },
-        );
-      });
-      return true;
-    },
-
-    /** Changing one's own password needs the current one; every other session of the user ends. */
-    async changePassword(
-      user: StaffUser,
-      input: { current: string; next: string; keepSessionId: string; requestId?: string },
-    ): Promise<'wrongPassword' | PasswordProblem | undefined> {
-      const row = await userById(deps.db, user.id);
-      if (!row || !(await verifyPassword(input.current, row.password_hash))) return 'wrongPassword';
-      const problem = passwordProblem(input.next, { email: row.email, name: row.display_name });
-      if (problem) return problem;
-      const hash = await hashPassword(input.next);
-      await deps.db.transaction().execute(async (trx) => {
-        await setPasswordHashOf(trx, user.id, hash, now());
-        await deleteSessionsOfUser(trx, user.id, sessionIdHash(deps.keys, input.keepSessionId));
-        await audit(
-          trx,
-          'auth.password.change',
-          { type: 'user', id: user.id },
-          {
-            object: { type: 'user', id: user.id },
-            requestId: input.requestId,
-          },
-        );
-      });
-      return undefined;
-    },
-
-    /** An admin sends a one-time link to set a password (new account, forgotten password), by the outbox. */
-    async issuePasswordLink(
-      trx: Executor,
-      target: { id: string; email: string; language: 'en' | 'es' },
-      by: string | null,
-    ) {
-      const token = randomBytes(32).toString('base64url');
-      const expiresAt = new Date(now().getTime() + PASSWORD_LINK_MS);
-      await insertPasswordLink(trx, { tokenHash: linkHash(token), userId: target.id, issuedBy: by, expiresAt });
-      await deps.outbox.enqueue(trx, {
-        to: target.email,
-        template: 'passwordLink',
-        language: target.language,
-        data: { link: `${deps.publicBaseUrl}/staff/password/${token}` },
-      });
-    },
-
-    async passwordLinkUser(token: string) {
-      return /^[\w-]{43}$/.test(token) ? passwordLinkUser(deps.db, linkHashes(token), now()) : undefined;
-    },
-
-    /** Sets the password from a link: once only, and every session of that user ends. */
-    async usePasswordLink(
-      token: string,
-      password: string,
-      requestId?: string,
-    ): Promise<'expired' | PasswordProblem | undefined> {
-      const user = await this.passwordLinkUser(token);
-      if (!user) return 'expired';
-      const problem = passwordProblem(password, { email: user.email, name: user.display_name });
-      if (problem) return problem;
-      const hash = await hashPassword(password);
-      return deps.db.transaction().execute(async (trx) => {
-        if (!(await usePasswordLink(trx, linkHashes(token), now()))) return 'expired' as const;
-        await setPasswordHashOf(trx, user.id, hash, now());
-        await deleteSessionsOfUser(trx, user.id);
-        await audit(
-          trx,
-          'auth.password.reset',
-          { type: 'user', id: user.id },
-          { object: { type: 'user', id: user.id }, requestId },
-        );
-        return undefined;
-      });
-    },
+    ...totpEnrolment(context),
+    ...passwordMethods(context),
   };
 }

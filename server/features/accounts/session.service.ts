@@ -1,3 +1,4 @@
+import type { Clock } from '../../platform/clock.js';
 import type { Db } from '../../platform/db/database.js';
 import {
   deleteSession,
@@ -21,8 +22,8 @@ export function sessionIdHash(keys: Keys, sessionId: string): string {
 export type SessionService = ReturnType<typeof sessionService>;
 
 /** The server side of staff sessions (R11, R12), for the express-session store. */
-export function sessionService(deps: { db: Db; keys: Keys; now?: () => Date }) {
-  const now = deps.now ?? (() => new Date());
+export function sessionService(deps: { db: Db; keys: Keys; clock: Clock }) {
+  const now = deps.clock;
   const hash = (id: string) => sessionIdHash(deps.keys, id);
   return {
     /** The session's data, or undefined when it is unknown, idle too long or past its lifetime. */

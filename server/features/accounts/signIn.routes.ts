@@ -1,7 +1,7 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Passport } from 'passport';
-import type { SignInInfo } from '../../platform/http/setUpStaffSession.js';
-import { STAFF_COOKIE } from '../../platform/http/setUpStaffSession.js';
+import type { SignInInfo } from './setUpStaffSession.js';
+import { STAFF_COOKIE } from './setUpStaffSession.js';
 import { passwordLinkForm, safeNext, signIn, signInCode } from './staff.schemas.js';
 import type { Services } from '../../compose.js';
 import type { StaffUser } from './auth.service.js';
@@ -12,8 +12,11 @@ import { PASSWORD_MAX, PASSWORD_MIN } from '../../platform/security/passwordPoli
 /** A code must follow its password within five minutes. */
 const PENDING_MS = 5 * 60 * 1000;
 
+/** The services these routes use, and nothing else (#16): the composition root hands in no more. */
+type Deps = Pick<Services, 'auth'>;
+
 /** Signing in (password, then a TOTP code for those who have one), signing out, and password links. */
-export function signInRoutes(services: Services, passport: InstanceType<typeof Passport>): Router {
+export function signInRoutes(services: Deps, passport: InstanceType<typeof Passport>): Router {
   const router = Router();
   const { auth } = services;
 

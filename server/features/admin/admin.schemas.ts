@@ -1,3 +1,4 @@
+import { ROLES, type Role } from '../../domain/vocabulary.js';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 
@@ -17,9 +18,6 @@ const text = (max: number, missing: string, tooLong: string) =>
     .min(1, { error: missing })
     .max(max, { error: tooLong })
     .refine((v) => !CONTROLS.test(v), { error: 'admin.field.controls' });
-
-const ROLES = ['intake', 'investigator', 'supervisor', 'board', 'admin'] as const;
-type Role = (typeof ROLES)[number];
 
 // Checked as a whole, so a wrong value is reported on the roles field, not on a position in it.
 const roles = z

@@ -1,3 +1,4 @@
+import type { Clock } from '../../platform/clock.js';
 import type { Db } from '../../platform/db/database.js';
 import { policyOverrides, policyRowForUpdate, savePolicy } from '../../platform/deadlines/deadline.repository.js';
 import { DEADLINE_KINDS, type DeadlineKind } from '../../../workflows/complaint.machine.js';
@@ -23,8 +24,8 @@ export function isDeadlineKind(kind: string): kind is DeadlineKind {
  * The deadline policy for admins. The deadline service reads the policy afresh each time it starts
  * a clock (no cache), so a change counts from the next clock; running clocks keep their due dates.
  */
-export function adminDeadlineService(deps: { db: Db; audit: AuditService; now?: () => Date }) {
-  const now = deps.now ?? (() => new Date());
+export function adminDeadlineService(deps: { db: Db; audit: AuditService; clock: Clock }) {
+  const now = deps.clock;
 
   return {
     /** Every kind of clock with the policy in force: the admin's where set, else the default. */

@@ -8,8 +8,11 @@ import { answerFields } from '../../platform/http/formFields.js';
 import { renderAdmin } from './adminHome.routes.js';
 import { staffUser } from '../../platform/http/guards.js';
 
+/** The services these routes use, and nothing else (#16): the composition root hands in no more. */
+type Deps = Pick<Services, 'adminDeadlines'>;
+
 /** The deadline policy: how long each clock runs and when it warns. Paths are under /staff/admin. */
-export function adminDeadlineRoutes(services: Services): Router {
+export function adminDeadlineRoutes(services: Deps): Router {
   const router = Router();
   const { adminDeadlines } = services;
   const kindOf = (req: Request) => {

@@ -8,8 +8,11 @@ import { answerFields, type FormBody } from '../../platform/http/formFields.js';
 import { renderAdmin } from './adminHome.routes.js';
 import { staffUser } from '../../platform/http/guards.js';
 
+/** The services these routes use, and nothing else (#16): the composition root hands in no more. */
+type Deps = Pick<Services, 'holidays'>;
+
 /** The agency's own days off, which business-day clocks skip. Paths are under /staff/admin. */
-export function adminHolidayRoutes(services: Services): Router {
+export function adminHolidayRoutes(services: Deps): Router {
   const router = Router();
   const { holidays } = services;
   const page = async (res: Response, status: number, year: number | undefined, locals: Record<string, unknown>) => {

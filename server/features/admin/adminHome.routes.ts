@@ -14,8 +14,11 @@ export function renderAdmin(res: Response, view: string, status: number, locals:
   });
 }
 
+/** The services these routes use, and nothing else (#16): the composition root hands in no more. */
+type Deps = Pick<Services, 'adminOutbox' | 'operations'>;
+
 /** The administration home: its areas, and a warning while emails are stuck (R24). */
-export function adminHomeRoutes(services: Services): Router {
+export function adminHomeRoutes(services: Deps): Router {
   const router = Router();
   router.get('/', async (_req, res) => {
     renderAdmin(res, 'index', 200, { deadLetters: await services.adminOutbox.deadLetterCount() });

@@ -5,8 +5,11 @@ import type { Services } from '../../compose.js';
 import { renderAdmin } from './adminHome.routes.js';
 import { staffUser } from '../../platform/http/guards.js';
 
+/** The services these routes use, and nothing else (#16): the composition root hands in no more. */
+type Deps = Pick<Services, 'adminOutbox'>;
+
 /** Emails refused for good by the mail server (R24), and sending one again. Paths are under /staff/admin. */
-export function adminOutboxRoutes(services: Services): Router {
+export function adminOutboxRoutes(services: Deps): Router {
   const router = Router();
   const { adminOutbox } = services;
 

@@ -1,3 +1,4 @@
+import type { Clock } from '../../platform/clock.js';
 import type { Db } from '../../platform/db/database.js';
 import { deadLetterPage, requeueDeadLetter } from '../../platform/mail/outbox.repository.js';
 import type { AuditService } from '../../platform/audit/audit.service.js';
@@ -24,8 +25,8 @@ export function maskAddress(address: string): string {
 }
 
 /** Emails the mail server refused for good (R24): shown to admins, who can send them again. */
-export function adminOutboxService(deps: { db: Db; audit: AuditService; now?: () => Date }) {
-  const now = deps.now ?? (() => new Date());
+export function adminOutboxService(deps: { db: Db; audit: AuditService; clock: Clock }) {
+  const now = deps.clock;
   return {
     async deadLetters(): Promise<{ messages: DeadLetter[]; total: number }> {
       const { rows, total } = await deadLetterPage(deps.db, DEAD_LETTERS_SHOWN);

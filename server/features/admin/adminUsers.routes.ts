@@ -16,8 +16,11 @@ const PROBLEM_FIELD: Record<Exclude<UserProblem, 'notFound'>, string> = {
   selfTwoStep: 'twoStep',
 };
 
+/** The services these routes use, and nothing else (#16): the composition root hands in no more. */
+type Deps = Pick<Services, 'userAdmin'>;
+
 /** Staff accounts: list, add, change, disable, and help a user back in. Paths are under /staff/admin. */
-export function adminUserRoutes(services: Services): Router {
+export function adminUserRoutes(services: Deps): Router {
   const router = Router();
   const { userAdmin } = services;
   const idOf = (req: Request) => {

@@ -5,13 +5,16 @@ import { auditFilterQuery, type AuditFilterQuery } from './auditLog.schemas.js';
 import { AUDIT_EXPORT_CAP, escapeControls, type AuditLogRow } from './auditLog.service.js';
 import type { Services } from '../../compose.js';
 import { byField, fieldErrors, type FieldError } from '../../platform/http/formErrors.js';
-import { requireRole, staffUser } from '../../platform/http/guards.js';
+import { requirePermission, staffUser } from '../../platform/http/guards.js';
+
+/** The services these routes use, and nothing else (#16): the composition root hands in no more. */
+type Deps = Pick<Services, 'auditLog'>;
 
 /** The audit log for admins: filter, page back through it, export it, verify its chain (R1, R4). */
-export function auditRoutes(services: Services): Router {
+export function auditRoutes(services: Deps): Router {
   const router = Router();
   const { auditLog } = services;
-  const admin = requireRole('admin');
+  const admin = requirePermission('admin.use');
 
   const render = async (req: Request, res: Response, status: number, locals: Record<string, unknown>) => {
     const types = await auditLog.eventTypes();

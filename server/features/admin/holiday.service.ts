@@ -1,3 +1,4 @@
+import type { Clock } from '../../platform/clock.js';
 import { DateTime } from 'luxon';
 import type { Db } from '../../platform/db/database.js';
 import {
@@ -23,15 +24,9 @@ export interface HolidayList {
 export type HolidayService = ReturnType<typeof holidayService>;
 
 /** The agency's own days off, which business-day clocks skip; read afresh by every new clock. */
-export function holidayService(deps: {
-  db: Db;
-  audit: AuditService;
-  timeZone: string;
-  region: string;
-  now?: () => Date;
-}) {
+export function holidayService(deps: { db: Db; audit: AuditService; timeZone: string; region: string; clock: Clock }) {
   const { db } = deps;
-  const now = deps.now ?? (() => new Date());
+  const now = deps.clock;
   const today = () => DateTime.fromJSDate(now(), { zone: deps.timeZone }).toISODate()!;
   const record = (
     trx: Parameters<AuditService['record']>[0],

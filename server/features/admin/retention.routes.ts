@@ -5,14 +5,17 @@ import type { Services } from '../../compose.js';
 import { RETENTION_CLASSES } from './retention.service.js';
 import { byField, fieldErrors, type FieldError } from '../../platform/http/formErrors.js';
 import { answerFields } from '../../platform/http/formFields.js';
-import { requireRole, staffUser } from '../../platform/http/guards.js';
+import { requirePermission, staffUser } from '../../platform/http/guards.js';
 import { ID_PATTERN as UUID } from '../../domain/ids.js';
 
+/** The services these routes use, and nothing else (#16): the composition root hands in no more. */
+type Deps = Pick<Services, 'retention'>;
+
 /** Records retention for admins (R5): the policy, legal holds, the cases past retention and their purge. */
-export function retentionRoutes(services: Services): Router {
+export function retentionRoutes(services: Deps): Router {
   const router = Router();
   const { retention } = services;
-  const admin = requireRole('admin');
+  const admin = requirePermission('admin.use');
   const render = (res: Response, view: string, status: number, locals: Record<string, unknown>) => {
     const errors = (locals['errors'] as FieldError[] | undefined) ?? [];
     res.status(status).render(`staff/admin/${view}.njk`, {
@@ -52,7 +55,7 @@ export function retentionRoutes(services: Services): Router {
       const errors = [{ field: 'trackingNumber', text: req.t('retention.hold.notFound') }];
       return render(res, 'retention-hold', 400, { errors, values });
     }
-    return render(res, 'retention-hold', 200, { found, values: { trackingNumber: found.tracking_number } });
+    return render(res, 'retention-hold', 200, { found, values: { trackingNumber: found.trackingNumber } });
   });
 
   router.post('/admin/retention/hold', admin, async (req, res) => {
@@ -67,7 +70,7 @@ export function retentionRoutes(services: Services): Router {
       return render(res, 'retention-hold', 400, {
         found,
         errors,
-        values: { ...fields, trackingNumber: found.tracking_number },
+        values: { ...fields, trackingNumber: found.trackingNumber },
       });
     }
     const hold = parsed.data.hold === 'set';
@@ -81,7 +84,7 @@ export function retentionRoutes(services: Services): Router {
     if (!done) throw notFound();
     const found = await retention.caseById(complaintId);
     req.session.flash = hold ? 'retention.hold.setDone' : 'retention.hold.clearedDone';
-    const back = found ? `?trackingNumber=${encodeURIComponent(found.tracking_number)}` : '';
+    const back = found ? `?trackingNumber=${encodeURIComponent(found.trackingNumber)}` : '';
     return res.redirect(303, `/staff/admin/retention/hold${back}`);
   });
 

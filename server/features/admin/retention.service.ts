@@ -1,3 +1,4 @@
+import type { Clock } from '../../platform/clock.js';
 import { DateTime } from 'luxon';
 import type { Db } from '../../platform/db/database.js';
 import type { Executor } from '../../platform/db/executor.js';
@@ -20,8 +21,15 @@ import type { AuditService } from '../../platform/audit/audit.service.js';
 import { normaliseTrackingNumber } from '../../platform/workflow/complaint.codes.js';
 import type { EvidenceService } from '../../platform/evidence/evidence.service.js';
 import { ID_PATTERN as UUID } from '../../domain/ids.js';
+import {
+  toCaseHoldView,
+  toRetentionCaseView,
+  type CaseHoldView,
+  type RetentionCaseView,
+  type RetentionDueView,
+} from './retention.view.js';
 
-export { RETENTION_CLASSES, type RetentionYears };
+export { RETENTION_CLASSES, type RetentionYears, type CaseHoldView, type RetentionCaseView, type RetentionDueView };
 
 export const RETENTION_POLICY_KEY = 'retention.policy';
 /** California Penal Code 832.5: five years, fifteen where a finding was sustained. */
@@ -48,10 +56,10 @@ export function retentionService(deps: {
   audit: AuditService;
   evidence: EvidenceService;
   timeZone: string;
-  now?: () => Date;
+  clock: Clock;
 }) {
   const { db, audit, evidence } = deps;
-  const now = deps.now ?? (() => new Date());
+  const now = deps.clock;
   const user = (id: string) => ({ type: 'user' as const, id });
   /** A day as the agency reads it. */
   const localDay = (at: Date): string =>
@@ -74,19 +82,20 @@ export function retentionService(deps: {
     },
 
     /** One page of the cases past retention, and the held ones apart (they are not purgeable). */
-    async due(actorId: string, page: number, requestId: string) {
+    async due(actorId: string, page: number, requestId: string): Promise<RetentionDueView> {
       const asOf = now();
       return db.transaction().execute(async (trx) => {
         const policy = await policyIn(trx);
         await audit.record(trx, { type: 'retention.review', actor: user(actorId), requestId, details: { page } });
         const counts = await countPastRetention(trx, policy, asOf);
-        const offset = (page - 1) * DUE_PAGE_SIZE;
+        const cases = async (held: boolean, limit: number, offset: number) =>
+          (await casesPastRetention(trx, policy, asOf, { held, limit, offset })).map(toRetentionCaseView);
         return {
           policy,
           counts,
           pages: Math.max(1, Math.ceil(counts.purgeable / DUE_PAGE_SIZE)),
-          purgeable: await casesPastRetention(trx, policy, asOf, { held: false, limit: DUE_PAGE_SIZE, offset }),
-          held: await casesPastRetention(trx, policy, asOf, { held: true, limit: HELD_SHOWN, offset: 0 }),
+          purgeable: await cases(false, DUE_PAGE_SIZE, (page - 1) * DUE_PAGE_SIZE),
+          held: await cases(true, HELD_SHOWN, 0),
         };
       });
     },
@@ -146,7 +155,7 @@ export function retentionService(deps: {
     },
 
     /** A case for the legal-hold form, by the number staff and residents quote; the read is audited. */
-    async findCase(actorId: string, trackingNumber: string, requestId: string) {
+    async findCase(actorId: string, trackingNumber: string, requestId: string): Promise<CaseHoldView | undefined> {
       return db.transaction().execute(async (trx) => {
         const found = await caseHoldByTrackingNumber(trx, normaliseTrackingNumber(trackingNumber));
         if (found) {
@@ -158,12 +167,14 @@ export function retentionService(deps: {
             details: { view: 'legal_hold' },
           });
         }
-        return found;
+        return found && toCaseHoldView(found);
       });
     },
 
-    caseById: (complaintId: string) =>
-      UUID.test(complaintId) ? caseHoldById(db, complaintId) : Promise.resolve(undefined),
+    async caseById(complaintId: string): Promise<CaseHoldView | undefined> {
+      const found = UUID.test(complaintId) ? await caseHoldById(db, complaintId) : undefined;
+      return found && toCaseHoldView(found);
+    },
 
     /** Whether the case is under legal hold; undefined when there is no such case. */
     async legalHold(complaintId: string): Promise<boolean | undefined> {

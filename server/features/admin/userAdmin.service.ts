@@ -1,3 +1,5 @@
+import type { Clock } from '../../platform/clock.js';
+import { may } from '../../domain/policy.js';
 import { randomBytes } from 'node:crypto';
 import { revokeApiTokensOfUser } from '../accounts/apiToken.repository.js';
 import type { Db } from '../../platform/db/database.js';
@@ -21,17 +23,12 @@ import type { AuditEntry, AuditService } from '../../platform/audit/audit.servic
 import type { AuthService } from '../accounts/auth.service.js';
 import { hashPassword } from '../../platform/security/password.js';
 
-import { ROLES } from '../../domain/vocabulary.js';
+import { ROLES, type StaffUser } from '../../domain/vocabulary.js';
 
 export { ROLES };
 
-export interface AdminUser {
-  id: string;
-  email: string;
-  displayName: string;
-  language: Language;
-  roles: Role[];
-  totpEnrolled: boolean;
+/** A user as the administration sees them: the staff user, with their lock and whether they are disabled. */
+export interface AdminUser extends StaffUser {
   failedLogins: number;
   /** Only while the lock lasts. */
   lockedUntil: Date | null;
@@ -50,9 +47,9 @@ export type UserProblem = 'notFound' | 'emailTaken' | 'selfAdmin' | 'selfDisable
 export type UserAdminService = ReturnType<typeof userAdminService>;
 
 /** Staff accounts for admins (R1, R9, R12): every change audited with the account, in one transaction. */
-export function userAdminService(deps: { db: Db; audit: AuditService; auth: AuthService; now?: () => Date }) {
+export function userAdminService(deps: { db: Db; audit: AuditService; auth: AuthService; clock: Clock }) {
   const { db } = deps;
-  const now = deps.now ?? (() => new Date());
+  const now = deps.clock;
   const view = (row: AdminUserRow): AdminUser => ({
     id: row.id,
     email: row.email,
@@ -122,7 +119,7 @@ export function userAdminService(deps: { db: Db; audit: AuditService; auth: Auth
     /** Name, language and roles; a role change counts from the user's next request (R12). */
     update(by: string, id: string, input: UserDetails, requestId?: string): Promise<UserProblem | undefined> {
       return onUser(id, async (trx, user) => {
-        if (by === id && user.roles.includes('admin') && !input.roles.includes('admin')) return 'selfAdmin';
+        if (by === id && may(user.roles, 'admin.use') && !may(input.roles, 'admin.use')) return 'selfAdmin';
         const granted = input.roles.filter((role) => !user.roles.includes(role));
         const revoked = user.roles.filter((role) => !input.roles.includes(role));
         await grantRoles(trx, id, granted);

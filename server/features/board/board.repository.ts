@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/executor.js';
-import type { AgendaOutcome, Finding } from '../../platform/db/schema.js';
+import type { AgendaOutcome } from '../../platform/db/schema.js';
 
-/** Board meetings, their agendas, votes, recusals and decisions. */
+/** Board meetings, their agendas and the reconsideration windows decisions open; votes are in boardVote.repository.ts. */
 
 /** A case's allegation categories in order, on `complaints as c`. */
 const categoriesOfCase = sql<string[]>`array(select a.category from allegations a where a.complaint_id = c.id
@@ -74,32 +74,6 @@ export async function agendaOf(db: Executor, meetingId: string) {
     .where('i.meeting_id', '=', meetingId)
     .orderBy('i.position')
     .execute();
-}
-
-export async function agendaItemById(db: Executor, id: string) {
-  return db
-    .selectFrom('agenda_items as i')
-    .innerJoin('board_meetings as m', 'm.id', 'i.meeting_id')
-    .innerJoin('complaints as c', 'c.id', 'i.complaint_id')
-    .select([
-      'i.id',
-      'i.meeting_id',
-      'i.complaint_id',
-      'i.round',
-      'i.outcome',
-      'i.public_reference',
-      'm.status as meeting_status',
-      'c.tracking_number',
-      'c.state',
-      'c.version',
-    ])
-    .where('i.id', '=', id)
-    .executeTakeFirst();
-}
-
-/** Locks an agenda item: votes, recusals and closing on one case take turns on this row (R22). */
-export async function lockAgendaItem(trx: Executor, id: string) {
-  return trx.selectFrom('agenda_items').select(['id', 'outcome']).where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
 /** Cases waiting for a meeting: in board review, scheduled, and on no agenda still open. */
@@ -181,163 +155,6 @@ export async function setItemOutcome(trx: Executor, itemId: string, outcome: Age
     .updateTable('agenda_items')
     .set({ outcome, decided_at: outcome === 'decided' ? at : null })
     .where('id', '=', itemId)
-    .execute();
-}
-
-export async function allegationsForVote(db: Executor, complaintId: string) {
-  return db
-    .selectFrom('allegations as a')
-    .leftJoin('officers as o', 'o.id', 'a.officer_id')
-    .select([
-      'a.id',
-      'a.category',
-      'a.draft_finding',
-      'a.officer_description',
-      'o.first_name',
-      'o.last_name',
-      'o.badge_number',
-    ])
-    .where('a.complaint_id', '=', complaintId)
-    .orderBy('a.created_at')
-    .orderBy('a.id')
-    .execute();
-}
-
-export async function votesOfItem(db: Executor, itemId: string) {
-  return db
-    .selectFrom('votes as v')
-    .innerJoin('users as u', 'u.id', 'v.member_id')
-    .select([
-      'v.allegation_id',
-      'v.member_id',
-      'v.finding',
-      'v.rationale',
-      'v.discipline_recommendation',
-      'v.updated_at',
-      'u.display_name',
-    ])
-    .where('v.agenda_item_id', '=', itemId)
-    .orderBy('u.display_name')
-    .execute();
-}
-
-/** Records or changes one member's vote on one allegation of this round (one row per the constraint). */
-export async function upsertVote(
-  trx: Executor,
-  vote: {
-    itemId: string;
-    allegationId: string;
-    memberId: string;
-    round: number;
-    finding: Finding;
-    rationale: string | null;
-    recommendation: string | null;
-    at: Date;
-  },
-) {
-  const values = {
-    finding: vote.finding,
-    rationale: vote.rationale,
-    discipline_recommendation: vote.recommendation,
-    updated_at: vote.at,
-  };
-  await trx
-    .insertInto('votes')
-    .values({
-      agenda_item_id: vote.itemId,
-      allegation_id: vote.allegationId,
-      member_id: vote.memberId,
-      round: vote.round,
-      cast_at: vote.at,
-      ...values,
-    })
-    .onConflict((oc) => oc.columns(['allegation_id', 'member_id', 'round']).doUpdateSet(values))
-    .execute();
-}
-
-export async function deleteVotesOf(trx: Executor, itemId: string, memberId: string) {
-  await trx.deleteFrom('votes').where('agenda_item_id', '=', itemId).where('member_id', '=', memberId).execute();
-}
-
-export async function recusalsOf(db: Executor, complaintId: string) {
-  return db
-    .selectFrom('recusals as r')
-    .innerJoin('users as u', 'u.id', 'r.member_id')
-    .select(['r.member_id', 'r.reason', 'r.created_at', 'u.display_name'])
-    .where('r.complaint_id', '=', complaintId)
-    .orderBy('r.created_at')
-    .execute();
-}
-
-/** False when the member had already recused from the case. */
-export async function insertRecusal(
-  trx: Executor,
-  row0: { complaintId: string; memberId: string; reason: string },
-): Promise<boolean> {
-  const row = await trx
-    .insertInto('recusals')
-    .values({ complaint_id: row0.complaintId, member_id: row0.memberId, reason: row0.reason })
-    .onConflict((oc) => oc.columns(['complaint_id', 'member_id']).doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
-/** Active users holding the board role. */
-export async function boardMembers(db: Executor) {
-  return db
-    .selectFrom('users as u')
-    .innerJoin('user_roles as r', 'r.user_id', 'u.id')
-    .select(['u.id', 'u.display_name'])
-    .where('r.role', '=', 'board')
-    .where('u.disabled_at', 'is', null)
-    .orderBy('u.display_name')
-    .execute();
-}
-
-export async function insertBoardFindings(
-  trx: Executor,
-  rows: Array<{
-    agenda_item_id: string;
-    allegation_id: string;
-    finding: Finding | null;
-    votes_cast: number;
-    votes_for: number;
-    by_tie_rule: boolean;
-  }>,
-) {
-  if (rows.length > 0) await trx.insertInto('board_findings').values(rows).execute();
-}
-
-/** The final finding of an allegation, with the sustaining members' recommendations for the department head. */
-export async function setFinalFinding(
-  trx: Executor,
-  row: { allegationId: string; finding: Finding; recommendation: string | null; at: Date },
-) {
-  await trx
-    .updateTable('allegations')
-    .set({ finding: row.finding, discipline_recommendation: row.recommendation, decided_at: row.at })
-    .where('id', '=', row.allegationId)
-    .execute();
-}
-
-export async function boardFindingsOf(db: Executor, itemIds: string[]) {
-  if (itemIds.length === 0) return [];
-  return db
-    .selectFrom('board_findings as f')
-    .innerJoin('allegations as a', 'a.id', 'f.allegation_id')
-    .select([
-      'f.agenda_item_id',
-      'f.allegation_id',
-      'f.finding',
-      'f.votes_cast',
-      'f.votes_for',
-      'f.by_tie_rule',
-      'a.category',
-    ])
-    .where('f.agenda_item_id', 'in', itemIds)
-    .orderBy('a.created_at')
-    .orderBy('a.id')
     .execute();
 }
 

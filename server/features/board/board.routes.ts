@@ -1,21 +1,23 @@
+import { orShowOnPage } from '../../platform/http/problems.js';
+import { may } from '../../domain/policy.js';
 import { Router, type Request, type Response } from 'express';
 import type { Config } from '../../platform/config.js';
-import { HttpError, notFound } from '../../domain/errors.js';
+import { DomainError, notFound } from '../../domain/errors.js';
 import { UUID, addCaseForm, closeForm, emptyForm, meetingForm, meetingTime } from './board.schemas.js';
-import { MeetingNotFound, MeetingStateConflict, organises } from './boardMeeting.service.js';
+import { organises } from './boardMeeting.service.js';
 import type { Services } from '../../compose.js';
 import { byField, fieldErrors, type FieldError } from '../../platform/http/formErrors.js';
 import { answerFields } from '../../platform/http/formFields.js';
 import { boardBallotRoutes, categoryNamer } from './boardBallot.routes.js';
 import { boardSettingsRoutes } from './boardSettings.routes.js';
-import { hasRole, requireRole, viewerOf } from '../../platform/http/guards.js';
+import { allowed, requirePermission, viewerOf } from '../../platform/http/guards.js';
 
 /** Board members take part; supervisors and admins organise. Anyone else: 404 (R14). */
-const takesPart = requireRole('board', 'supervisor', 'admin');
-const organiser = requireRole('supervisor', 'admin');
+const takesPart = requirePermission('board.takePart');
+const organiser = requirePermission('board.organise');
 
 /** A form of buttons only (open, remove, close) with fields it does not have: 400 (R18). */
-const badForm = () => new HttpError(400, 'errors.badRequestTitle', 'errors.badRequestBody');
+const badForm = () => new DomainError('invalid');
 
 /** An id of the URL, or 404: a malformed id never reaches SQL. */
 function idOf(req: Request, name: string): string {
@@ -24,12 +26,18 @@ function idOf(req: Request, name: string): string {
   return id;
 }
 
+/** The services these routes use, and nothing else (#16): the composition root hands in no more. */
+type Deps = Pick<Services, 'boardMeetings' | 'boardRecord' | 'boardVotes'> &
+  Parameters<typeof boardBallotRoutes>[0] &
+  Parameters<typeof boardSettingsRoutes>[0] &
+  Parameters<typeof categoryNamer>[0];
+
 /**
  * The board's staff pages: the meetings, a meeting's agenda and how it is run, the close with its
  * confirmation, and the board's minutes; with the ballots (boardBallot.routes.ts) and the admin's
  * settings (boardSettings.routes.ts). Mounted before the case file's /cases/:id.
  */
-export function staffBoardRoutes(services: Services, config: Config): Router {
+export function staffBoardRoutes(services: Deps, config: Config): Router {
   const router = Router();
   const { boardMeetings, boardRecord, boardVotes } = services;
 
@@ -62,12 +70,12 @@ export function staffBoardRoutes(services: Services, config: Config): Router {
     if (!found) throw notFound();
     const { meeting } = found;
     const categoryName = await categoryNamer(services, req);
-    const member = viewer.roles.includes('board');
+    const member = may(viewer, 'board.vote');
     const record = member ? await boardRecord.minutes(viewer, id) : undefined;
     const recused = new Set(record?.items.filter((i) => i.recusedByViewer).map((i) => i.id));
     // Who sees every case (caseVisibleTo): intake and supervisors; a member, the cases of a meeting
     // not yet closed that they have not recused from. The case page checks again.
-    const seesAll = hasRole(req, 'intake', 'supervisor');
+    const seesAll = allowed(req, 'cases.readAll');
     let seated = false;
     const items = await Promise.all(
       found.items.map(async (item) => {
@@ -77,10 +85,10 @@ export function staffBoardRoutes(services: Services, config: Config): Router {
         const visible = seesAll || (member && !isRecused && meeting.status !== 'closed');
         return {
           id: item.id,
-          publicReference: item.public_reference,
+          publicReference: item.publicReference,
           recused: isRecused,
-          trackingNumber: isRecused ? null : item.tracking_number,
-          caseHref: visible && !isRecused ? `/staff/cases/${item.complaint_id}` : null,
+          trackingNumber: isRecused ? null : item.trackingNumber,
+          caseHref: visible && !isRecused ? `/staff/cases/${item.complaintId}` : null,
           categories: isRecused ? [] : item.categories.map(categoryName),
           state: item.state,
           outcome: item.outcome,
@@ -94,7 +102,7 @@ export function staffBoardRoutes(services: Services, config: Config): Router {
         ? (await boardMeetings.waitingCases(viewer)).map((c) => ({
             value: c.id,
             label: req.t('board.agenda.caseOption', {
-              tracking: c.tracking_number,
+              tracking: c.trackingNumber,
               categories: c.categories.map(categoryName).join(', ') || req.t('board.item.noCategories'),
             }),
           }))
@@ -117,13 +125,11 @@ export function staffBoardRoutes(services: Services, config: Config): Router {
   const onMeeting =
     (step: (req: Request, res: Response, id: string) => Promise<unknown>) => async (req: Request, res: Response) => {
       const id = idOf(req, 'id');
-      try {
-        await step(req, res, id);
-      } catch (error) {
-        if (error instanceof MeetingNotFound) throw notFound();
-        if (error instanceof MeetingStateConflict) return meetingPage(req, res, id, 409, { conflict: error.reason });
-        throw error;
-      }
+      await orShowOnPage(
+        () => step(req, res, id),
+        (problem) => meetingPage(req, res, id, problem.status, { conflict: problem.reason }),
+        ['conflict'],
+      );
     };
 
   const done = (req: Request, res: Response, flash: string, to: string) => {
@@ -195,7 +201,7 @@ export function staffBoardRoutes(services: Services, config: Config): Router {
       .map((i) => ({
         publicReference: i.publicReference,
         trackingNumber: i.trackingNumber,
-        voters: new Set(i.allVotes.map((v) => v.member_id)).size,
+        voters: new Set(i.allVotes.map((v) => v.memberId)).size,
       }));
     return render(res, 'close', 200, { meeting: record.meeting, open });
   };

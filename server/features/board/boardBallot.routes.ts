@@ -1,12 +1,14 @@
+import { fieldMessages, orShowOnPage } from '../../platform/http/problems.js';
 import { Router, type Request, type Response } from 'express';
 import { notFound } from '../../domain/errors.js';
 import { UUID, ballotEntries, ballotForm, recuseForm } from './board.schemas.js';
 import { FINDINGS } from '../cases/caseFile.schemas.js';
-import { BallotMismatch, BallotNotFound, VotingClosed } from './boardVote.service.js';
+
 import type { Services } from '../../compose.js';
+import type { BallotAllegationView } from './boardVote.view.js';
 import { byField, fieldErrors, type FieldError } from '../../platform/http/formErrors.js';
 import { answerFields } from '../../platform/http/formFields.js';
-import { requireRole, viewerOf } from '../../platform/http/guards.js';
+import { requirePermission, viewerOf } from '../../platform/http/guards.js';
 
 /** The agenda item of the URL, or 404: a malformed id never reaches SQL. */
 function itemIdOf(req: Request): string {
@@ -15,22 +17,20 @@ function itemIdOf(req: Request): string {
   return id;
 }
 
+/** The services these routes use, and nothing else (#16): the composition root hands in no more. */
+type Deps = Pick<Services, 'boardVotes' | 'reference'>;
+
 /** Allegation category codes as names in the reader's language (a retired code shows as itself). */
-export async function categoryNamer(services: Services, req: Request) {
+export async function categoryNamer(services: Deps, req: Request) {
   const names = new Map((await services.reference.categories(req.language)).map((c) => [c.value, c.label]));
   return (code: string) => names.get(code) ?? code;
 }
 
 /** An officer as the ballot names them: rank-less name and badge, or the description given. */
-function officerOf(a: {
-  first_name: string | null;
-  last_name: string | null;
-  badge_number: string | null;
-  officer_description: string | null;
-}): string | null {
-  const name = [a.first_name, a.last_name].filter(Boolean).join(' ');
-  if (name) return a.badge_number ? `${name} (#${a.badge_number})` : name;
-  return a.officer_description;
+function officerOf(a: BallotAllegationView): string | null {
+  const name = [a.officerFirstName, a.officerLastName].filter(Boolean).join(' ');
+  if (name) return a.officerBadgeNumber ? `${name} (#${a.officerBadgeNumber})` : name;
+  return a.officerDescription;
 }
 
 /**
@@ -38,10 +38,10 @@ function officerOf(a: {
  * sustained findings, a discipline recommendation; and recusal. Only seated members who have not
  * recused have a ballot; anyone else, and any other id, gets 404 (R14, R15).
  */
-export function boardBallotRoutes(services: Services): Router {
+export function boardBallotRoutes(services: Deps): Router {
   const router = Router();
   const { boardVotes } = services;
-  const member = requireRole('board');
+  const member = requirePermission('board.vote');
 
   const ballotPage = async (
     req: Request,
@@ -57,15 +57,13 @@ export function boardBallotRoutes(services: Services): Router {
     if (!ballot) throw notFound();
     const categoryName = await categoryNamer(services, req);
     const allegations = ballot.allegations.map((a, index) => {
-      const mine = ballot.votes.find((v) => v.allegation_id === a.id);
+      const mine = ballot.votes.find((v) => v.allegationId === a.id);
       return {
         id: a.id,
         number: index + 1,
         category: categoryName(a.category),
         officer: officerOf(a),
-        mine: mine
-          ? { finding: mine.finding, rationale: mine.rationale, recommendation: mine.discipline_recommendation }
-          : null,
+        mine: mine ? { finding: mine.finding, rationale: mine.rationale, recommendation: mine.recommendation } : null,
       };
     });
     // The member's current votes fill the form, unless it comes back with what they sent.
@@ -84,7 +82,7 @@ export function boardBallotRoutes(services: Services): Router {
       item: ballot.item,
       open: ballot.open,
       // A member sees the case while its meeting is not closed (caseVisibleTo); the case page checks again.
-      caseHref: ballot.item.meeting_status !== 'closed' ? `/staff/cases/${ballot.item.complaint_id}` : null,
+      caseHref: ballot.item.meetingStatus !== 'closed' ? `/staff/cases/${ballot.item.complaintId}` : null,
       mayRecuse: ballot.item.outcome === null,
       allegations,
       findings: FINDINGS.map((value) => ({ value, label: req.t(`finding.${value}`) })),
@@ -101,33 +99,31 @@ export function boardBallotRoutes(services: Services): Router {
   router.post('/board/items/:itemId/ballot', member, async (req, res) => {
     const itemId = itemIdOf(req);
     const viewer = viewerOf(req);
-    const ballot = await boardVotes.ballot(viewer, itemId);
-    if (!ballot) throw notFound();
-    if (!ballot.open) return ballotPage(req, res, itemId, 409, { refused: true });
-    const ids = ballot.allegations.map((a) => a.id);
+    const shape = await boardVotes.ballotShape(viewer, itemId);
+    if (!shape) throw notFound();
+    if (!shape.open) return ballotPage(req, res, itemId, 409, { refused: true });
+    const ids = shape.allegationIds;
     const fields = answerFields(req.body);
     const parsed = ballotForm(ids).safeParse(fields);
     if (!parsed.success) {
       return ballotPage(req, res, itemId, 400, { errors: fieldErrors(parsed.error, req.t), values: fields });
     }
-    let outcome: string | null;
-    try {
-      ({ outcome } = await boardVotes.vote(viewer, itemId, ballotEntries(ids, parsed.data), String(req.id)));
-    } catch (error) {
-      if (error instanceof BallotNotFound) throw notFound();
-      if (error instanceof VotingClosed) return ballotPage(req, res, itemId, 409, { refused: true });
-      if (error instanceof BallotMismatch) {
-        const errors = [{ field: 'ballot', text: req.t('board.ballot.mismatch') }];
-        return ballotPage(req, res, itemId, 400, { errors, values: fields });
-      }
-      throw error;
-    }
-    if (outcome === 'decided') {
-      req.session.flash = 'board.ballot.savedDecided';
-      return res.redirect(303, `/staff/cases/${ballot.item.complaint_id}`);
-    }
-    req.session.flash = 'board.ballot.saved';
-    return res.redirect(303, `/staff/board/meetings/${ballot.item.meeting_id}#agenda`);
+    await orShowOnPage(
+      async () => {
+        const { outcome } = await boardVotes.vote(viewer, itemId, ballotEntries(ids, parsed.data), String(req.id));
+        req.session.flash = outcome === 'decided' ? 'board.ballot.savedDecided' : 'board.ballot.saved';
+        res.redirect(
+          303,
+          outcome === 'decided'
+            ? `/staff/cases/${shape.complaintId}`
+            : `/staff/board/meetings/${shape.meetingId}#agenda`,
+        );
+      },
+      (problem) =>
+        problem.code === 'conflict'
+          ? ballotPage(req, res, itemId, problem.status, { refused: true })
+          : ballotPage(req, res, itemId, problem.status, { errors: fieldMessages(req, problem), values: fields }),
+    );
   });
 
   router.post('/board/items/:itemId/recuse', member, async (req, res) => {
@@ -140,14 +136,9 @@ export function boardBallotRoutes(services: Services): Router {
     if (!parsed.success) {
       return ballotPage(req, res, itemId, 400, { errors: fieldErrors(parsed.error, req.t), recusal: fields });
     }
-    try {
-      await boardVotes.recuse(viewer, itemId, parsed.data.reason, String(req.id));
-    } catch (error) {
-      if (error instanceof BallotNotFound) throw notFound();
-      throw error;
-    }
+    await boardVotes.recuse(viewer, itemId, parsed.data.reason, String(req.id));
     req.session.flash = 'board.recuse.done';
-    return res.redirect(303, `/staff/board/meetings/${ballot.item.meeting_id}#agenda`);
+    return res.redirect(303, `/staff/board/meetings/${ballot.item.meetingId}#agenda`);
   });
 
   return router;

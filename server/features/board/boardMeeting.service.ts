@@ -1,3 +1,6 @@
+import { Conflict, NotFound } from '../../domain/errors.js';
+import type { Clock } from '../../platform/clock.js';
+import { may } from '../../domain/policy.js';
 import { DateTime } from 'luxon';
 import type { Db } from '../../platform/db/database.js';
 import type { Viewer } from '../../platform/db/caseAccess.js';
@@ -19,20 +22,28 @@ import type { BoardVoteService } from './boardVote.service.js';
 import type { WorkflowService } from '../../platform/workflow/workflow.service.js';
 import type { Actor, StaffRole } from '../../../workflows/complaint.permissions.js';
 import { ID_PATTERN as UUID } from '../../domain/ids.js';
+import {
+  toAgendaItemView,
+  toMeetingSummaryView,
+  toMeetingView,
+  toWaitingCaseView,
+  type MeetingSummaryView,
+  type MeetingAgendaView,
+  type WaitingCaseView,
+} from './board.view.js';
 
 /** Supervisors and admins run meetings; board members take part in them. */
-const ORGANISERS: readonly StaffRole[] = ['supervisor', 'admin'];
 
 /** The meeting is not there for this viewer, or not in a state that allows the step. */
-export class MeetingNotFound extends Error {}
-export class MeetingStateConflict extends Error {
+export class MeetingNotFound extends NotFound {}
+export class MeetingStateConflict extends Conflict {
   constructor(readonly reason: 'notScheduled' | 'notVoting' | 'closed' | 'caseNotWaiting') {
-    super(reason);
+    super(reason, { reason });
   }
 }
 
-export const organises = (viewer: Viewer) => viewer.roles.some((role) => ORGANISERS.includes(role as StaffRole));
-const takesPart = (viewer: Viewer) => organises(viewer) || viewer.roles.includes('board');
+export const organises = (viewer: Viewer) => may(viewer, 'board.organise');
+const takesPart = (viewer: Viewer) => may(viewer, 'board.takePart');
 
 export type BoardMeetingService = ReturnType<typeof boardMeetingService>;
 
@@ -46,10 +57,10 @@ export function boardMeetingService(deps: {
   workflow: WorkflowService;
   votes: BoardVoteService;
   timeZone: string;
-  now?: () => Date;
+  clock: Clock;
 }) {
   const { db, audit, workflow } = deps;
-  const now = deps.now ?? (() => new Date());
+  const now = deps.clock;
   const staffActor = (viewer: Viewer): Actor => ({
     kind: 'staff',
     userId: viewer.userId,
@@ -74,24 +85,24 @@ export function boardMeetingService(deps: {
   }
 
   return {
-    async list(viewer: Viewer) {
+    async list(viewer: Viewer): Promise<MeetingSummaryView[]> {
       if (!takesPart(viewer)) throw new MeetingNotFound();
-      return (await listMeetings(db)).map((m) => ({ ...m, items: Number(m.items) }));
+      return (await listMeetings(db)).map(toMeetingSummaryView);
     },
 
     /** A meeting with its agenda, for staff who take part (a recused member sees the item, not the case). */
-    async meeting(viewer: Viewer, id: string) {
+    async meeting(viewer: Viewer, id: string): Promise<MeetingAgendaView | undefined> {
       if (!takesPart(viewer) || !UUID.test(id)) return undefined;
       const meeting = await meetingById(db, id);
       if (!meeting) return undefined;
       const items = await agendaOf(db, id);
-      return { meeting, items };
+      return { meeting: toMeetingView(meeting), items: items.map(toAgendaItemView) };
     },
 
     /** Cases in board review that wait for a meeting, for the organiser's "add to agenda" list. */
-    async waitingCases(viewer: Viewer) {
+    async waitingCases(viewer: Viewer): Promise<WaitingCaseView[]> {
       if (!organises(viewer)) return [];
-      return casesAwaitingAgenda(db);
+      return (await casesAwaitingAgenda(db)).map(toWaitingCaseView);
     },
 
     async schedule(viewer: Viewer, input: { scheduledFor: Date; location: string | null }, requestId?: string) {

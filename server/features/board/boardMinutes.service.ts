@@ -1,11 +1,13 @@
 import { DateTime } from 'luxon';
 import type { Db } from '../../platform/db/database.js';
-import { agendaOf, boardFindingsOf, listMeetings, meetingById, votesOfItem } from './board.repository.js';
+import { agendaOf, listMeetings, meetingById } from './board.repository.js';
+import { boardFindingsOf, votesOfItem } from './boardVote.repository.js';
 import { categoryNames, districtNames } from './publicBoard.repository.js';
 import type { Finding, Language } from '../../domain/vocabulary.js';
 import type { AgendaOutcome } from '../../domain/vocabulary.js';
 import { boardSettingsIn } from './boardSettings.service.js';
 import { ID_PATTERN as UUID } from '../../domain/ids.js';
+import type { MeetingStatus } from './board.view.js';
 
 /** Who reads the public pages: names come in their language, months in the agency's time zone. */
 export interface PublicReader {
@@ -39,6 +41,23 @@ export interface PublicAgendaItem {
   outcome: AgendaOutcome | null;
   /** The findings and tallies: only once the meeting is closed. */
   allegations: PublicAllegation[];
+}
+
+/** A meeting as the public reads it: when, where, and how far its vote has got. */
+export interface PublicMeeting {
+  id: string;
+  scheduledFor: Date;
+  location: string | null;
+  status: MeetingStatus;
+}
+
+/** The public agenda of a meeting, and once its vote has closed, its minutes. */
+export interface PublicMeetingRecord {
+  meeting: PublicMeeting;
+  /** Whether the minutes are out: the meeting's vote has closed. */
+  published: boolean;
+  memberNames: boolean;
+  items: PublicAgendaItem[];
 }
 
 export type BoardMinutesService = ReturnType<typeof boardMinutesService>;
@@ -109,7 +128,7 @@ export function boardMinutesService(deps: { db: Db }) {
 
   return {
     /** Meetings for the public list: when, where, how many cases, and whether minutes exist. */
-    async publicMeetings() {
+    async publicMeetings(): Promise<Array<PublicMeeting & { items: number }>> {
       return (await listMeetings(db)).map((m) => ({
         id: m.id,
         scheduledFor: new Date(m.scheduled_for),
@@ -120,7 +139,7 @@ export function boardMinutesService(deps: { db: Db }) {
     },
 
     /** The public agenda, and once voting has closed, the public minutes. Undefined: no such meeting. */
-    async publicMeeting(meetingId: string, reader: PublicReader) {
+    async publicMeeting(meetingId: string, reader: PublicReader): Promise<PublicMeetingRecord | undefined> {
       if (!UUID.test(meetingId)) return undefined;
       const meeting = await meetingById(db, meetingId);
       if (!meeting) return undefined;
@@ -133,7 +152,6 @@ export function boardMinutesService(deps: { db: Db }) {
           location: meeting.location,
           status: meeting.status,
         },
-        /** Whether the minutes are out: the meeting's vote has closed. */
         published: closed,
         memberNames: settings.publicMemberNames,
         items: await publicItems(meetingId, closed, settings.publicMemberNames, reader),

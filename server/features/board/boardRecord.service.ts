@@ -1,8 +1,11 @@
+import { may } from '../../domain/policy.js';
 import type { Db } from '../../platform/db/database.js';
 import type { Viewer } from '../../platform/db/caseAccess.js';
-import { agendaOf, boardFindingsOf, meetingById, recusalsOf, votesOfItem } from './board.repository.js';
-import { organises } from './boardMeeting.service.js';
+import { agendaOf, meetingById } from './board.repository.js';
+import { boardFindingsOf, recusalsOf, votesOfItem } from './boardVote.repository.js';
 import { ID_PATTERN as UUID } from '../../domain/ids.js';
+import { toMeetingView } from './board.view.js';
+import { toRecordAllegations, toVoteView, type MeetingRecordView } from './boardVote.view.js';
 
 export type BoardRecordService = ReturnType<typeof boardRecordService>;
 
@@ -15,8 +18,8 @@ export function boardRecordService(deps: { db: Db }) {
   const { db } = deps;
   return {
     /** The board's record of a meeting: every member's vote per allegation and every recusal. */
-    async minutes(viewer: Viewer, meetingId: string) {
-      if (!(organises(viewer) || viewer.roles.includes('board')) || !UUID.test(meetingId)) return undefined;
+    async minutes(viewer: Viewer, meetingId: string): Promise<MeetingRecordView | undefined> {
+      if (!may(viewer, 'board.takePart') || !UUID.test(meetingId)) return undefined;
       const meeting = await meetingById(db, meetingId);
       if (!meeting) return undefined;
       const items = await agendaOf(db, meetingId);
@@ -27,7 +30,7 @@ export function boardRecordService(deps: { db: Db }) {
       const records = await Promise.all(
         items.map(async (item) => {
           const recusals = await recusalsOf(db, item.complaint_id);
-          const votes = await votesOfItem(db, item.id);
+          const votes = (await votesOfItem(db, item.id)).map(toVoteView);
           const mine = recusals.some((r) => r.member_id === viewer.userId);
           return {
             id: item.id,
@@ -40,7 +43,7 @@ export function boardRecordService(deps: { db: Db }) {
             recusals: recusals.map((r) => ({ member: r.display_name, at: r.created_at })),
             allegations: mine
               ? []
-              : findingsAndVotes(
+              : toRecordAllegations(
                   findings.filter((f) => f.agenda_item_id === item.id),
                   votes,
                 ),
@@ -48,42 +51,7 @@ export function boardRecordService(deps: { db: Db }) {
           };
         }),
       );
-      return { meeting, items: records };
+      return { meeting: toMeetingView(meeting), items: records };
     },
   };
-}
-
-function findingsAndVotes(
-  findings: Array<{
-    allegation_id: string;
-    category: string;
-    finding: string | null;
-    votes_cast: number;
-    votes_for: number;
-    by_tie_rule: boolean;
-  }>,
-  votes: Array<{
-    allegation_id: string;
-    display_name: string;
-    finding: string;
-    rationale: string | null;
-    discipline_recommendation: string | null;
-  }>,
-) {
-  return findings.map((f, index) => ({
-    number: index + 1,
-    category: f.category,
-    finding: f.finding,
-    votesCast: f.votes_cast,
-    votesFor: f.votes_for,
-    byTieRule: f.by_tie_rule,
-    votes: votes
-      .filter((v) => v.allegation_id === f.allegation_id)
-      .map((v) => ({
-        member: v.display_name,
-        finding: v.finding,
-        rationale: v.rationale,
-        recommendation: v.discipline_recommendation,
-      })),
-  }));
 }

@@ -5,7 +5,7 @@ import type { BoardSettingsView } from './boardSettings.service.js';
 import { fieldErrors } from '../../platform/http/formErrors.js';
 import { answerFields } from '../../platform/http/formFields.js';
 import { renderAdmin } from '../admin/adminHome.routes.js';
-import { requireRole, staffUser } from '../../platform/http/guards.js';
+import { requirePermission, staffUser } from '../../platform/http/guards.js';
 
 /** The saved settings as the form's values. */
 function valuesOf(view: BoardSettingsView) {
@@ -19,10 +19,13 @@ function valuesOf(view: BoardSettingsView) {
   };
 }
 
+/** The services these routes use, and nothing else (#16): the composition root hands in no more. */
+type Deps = Pick<Services, 'boardSettings'>;
+
 /** The admin's board settings (/staff/admin/board): seated members, quorum, tie rule, what members and the public see. */
-export function boardSettingsRoutes(services: Services): Router {
+export function boardSettingsRoutes(services: Deps): Router {
   const router = Router();
-  const admin = requireRole('admin');
+  const admin = requirePermission('board.settings');
   const { boardSettings } = services;
 
   const page = async (res: Response, status: number, locals: Record<string, unknown> = {}) => {

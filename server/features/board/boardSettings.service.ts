@@ -1,8 +1,8 @@
 import type { Db } from '../../platform/db/database.js';
 import { BOARD_SEES_IDENTITY } from '../../platform/db/caseAccess.js';
-import { boardMembers } from './board.repository.js';
+import { boardMembers, boardSettingValues } from './boardSettings.repository.js';
 import type { Executor } from '../../platform/db/executor.js';
-import { getSetting, putSetting } from '../../platform/db/settings.repository.js';
+import { putSetting } from '../../platform/db/settings.repository.js';
 import type { AuditService } from '../../platform/audit/audit.service.js';
 import {
   DEFAULT_BOARD_RULES,
@@ -42,16 +42,16 @@ function rulesOf(stored: unknown): BoardRules {
   return { quorum, tieRule };
 }
 
-/** The board's settings as they stand, read inside the caller's transaction. */
+/** The board's settings as they stand, read inside the caller's transaction (one statement). */
 export async function boardSettingsIn(db: Executor): Promise<BoardSettings> {
-  const members = await boardMembers(db);
-  const stored = await getSetting<string[]>(db, SEATED);
-  const seated = members.map((m) => m.id).filter((id) => stored === undefined || stored.includes(id));
+  const { values, memberIds } = await boardSettingValues(db, [RULES, SEATED, BOARD_SEES_IDENTITY, PUBLIC_NAMES]);
+  const stored = values[SEATED] as string[] | undefined;
+  const seated = memberIds.filter((id) => stored === undefined || stored.includes(id));
   return {
-    ...rulesOf(await getSetting(db, RULES)),
+    ...rulesOf(values[RULES]),
     seated,
-    seesIdentity: (await getSetting<boolean>(db, BOARD_SEES_IDENTITY)) === true,
-    publicMemberNames: (await getSetting<boolean>(db, PUBLIC_NAMES)) === true,
+    seesIdentity: values[BOARD_SEES_IDENTITY] === true,
+    publicMemberNames: values[PUBLIC_NAMES] === true,
   };
 }
 

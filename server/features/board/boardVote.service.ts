@@ -1,38 +1,48 @@
+import { Conflict, InvalidField, NotFound } from '../../domain/errors.js';
+import { may } from '../../domain/policy.js';
+import type { Clock } from '../../platform/clock.js';
 import type { Db } from '../../platform/db/database.js';
 import type { Viewer } from '../../platform/db/caseAccess.js';
+import { lapsedReconsiderations, setItemOutcome } from './board.repository.js';
 import {
-  agendaItemById,
   allegationsForVote,
-  insertBoardFindings,
-  insertRecusal,
-  lapsedReconsiderations,
-  lockAgendaItem,
-  recusalsOf,
-  setFinalFinding,
-  setItemOutcome,
-  upsertVote,
-  votesOfItem,
   deleteVotesOf,
-} from './board.repository.js';
+  insertRecusal,
+  itemToVoteOn,
+  lockAgendaItem,
+  lockItemsOfMeeting,
+  upsertVotes,
+  votesOfItem,
+} from './boardVote.repository.js';
 import type { Executor } from '../../platform/db/executor.js';
 import type { Finding } from '../../domain/vocabulary.js';
 import type { AgendaOutcome } from '../../domain/vocabulary.js';
 import { IllegalTransition } from '../../../workflows/complaint.snapshot.js';
 import type { AuditService } from '../../platform/audit/audit.service.js';
-import { quorumOf, tally, type Tally } from './board.rules.js';
+import { decidesNow, eligibleMembers, tallyItem } from './board.tally.js';
+import { itemConcluder, type ItemRef } from './boardVote.decision.js';
 import { boardSettingsIn, type BoardSettings } from './boardSettings.service.js';
 import type { DeadlineService } from '../../platform/deadlines/deadline.service.js';
 import { ConflictError, type WorkflowService } from '../../platform/workflow/workflow.service.js';
 import { ID_PATTERN as UUID } from '../../domain/ids.js';
+import { toBallotView, type BallotView } from './boardVote.view.js';
 
 const SYSTEM = { kind: 'system' } as const;
 
 /** No such item for this member: not a board member, not seated, recused, or not there at all. */
-export class BallotNotFound extends Error {}
+export class BallotNotFound extends NotFound {}
 /** The vote on this case is not open (not yet, or closed, or decided). */
-export class VotingClosed extends Error {}
-/** The ballot does not name exactly the case's allegations. */
-export class BallotMismatch extends Error {}
+export class VotingClosed extends Conflict {
+  constructor() {
+    super('voting closed', { reason: 'votingClosed' });
+  }
+}
+/** The ballot does not name exactly the case's allegations (a form from before the allegations changed). */
+export class BallotMismatch extends InvalidField {
+  constructor() {
+    super('ballot', 'board.ballot.mismatch');
+  }
+}
 
 export interface BallotEntry {
   allegationId: string;
@@ -41,7 +51,9 @@ export interface BallotEntry {
   recommendation: string | null;
 }
 
-type ItemRef = { id: string; complaint_id: string; round: number };
+/** Whether an item takes votes: its meeting is voting, it has no outcome, its case waits for the vote. */
+const isOpen = (item: { meeting_status: string; outcome: string | null; state: string }) =>
+  item.meeting_status === 'voting' && item.outcome === null && item.state === 'boardReview.voting';
 
 export type BoardVoteService = ReturnType<typeof boardVoteService>;
 
@@ -54,137 +66,68 @@ export function boardVoteService(deps: {
   audit: AuditService;
   workflow: WorkflowService;
   deadlines: DeadlineService;
-  now?: () => Date;
+  clock: Clock;
 }) {
   const { db, audit, workflow } = deps;
-  const now = deps.now ?? (() => new Date());
+  const now = deps.clock;
 
-  /** The seated members not recused from the case: those whose votes count. */
-  async function eligibleOf(trx: Executor, settings: BoardSettings, complaintId: string) {
-    const recused = new Set((await recusalsOf(trx, complaintId)).map((r) => r.member_id));
-    return settings.seated.filter((id) => !recused.has(id));
-  }
-
-  /** Each allegation's tally from the eligible members' votes. */
-  async function talliesOf(trx: Executor, item: ItemRef, settings: BoardSettings) {
-    const eligible = new Set(await eligibleOf(trx, settings, item.complaint_id));
-    const allegations = await allegationsForVote(trx, item.complaint_id);
-    const votes = (await votesOfItem(trx, item.id)).filter((v) => eligible.has(v.member_id));
-    const quorum = quorumOf(settings.quorum, settings.seated.length);
-    const tallies = allegations.map((a) => {
-      const on = votes.filter((v) => v.allegation_id === a.id);
-      return {
-        allegationId: a.id,
-        votes: on,
-        result: tally(
-          on.map((v) => v.finding),
-          quorum,
-          settings.tieRule,
-        ),
-      };
-    });
-    const complete = eligible.size > 0 && tallies.every((t) => t.votes.length === eligible.size);
-    return { tallies, complete };
-  }
-
-  /** What the sustaining members recommended, for the department head. */
-  const recommendationOf = (votes: Array<{ finding: Finding; discipline_recommendation: string | null }>) =>
-    votes
-      .filter((v) => v.finding === 'sustained' && v.discipline_recommendation)
-      .map((v) => v.discipline_recommendation!)
-      .join('\n\n') || null;
-
-  /**
-   * Ends an item's vote with these tallies: decided (every allegation has a finding) moves the case
-   * to disposition with the reconsideration window; otherwise it goes back to wait for a meeting.
-   */
-  async function conclude(
+  /** Each allegation's tally from the votes cast so far by the members whose votes count. */
+  async function countOf(
     trx: Executor,
     item: ItemRef,
-    tallies: Array<{
-      allegationId: string;
-      votes: Array<{ finding: Finding; discipline_recommendation: string | null }>;
-      result: Tally;
-    }>,
-    requestId?: string,
-  ): Promise<AgendaOutcome> {
-    const at = now();
-    const quorate = tallies.length > 0 && tallies.every((t) => t.result.quorate);
-    let outcome: AgendaOutcome = !quorate
-      ? 'no_quorum'
-      : tallies.every((t) => t.result.finding)
-        ? 'decided'
-        : 'undecided';
-    if (outcome === 'decided') {
-      const reconsiderationUntil = (await deps.deadlines.dueAt(trx, 'reconsideration', at)).toISOString();
-      try {
-        await workflow.dispatchIn(trx, item.complaint_id, { type: 'BOARD_DECIDED', reconsiderationUntil }, SYSTEM, {
-          requestId,
-          within: async (t) => {
-            for (const entry of tallies) {
-              await setFinalFinding(t, {
-                allegationId: entry.allegationId,
-                finding: entry.result.finding!,
-                recommendation: entry.result.finding === 'sustained' ? recommendationOf(entry.votes) : null,
-                at,
-              });
-            }
-          },
-        });
-      } catch (error) {
-        // A withdrawal the agency has not ruled on yet holds the decision back.
-        if (!(error instanceof IllegalTransition)) throw error;
-        outcome = 'undecided';
-      }
-    }
-    if (outcome !== 'decided') {
-      await workflow.dispatchIn(trx, item.complaint_id, { type: 'NO_QUORUM' }, SYSTEM, { requestId });
-    }
-    if (quorate) {
-      await insertBoardFindings(
-        trx,
-        tallies.map((t) => ({
-          agenda_item_id: item.id,
-          allegation_id: t.allegationId,
-          finding: outcome === 'decided' ? t.result.finding : null,
-          votes_cast: t.result.votesCast,
-          votes_for: outcome === 'decided' ? t.result.votesFor : 0,
-          by_tie_rule: t.result.byTieRule,
-        })),
-      );
-    }
-    await setItemOutcome(trx, item.id, outcome, at);
-    return outcome;
+    allegationIds: string[],
+    eligible: string[],
+    rules: BoardSettings,
+  ) {
+    const votes = await votesOfItem(trx, item.id);
+    return tallyItem({ allegationIds, votes, eligible, rules, seatedCount: rules.seated.length });
   }
 
-  /** The open item for this member, locked, or the reason it cannot be voted on. */
-  async function openItemFor(trx: Executor, viewer: Viewer, itemId: string, settings: BoardSettings) {
-    if (!viewer.roles.includes('board') || !UUID.test(itemId)) throw new BallotNotFound();
+  const conclude = itemConcluder({ workflow, deadlines: deps.deadlines, now });
+
+  /**
+   * This member's item, locked, read once with whom the vote counts (the seated members not recused
+   * from the case) and whether it is open; BallotNotFound when it is not theirs to vote on.
+   */
+  async function lockedItemFor(trx: Executor, viewer: Viewer, itemId: string, settings: BoardSettings) {
+    if (!may(viewer, 'board.vote') || !UUID.test(itemId)) throw new BallotNotFound();
     const locked = await lockAgendaItem(trx, itemId);
     if (!locked) throw new BallotNotFound();
-    const item = await agendaItemById(trx, itemId);
+    const item = await itemToVoteOn(trx, itemId);
     if (!item) throw new BallotNotFound();
-    const eligible = await eligibleOf(trx, settings, item.complaint_id);
+    const eligible = eligibleMembers(settings.seated, item.recused);
     if (!eligible.includes(viewer.userId)) throw new BallotNotFound();
-    if (item.meeting_status !== 'voting' || item.outcome !== null || item.state !== 'boardReview.voting') {
-      throw new VotingClosed();
-    }
-    return item;
+    return { item, eligible, open: isOpen(item) };
   }
 
   return {
     /** The ballot of one member on one item: the allegations and the member's current votes. */
-    async ballot(viewer: Viewer, itemId: string) {
-      if (!viewer.roles.includes('board') || !UUID.test(itemId)) return undefined;
-      const item = await agendaItemById(db, itemId);
+    async ballot(viewer: Viewer, itemId: string): Promise<BallotView | undefined> {
+      if (!may(viewer, 'board.vote') || !UUID.test(itemId)) return undefined;
+      const item = await itemToVoteOn(db, itemId);
       if (!item) return undefined;
       const settings = await boardSettingsIn(db);
-      const recused = (await recusalsOf(db, item.complaint_id)).some((r) => r.member_id === viewer.userId);
-      if (recused || !settings.seated.includes(viewer.userId)) return undefined;
+      if (item.recused.includes(viewer.userId) || !settings.seated.includes(viewer.userId)) return undefined;
       const allegations = await allegationsForVote(db, item.complaint_id);
       const mine = (await votesOfItem(db, itemId)).filter((v) => v.member_id === viewer.userId);
-      const open = item.meeting_status === 'voting' && item.outcome === null && item.state === 'boardReview.voting';
-      return { item, allegations, votes: mine, open };
+      return toBallotView(item, allegations, mine, isOpen(item));
+    },
+
+    /**
+     * What a ballot form is checked against, in one read: the case's allegations, whether the vote
+     * is open, and where to go after. Whether the member's vote counts is checked by vote() under
+     * the item's lock, so a form sent by someone not seated is refused there (404).
+     */
+    async ballotShape(viewer: Viewer, itemId: string) {
+      if (!may(viewer, 'board.vote') || !UUID.test(itemId)) return undefined;
+      const found = await itemToVoteOn(db, itemId);
+      if (!found || found.recused.includes(viewer.userId)) return undefined;
+      return {
+        allegationIds: found.allegation_ids,
+        open: isOpen(found),
+        complaintId: found.complaint_id,
+        meetingId: found.meeting_id,
+      };
     },
 
     /**
@@ -194,8 +137,9 @@ export function boardVoteService(deps: {
     async vote(viewer: Viewer, itemId: string, ballot: BallotEntry[], requestId?: string) {
       return db.transaction().execute(async (trx) => {
         const settings = await boardSettingsIn(trx);
-        const item = await openItemFor(trx, viewer, itemId, settings);
-        const allegations = (await allegationsForVote(trx, item.complaint_id)).map((a) => a.id);
+        const { item, eligible, open } = await lockedItemFor(trx, viewer, itemId, settings);
+        if (!open) throw new VotingClosed();
+        const allegations = item.allegation_ids;
         const named = new Set(ballot.map((b) => b.allegationId));
         if (
           named.size !== ballot.length ||
@@ -204,24 +148,18 @@ export function boardVoteService(deps: {
         ) {
           throw new BallotMismatch();
         }
-        const at = now();
-        for (const entry of ballot) {
-          await upsertVote(trx, {
-            itemId,
+        await upsertVotes(
+          trx,
+          { itemId, memberId: viewer.userId, round: item.round, at: now() },
+          ballot.map((entry) => ({
             allegationId: entry.allegationId,
-            memberId: viewer.userId,
-            round: item.round,
             finding: entry.finding,
             rationale: entry.rationale,
             recommendation: entry.finding === 'sustained' ? entry.recommendation : null,
-            at,
-          });
-        }
-        const { tallies, complete } = await talliesOf(trx, item, settings);
-        const decided =
-          complete && tallies.every((t) => t.result.quorate)
-            ? await conclude(trx, item, tallies, requestId)
-            : undefined;
+          })),
+        );
+        const count = await countOf(trx, item, allegations, eligible, settings);
+        const decided = decidesNow(count) ? await conclude(trx, item, count.tallies, requestId) : undefined;
         await audit.record(trx, {
           type: 'board.vote',
           actor: { type: 'user', id: viewer.userId },
@@ -240,24 +178,21 @@ export function boardVoteService(deps: {
     async recuse(viewer: Viewer, itemId: string, reason: string, requestId?: string) {
       return db.transaction().execute(async (trx) => {
         const settings = await boardSettingsIn(trx);
-        const item = await openItemFor(trx, viewer, itemId, settings).catch((error: unknown) => {
-          // Recusing is possible before the vote opens too; only a missing or foreign item is refused.
-          if (error instanceof VotingClosed) return undefined;
-          throw error;
-        });
-        const target = item ?? (await agendaItemById(trx, itemId))!;
-        await insertRecusal(trx, { complaintId: target.complaint_id, memberId: viewer.userId, reason });
+        // Recusing is possible before the vote opens too; only a missing or foreign item is refused.
+        const { item, eligible, open } = await lockedItemFor(trx, viewer, itemId, settings);
+        await insertRecusal(trx, { complaintId: item.complaint_id, memberId: viewer.userId, reason });
         await deleteVotesOf(trx, itemId, viewer.userId);
         let outcome: AgendaOutcome | undefined;
-        if (item) {
-          const { tallies, complete } = await talliesOf(trx, item, { ...settings });
-          if (complete && tallies.every((t) => t.result.quorate))
-            outcome = await conclude(trx, item, tallies, requestId);
+        if (open) {
+          // The others' votes may now be complete.
+          const others = eligible.filter((id) => id !== viewer.userId);
+          const count = await countOf(trx, item, item.allegation_ids, others, settings);
+          if (decidesNow(count)) outcome = await conclude(trx, item, count.tallies, requestId);
         }
         await audit.record(trx, {
           type: 'board.recusal',
           actor: { type: 'user', id: viewer.userId },
-          object: { type: 'complaint', id: target.complaint_id },
+          object: { type: 'complaint', id: item.complaint_id },
           requestId,
           details: { agendaItemId: itemId },
         });
@@ -270,22 +205,18 @@ export function boardVoteService(deps: {
       const settings = await boardSettingsIn(trx);
       // Lock every item first, in one order, before any case moves: a voter holding one item
       // finishes, and nobody waits on the audit chain while holding an item (no deadlock).
-      const items = await trx
-        .selectFrom('agenda_items')
-        .select(['id', 'complaint_id', 'round', 'outcome'])
-        .where('meeting_id', '=', meetingId)
-        .orderBy('id')
-        .forUpdate()
-        .execute();
+      const items = await lockItemsOfMeeting(trx, meetingId);
       const counts: Record<string, number> = {};
       for (const item of items.filter((i) => i.outcome === null)) {
-        const current = await agendaItemById(trx, item.id);
+        const current = await itemToVoteOn(trx, item.id);
         let outcome: AgendaOutcome;
         if (current?.state !== 'boardReview.voting') {
           outcome = current?.state === 'closed' ? 'withdrawn' : 'returned';
           await setItemOutcome(trx, item.id, outcome, now());
         } else {
-          outcome = await conclude(trx, item, (await talliesOf(trx, item, settings)).tallies, requestId);
+          const eligible = eligibleMembers(settings.seated, current.recused);
+          const count = await countOf(trx, item, current.allegation_ids, eligible, settings);
+          outcome = await conclude(trx, item, count.tallies, requestId);
         }
         counts[outcome] = (counts[outcome] ?? 0) + 1;
       }

@@ -14,11 +14,14 @@ function monthName(month: string, language: Language): string {
   );
 }
 
+/** The services these routes use, and nothing else (#16): the composition root hands in no more. */
+type Deps = Pick<Services, 'boardMinutes'>;
+
 /**
  * The civilian board in public: its meetings, each meeting's agenda of anonymised cases, and once
  * the vote has closed, the minutes. No complainant, officer, tracking number or exact date.
  */
-export function boardRoutes(services: Services, config: Config): Router {
+export function boardRoutes(services: Deps, config: Config): Router {
   const router = Router();
   const { boardMinutes } = services;
   const timeZone = config.agencyTimeZone;

@@ -18,11 +18,14 @@ function eventOf(req: Request): ComplaintEventType {
   return type as ComplaintEventType;
 }
 
+/** The services these routes use, and nothing else (#16): the composition root hands in no more. */
+type Deps = Pick<Services, 'caseWork'> & Parameters<typeof caseFilePage>[0] & Parameters<typeof onCase>[0];
+
 /**
  * The workflow's actions from the case page: each event with the details it needs, and the
  * version of the case the user saw, so two people acting at once cannot both win (R22: 409).
  */
-export function caseActionRoutes(services: Services): Router {
+export function caseActionRoutes(services: Deps): Router {
   const router = Router();
   const page = caseFilePage(services);
   const { caseWork } = services;

@@ -1,12 +1,12 @@
+import { fieldMessages, orShowOnPage } from '../../platform/http/problems.js';
 import type { Request, Response } from 'express';
 import { notFound } from '../../domain/errors.js';
 import { FINDINGS, uuid } from './caseFile.schemas.js';
 import { DISMISSAL_REASONS, TOLLING_REASONS } from '../../../workflows/complaint.types.js';
-import { CaseNotVisible, InvalidChoice } from './caseWork.service.js';
+
 import type { Services } from '../../compose.js';
-import type { CaseFile } from './caseFile.service.js';
-import { ConflictError, ForbiddenEvent } from '../../platform/workflow/workflow.service.js';
-import { IllegalTransition } from '../../../workflows/complaint.snapshot.js';
+import type { CaseFileView } from './caseFile.service.js';
+
 import { byField, type FieldError } from '../../platform/http/formErrors.js';
 import { answerFields } from '../../platform/http/formFields.js';
 import { viewerOf } from '../../platform/http/guards.js';
@@ -15,7 +15,7 @@ import { viewerOf } from '../../platform/http/guards.js';
 // which a change to a case turns what people can cause into pages, not 500s.
 
 /** The lists the case page's forms choose from, labelled in the reader's language. */
-function choicesFor(req: Request, file: CaseFile, categories: Array<{ value: string; label: string }>) {
+function choicesFor(req: Request, file: CaseFileView, categories: Array<{ value: string; label: string }>) {
   const labelled = (list: readonly string[], prefix: string) =>
     list.map((value) => ({ value, label: req.t(`${prefix}.${value}`) }));
   return {
@@ -24,12 +24,12 @@ function choicesFor(req: Request, file: CaseFile, categories: Array<{ value: str
     findings: labelled(FINDINGS, 'finding'),
     investigators: file.investigators.map((i) => ({
       value: i.id,
-      label: req.t('caseFile.actions.investigatorOption', { name: i.display_name, count: Number(i.open_cases ?? 0) }),
+      label: req.t('caseFile.actions.investigatorOption', { name: i.name, count: i.openCases }),
     })),
     officers: file.officers.map((o) => ({
       value: o.id,
       label:
-        [o.rank, o.first_name, o.last_name].filter(Boolean).join(' ') + (o.badge_number ? ` (#${o.badge_number})` : ''),
+        [o.rank, o.firstName, o.lastName].filter(Boolean).join(' ') + (o.badgeNumber ? ` (#${o.badgeNumber})` : ''),
     })),
     categories,
   };
@@ -42,8 +42,11 @@ export function caseIdOf(req: Request): string {
   return parsed.data;
 }
 
+/** The services these routes use, and nothing else (#16): the composition root hands in no more. */
+type Deps = Pick<Services, 'caseFile' | 'reference' | 'surveys'>;
+
 /** Renders the case file, with a form's errors when there are some; undefined case → 404 (R14). */
-export function caseFilePage(services: Services) {
+export function caseFilePage(services: Deps) {
   return async (req: Request, res: Response, id: string, status = 200, extra: Record<string, unknown> = {}) => {
     const file = await services.caseFile.view(viewerOf(req), id, String(req.id));
     if (!file) throw notFound();
@@ -75,23 +78,16 @@ export function caseFilePage(services: Services) {
  * Runs a change to a case; the outcomes people can cause are pages, not 500s: someone else's or
  * no case (404), a race or a step the workflow refuses now (409), a bad choice (400).
  */
-export function onCase(services: Services, action: (req: Request, res: Response, id: string) => Promise<unknown>) {
+export function onCase(services: Deps, action: (req: Request, res: Response, id: string) => Promise<unknown>) {
   const page = caseFilePage(services);
   return async (req: Request, res: Response) => {
     const id = caseIdOf(req);
-    try {
-      await action(req, res, id);
-    } catch (error) {
-      if (error instanceof CaseNotVisible || error instanceof ForbiddenEvent) throw notFound();
-      if (error instanceof ConflictError || error instanceof IllegalTransition) {
-        return page(req, res, id, 409, { conflict: true });
-      }
-      if (error instanceof InvalidChoice) {
-        const field = error.field === 'findings' ? 'findings' : error.field;
-        const errors = [{ field, text: req.t('validation.choose') }];
-        return page(req, res, id, 400, { errors, values: answerFields(req.body) });
-      }
-      throw error;
-    }
+    await orShowOnPage(
+      () => action(req, res, id),
+      (problem) =>
+        problem.code === 'conflict'
+          ? page(req, res, id, problem.status, { conflict: true })
+          : page(req, res, id, problem.status, { errors: fieldMessages(req, problem), values: answerFields(req.body) }),
+    );
   };
 }

@@ -1,3 +1,4 @@
+import { rolesWith } from '../../domain/policy.js';
 import { caseVisibleTo, type Viewer } from '../../platform/db/caseAccess.js';
 import type { Executor } from '../../platform/db/executor.js';
 
@@ -193,7 +194,7 @@ export async function assignableInvestigators(db: Executor) {
         .where('c.stage', '<>', 'closed')
         .as('open_cases'),
     )
-    .where('r.role', '=', 'investigator')
+    .where('r.role', 'in', rolesWith('cases.investigate'))
     .where('u.disabled_at', 'is', null)
     .orderBy('u.display_name')
     .execute();

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Config } from '../../platform/config.js';
 import { notFound } from '../../domain/errors.js';
 import { allegationForm, noteForm, uuid } from './caseFile.schemas.js';
-import { CaseNotVisible, EvidenceMissing } from './caseWork.service.js';
+
 import type { Services } from '../../compose.js';
 import { byField, fieldErrors } from '../../platform/http/formErrors.js';
 import { answerFields } from '../../platform/http/formFields.js';
@@ -16,16 +16,21 @@ import {
 } from '../../platform/evidence/uploads.js';
 import { caseActionRoutes } from './caseActions.routes.js';
 import { caseFilePage, caseIdOf, onCase } from './caseFile.page.js';
-import { checkCsrf, requireRole, viewerOf } from '../../platform/http/guards.js';
+import { checkCsrf, requirePermission, viewerOf } from '../../platform/http/guards.js';
 
-export const CASE_ROLES = ['intake', 'investigator', 'supervisor', 'board'] as const;
+/** The services these routes use, and nothing else (#16): the composition root hands in no more. */
+type Deps = Pick<Services, 'caseFile' | 'caseWork' | 'evidence' | 'keys'> &
+  Parameters<typeof caseActionRoutes>[0] &
+  Parameters<typeof caseFilePage>[0] &
+  Parameters<typeof evidenceUploads>[0] &
+  Parameters<typeof onCase>[0];
 
 /** The case file: summary, people, allegations, timeline, notes, evidence, deadlines and the actions allowed now. */
-export function caseFileRoutes(services: Services, config: Config): Router {
+export function caseFileRoutes(services: Deps, config: Config): Router {
   const router = Router();
   const page = caseFilePage(services);
   const { caseWork } = services;
-  router.use('/cases/:id', requireRole(...CASE_ROLES));
+  router.use('/cases/:id', requirePermission('cases.read'));
 
   router.get('/cases/:id', async (req, res) => page(req, res, caseIdOf(req)));
 
@@ -156,24 +161,17 @@ export function caseFileRoutes(services: Services, config: Config): Router {
     const id = caseIdOf(req);
     const fileId = uuid.safeParse(req.params['fileId']);
     if (!fileId.success) throw notFound();
-    try {
-      const viewing = req.query['copy'] === 'viewing';
-      const file = await caseWork.download(viewerOf(req), id, fileId.data, viewing, String(req.id));
-      // R20: always a download, never rendered by the browser, and sandboxed if it ever were.
-      // attachment() sets a type from the name's extension: the sniffed type is set after it, and wins.
-      res.attachment(file.name);
-      res.setHeader('Content-Type', file.type);
-      res.setHeader('Content-Length', String(file.size));
-      res.setHeader('X-Content-Type-Options', 'nosniff');
-      res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
-      file.stream.on('error', () => res.destroy());
-      file.stream.pipe(res);
-    } catch (error) {
-      if (error instanceof EvidenceMissing)
-        req.log.error({ attachment: fileId.data }, 'evidence file missing from storage');
-      if (error instanceof CaseNotVisible || error instanceof EvidenceMissing) throw notFound();
-      throw error;
-    }
+    const viewing = req.query['copy'] === 'viewing';
+    const file = await caseWork.download(viewerOf(req), id, fileId.data, viewing, String(req.id));
+    // R20: always a download, never rendered by the browser, and sandboxed if it ever were.
+    // attachment() sets a type from the name's extension: the sniffed type is set after it, and wins.
+    res.attachment(file.name);
+    res.setHeader('Content-Type', file.type);
+    res.setHeader('Content-Length', String(file.size));
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
+    file.stream.on('error', () => res.destroy());
+    file.stream.pipe(res);
   });
 
   router.use(caseActionRoutes(services));

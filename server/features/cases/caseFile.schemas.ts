@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EVENT_PARTIES, EVENT_TYPES, type Party } from '../../../workflows/complaint.permissions.js';
+import { CASE_WORKERS, EVENT_PARTIES, EVENT_TYPES } from '../../../workflows/complaint.permissions.js';
 import { DISMISSAL_REASONS, TOLLING_REASONS, type ComplaintEventType } from '../../../workflows/complaint.types.js';
 import { optionalText } from '../residents/complaint.schemas.js';
 import { idSchema } from '../../domain/ids.js';
@@ -7,7 +7,6 @@ import { FINDINGS } from '../../domain/vocabulary.js';
 
 /** Staff forms of the case file (R18: strict, capped). Messages are catalogue keys. */
 
-const STAFF_PARTIES: readonly Party[] = ['intake', 'assignedInvestigator', 'supervisor', 'board'];
 /**
  * Events with their own forms on the case page (a finding per allegation, contact details), and
  * the board's, which follow its meetings (opening and closing the vote), not a case page.
@@ -16,7 +15,7 @@ const OWN_FORMS = new Set<ComplaintEventType>(['DRAFT_FINDINGS', 'UPDATE_CONTACT
 
 /** The events of the case page's action forms (and the staff API): those staff may send, not the system's. */
 export const STAFF_EVENTS = EVENT_TYPES.filter(
-  (type) => EVENT_PARTIES[type].some((party) => STAFF_PARTIES.includes(party)) && !OWN_FORMS.has(type),
+  (type) => EVENT_PARTIES[type].some((party) => CASE_WORKERS.includes(party)) && !OWN_FORMS.has(type),
 ) as [ComplaintEventType, ...ComplaintEventType[]];
 
 export { FINDINGS };

@@ -1,3 +1,5 @@
+import type { Clock } from '../../platform/clock.js';
+import { may, rolesWith } from '../../domain/policy.js';
 import type { Db } from '../../platform/db/database.js';
 import { BOARD_SEES_IDENTITY, seesIdentity, type Viewer } from '../../platform/db/caseAccess.js';
 import {
@@ -14,12 +16,31 @@ import {
 } from './caseFile.repository.js';
 import type { Executor } from '../../platform/db/executor.js';
 import { getSetting } from '../../platform/db/settings.repository.js';
-import { evidenceCopiesFor, evidenceDownloadName } from '../../platform/evidence/evidence.download.js';
 import { availableEvents, type Actor, type StaffRole } from '../../../workflows/complaint.permissions.js';
 import { restore } from '../../../workflows/complaint.snapshot.js';
-import type { ComplaintEventType } from '../../../workflows/complaint.types.js';
+import type { ComplaintContext, ComplaintEventType } from '../../../workflows/complaint.types.js';
 import type { AuditService } from '../../platform/audit/audit.service.js';
-import { timelineOf } from './caseTimeline.js';
+import { timelineOf, type TimelineEntry } from './caseTimeline.js';
+import {
+  allegationView,
+  deadlineView,
+  evidenceView,
+  headerView,
+  investigatorView,
+  noteView,
+  officerView,
+  personView,
+  reportedView,
+  type AllegationView,
+  type CaseHeaderView,
+  type DeadlineView,
+  type EvidenceView,
+  type InvestigatorView,
+  type NoteView,
+  type OfficerView,
+  type PersonView,
+  type ReportedPeopleView,
+} from './caseFile.view.js';
 
 /** Events a person never sends from the case page: the board's count and the sweeper send them. */
 const NOT_FROM_CASE_PAGE = new Set<ComplaintEventType>([
@@ -31,53 +52,80 @@ const NOT_FROM_CASE_PAGE = new Set<ComplaintEventType>([
 /** Allegations can change until the case goes to the board. */
 const EDITABLE_STAGES = new Set(['intake', 'mediation', 'investigation']);
 
-export type CaseHeader = NonNullable<Awaited<ReturnType<typeof caseHeader>>>;
+/** What the permissions depend on: the case's stage and whether the viewer is assigned to it. */
+type CaseFacts = Pick<CaseHeaderView, 'stage' | 'assignedToViewer'>;
 
 export function staffActor(viewer: Viewer, assignedToCase: boolean): Actor {
-  const roles = viewer.roles.filter((r): r is StaffRole => r !== 'admin');
+  // The roles that work cases: an admin administers, and reads cases only through another role.
+  const caseRoles = rolesWith('cases.read');
+  const roles = viewer.roles.filter((r): r is StaffRole => caseRoles.includes(r));
   return { kind: 'staff', userId: viewer.userId, roles, assignedToCase };
 }
 
-/** What this viewer may do on this case, beside the workflow's events. */
 /** Whether the viewer works the case: intake, supervisors, or the investigator assigned to it. */
-export function worksOn(viewer: Viewer, header: CaseHeader): boolean {
-  const roles = new Set(viewer.roles);
-  return roles.has('intake') || roles.has('supervisor') || (roles.has('investigator') && header.assigned_to_viewer);
+export function worksOn(viewer: Viewer, header: CaseFacts): boolean {
+  return may(viewer, 'cases.readAll') || (may(viewer, 'cases.readAssigned') && header.assignedToViewer);
 }
 
-export function permissionsOn(viewer: Viewer, header: CaseHeader, boardSeesIdentity: boolean) {
+/** What this viewer may do on this case, beside the workflow's events. */
+export function permissionsOn(viewer: Viewer, header: CaseFacts, boardSeesIdentity: boolean) {
   const works = worksOn(viewer, header);
   return {
     /** Notes, evidence uploads and the allegations list: the people who work the case. */
     works,
     editAllegations: works && EDITABLE_STAGES.has(header.stage),
-    identity: seesIdentity(viewer, header.assigned_to_viewer, boardSeesIdentity),
+    identity: seesIdentity(viewer, header.assignedToViewer, boardSeesIdentity),
   };
+}
+
+/** Everything of the case file this viewer may see: what the case page and the staff API read. */
+export interface CaseFileView {
+  header: CaseHeaderView;
+  /** The workflow's facts of the case: tolled, referred to, a dismissal reason, a withdrawal asked for. */
+  context: ComplaintContext;
+  /** What this viewer may do beside the workflow's events (permissionsOn), and draft findings. */
+  may: ReturnType<typeof permissionsOn> & { draftFindings: boolean };
+  /** The workflow events this viewer may send from the case page now. */
+  actions: ComplaintEventType[];
+  /** Empty unless the viewer may see the complainant's identity. */
+  complainants: PersonView[];
+  reported: ReportedPeopleView;
+  allegations: AllegationView[];
+  /** Empty unless the viewer works the case. */
+  notes: NoteView[];
+  evidence: EvidenceView[];
+  deadlines: DeadlineView[];
+  timeline: TimelineEntry[];
+  /** For the assignment and allegation forms; empty when the viewer has neither. */
+  investigators: InvestigatorView[];
+  officers: OfficerView[];
 }
 
 export type CaseFileService = ReturnType<typeof caseFileService>;
 
-export function caseFileService(deps: { db: Db; audit: AuditService; now?: () => Date }) {
-  const now = deps.now ?? (() => new Date());
+export function caseFileService(deps: { db: Db; audit: AuditService; clock: Clock }) {
+  const now = deps.clock;
   const boardSeesIdentity = async (db: Executor) => (await getSetting<boolean>(db, BOARD_SEES_IDENTITY)) === true;
 
   return {
     /** The case header if this viewer may see it (R14), else undefined. */
-    header(viewer: Viewer, id: string, db: Executor = deps.db) {
-      return caseHeader(db, id, viewer);
+    async header(viewer: Viewer, id: string, db: Executor = deps.db): Promise<CaseHeaderView | undefined> {
+      const row = await caseHeader(db, id, viewer);
+      return row && headerView(row);
     },
 
     /**
      * Everything of the case file this viewer may see, and the read itself in the audit log (R1).
      * Complainant identity only where the role or the board's policy allows (R15).
      */
-    async view(viewer: Viewer, id: string, requestId: string | undefined) {
+    async view(viewer: Viewer, id: string, requestId: string | undefined): Promise<CaseFileView | undefined> {
       return deps.db.transaction().execute(async (trx) => {
-        const header = await caseHeader(trx, id, viewer);
-        if (!header) return undefined;
+        const row = await caseHeader(trx, id, viewer);
+        if (!row) return undefined;
+        const header = headerView(row);
         const may = permissionsOn(viewer, header, await boardSeesIdentity(trx));
-        const snapshot = restore(header.snapshot, header.machine_version);
-        const actor = staffActor(viewer, header.assigned_to_viewer);
+        const snapshot = restore(row.snapshot, row.machine_version);
+        const actor = staffActor(viewer, header.assignedToViewer);
         const allowed = availableEvents(snapshot, actor, now().toISOString());
         const actions = allowed.filter((e) => !NOT_FROM_CASE_PAGE.has(e));
         const [complainants, reported, allegations, notes, attachments, deadlines, trail] = await Promise.all([
@@ -106,26 +154,17 @@ export function caseFileService(deps: { db: Db; audit: AuditService; now?: () =>
           // Draft findings have their own form (a finding and rationale per allegation).
           may: { ...may, draftFindings: allowed.includes('DRAFT_FINDINGS') && allegations.length > 0 },
           actions,
-          complainants,
-          // A witness's contact identifies a person as much as the complainant's does.
-          reported: may.identity
-            ? reported
-            : { ...reported, witnesses: reported.witnesses.map((w) => ({ ...w, contact: null })) },
-          allegations,
-          notes,
-          attachments: attachments.map((f) => ({
-            ...f,
-            download_name: evidenceDownloadName(f.original_name, f.sniffed_type),
-            copies: evidenceCopiesFor(may.works, f),
-          })),
-          deadlines,
+          complainants: complainants.map(personView),
+          reported: reportedView(reported, may.identity),
+          allegations: allegations.map(allegationView),
+          notes: notes.map(noteView),
+          evidence: attachments.map((f) => evidenceView(f, may.works)),
+          deadlines: deadlines.map(deadlineView),
           timeline: timelineOf(trail),
-          investigators,
-          officers,
+          investigators: investigators.map(investigatorView),
+          officers: officers.map(officerView),
         };
       });
     },
   };
 }
-
-export type CaseFile = NonNullable<Awaited<ReturnType<ReturnType<typeof caseFileService>['view']>>>;

@@ -1,3 +1,4 @@
+import { rolesWith } from '../../domain/policy.js';
 import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
 import { caseVisibleTo, type Viewer } from '../../platform/db/caseAccess.js';
 import type { Executor } from '../../platform/db/executor.js';
@@ -134,7 +135,9 @@ export async function caseloadRows(db: Executor, viewer: Viewer, now: Date, soon
     .where('asg.user_id', 'is not', null);
   return db
     .selectFrom('users as u')
-    .innerJoin('user_roles as r', (join) => join.onRef('r.user_id', '=', 'u.id').on('r.role', '=', 'investigator'))
+    .innerJoin('user_roles as r', (join) =>
+      join.onRef('r.user_id', '=', 'u.id').on('r.role', 'in', rolesWith('cases.investigate')),
+    )
     .leftJoin(open.as('o'), 'o.user_id', 'u.id')
     .select([
       'u.id',

@@ -1,11 +1,11 @@
 import { Router, type Request, type Response } from 'express';
-import { notFound } from '../../domain/errors.js';
+
 import { queueQuery, queueSearch } from './caseQueue.schemas.js';
-import { BADGE_FILTERS, CaseloadNotVisible } from './caseQueue.service.js';
+import { BADGE_FILTERS } from './caseQueue.service.js';
 import type { Services } from '../../compose.js';
 import { STAGES } from '../../../workflows/complaint.types.js';
 import { byField, fieldErrors, type FieldError } from '../../platform/http/formErrors.js';
-import { hasRole, requireRole, viewerOf } from '../../platform/http/guards.js';
+import { allowed, requirePermission, viewerOf } from '../../platform/http/guards.js';
 
 /** The form's fields; an error about any other key of the query is shown against the form. */
 const FORM_FIELDS = new Set(['stage', 'assignee', 'deadline', 'category', 'district', 'number', 'open', 'page']);
@@ -28,12 +28,15 @@ function formErrorsOf(errors: FieldError[]): FieldError[] {
     .filter((e) => !seen.has(e.field) && seen.add(e.field));
 }
 
+/** The services these routes use, and nothing else (#16): the composition root hands in no more. */
+type Deps = Pick<Services, 'caseQueue' | 'reference'>;
+
 /** The case queue (/staff/cases) and the supervisors' caseload. Mounted before the case file's /cases/:id. */
-export function caseQueueRoutes(services: Services): Router {
+export function caseQueueRoutes(services: Deps): Router {
   const router = Router();
   const { caseQueue, reference } = services;
 
-  router.get('/cases', requireRole('intake', 'investigator', 'supervisor', 'board'), async (req, res) => {
+  router.get('/cases', requirePermission('cases.read'), async (req, res) => {
     const viewer = viewerOf(req);
     const [categories, districts, assignees] = await Promise.all([
       reference.categories(req.language),
@@ -50,7 +53,7 @@ export function caseQueueRoutes(services: Services): Router {
         districts,
         assignees: assignees?.map((a) => ({ value: a.id, label: a.name })),
       },
-      mayCaseload: hasRole(req, 'supervisor'),
+      mayCaseload: allowed(req, 'cases.caseload'),
     };
     const parsed = queueQuery({
       categories: categories.map((c) => c.value),
@@ -80,26 +83,22 @@ export function caseQueueRoutes(services: Services): Router {
     });
   });
 
-  router.get('/cases/caseload', requireRole('supervisor'), async (req: Request, res: Response) => {
-    try {
-      const investigators = await caseQueue.caseload(viewerOf(req));
-      const href = (id: string, deadline?: string) =>
-        `/staff/cases${queueSearch({ assigneeId: id, ...(deadline ? { [deadline]: true } : {}) })}`;
-      res.render('staff/cases/caseload.njk', {
-        navCurrent: 'cases',
-        investigators: investigators.map((i) => ({
-          ...i,
-          href: {
-            open: href(i.id),
-            overdue: href(i.id, 'overdue'),
-            dueSoon: href(i.id, 'dueSoon'),
-            tolled: href(i.id, 'tolled'),
-          },
-        })),
-      });
-    } catch (error) {
-      throw error instanceof CaseloadNotVisible ? notFound() : error;
-    }
+  router.get('/cases/caseload', requirePermission('cases.caseload'), async (req: Request, res: Response) => {
+    const investigators = await caseQueue.caseload(viewerOf(req));
+    const href = (id: string, deadline?: string) =>
+      `/staff/cases${queueSearch({ assigneeId: id, ...(deadline ? { [deadline]: true } : {}) })}`;
+    res.render('staff/cases/caseload.njk', {
+      navCurrent: 'cases',
+      investigators: investigators.map((i) => ({
+        ...i,
+        href: {
+          open: href(i.id),
+          overdue: href(i.id, 'overdue'),
+          dueSoon: href(i.id, 'dueSoon'),
+          tolled: href(i.id, 'tolled'),
+        },
+      })),
+    });
   });
 
   return router;

@@ -1,3 +1,6 @@
+import type { Clock } from '../../platform/clock.js';
+import { NotFound } from '../../domain/errors.js';
+import { may } from '../../domain/policy.js';
 import type { Db } from '../../platform/db/database.js';
 import type { Viewer } from '../../platform/db/caseAccess.js';
 import { assignableInvestigators } from './caseFile.repository.js';
@@ -53,7 +56,7 @@ export interface QueueList<T = QueueItem> {
 }
 
 /** Only supervisors see everyone's caseload. */
-export class CaseloadNotVisible extends Error {}
+export class CaseloadNotVisible extends NotFound {}
 
 export type CaseQueueService = ReturnType<typeof caseQueueService>;
 
@@ -61,9 +64,9 @@ export type CaseQueueService = ReturnType<typeof caseQueueService>;
  * The case queue and the supervisors' caseload. Every read goes through caseVisibleTo (R14) in the
  * repository; lists of case metadata without identity or narrative, so not audited as case reads.
  */
-export function caseQueueService(deps: { db: Db; now?: () => Date }) {
-  const now = deps.now ?? (() => new Date());
-  const isSupervisor = (viewer: Viewer) => viewer.roles.includes('supervisor');
+export function caseQueueService(deps: { db: Db; clock: Clock }) {
+  const now = deps.clock;
+  const isSupervisor = (viewer: Viewer) => may(viewer, 'cases.caseload');
 
   async function load(viewer: Viewer, filters: QueueFilters) {
     const at = now();

@@ -1,3 +1,4 @@
+import { rolesWith } from '../../domain/policy.js';
 import type { Executor } from '../../platform/db/executor.js';
 import type { Finding } from '../../platform/db/schema.js';
 
@@ -118,7 +119,7 @@ export async function isAssignableInvestigator(db: Executor, userId: string): Pr
     .innerJoin('user_roles as r', 'r.user_id', 'u.id')
     .select('u.id')
     .where('u.id', '=', userId)
-    .where('r.role', '=', 'investigator')
+    .where('r.role', 'in', rolesWith('cases.investigate'))
     .where('u.disabled_at', 'is', null)
     .executeTakeFirst();
   return row !== undefined;

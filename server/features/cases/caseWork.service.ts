@@ -1,3 +1,4 @@
+import { InvalidField, NotFound } from '../../domain/errors.js';
 import type { Readable } from 'node:stream';
 import type { Db } from '../../platform/db/database.js';
 import type { Viewer } from '../../platform/db/caseAccess.js';
@@ -19,16 +20,17 @@ import type { Finding } from '../../domain/vocabulary.js';
 import { getSetting } from '../../platform/db/settings.repository.js';
 import { BOARD_SEES_IDENTITY } from '../../platform/db/caseAccess.js';
 import type { AuditService } from '../../platform/audit/audit.service.js';
-import { permissionsOn, staffActor, worksOn, type CaseFileService, type CaseHeader } from './caseFile.service.js';
+import { permissionsOn, staffActor, worksOn, type CaseFileService } from './caseFile.service.js';
+import type { CaseHeaderView } from './caseFile.view.js';
 import { copyToSend, evidenceCopiesFor, evidenceDownloadName } from '../../platform/evidence/evidence.download.js';
 import type { EvidenceService, StoredEvidence } from '../../platform/evidence/evidence.service.js';
 import type { EvidenceStorage } from '../../platform/evidence/evidence.storage.js';
-import { attachmentRow, auditEvidence } from '../residents/intake.service.js';
+import { attachmentRow, auditEvidence } from '../residents/complaintParts.js';
 import type { DispatchEvent, WorkflowService } from '../../platform/workflow/workflow.service.js';
 import { mayActorSend } from '../../../workflows/complaint.permissions.js';
 
 /** The case is not there for this viewer (R14), or the thing asked for is not on it: HTTP 404. */
-export class CaseNotVisible extends Error {
+export class CaseNotVisible extends NotFound {
   constructor() {
     super('case not found');
     this.name = 'CaseNotVisible';
@@ -36,17 +38,20 @@ export class CaseNotVisible extends Error {
 }
 
 /** The record of a file is there but the file itself is not: HTTP 404, and logged for an admin. */
-export class EvidenceMissing extends Error {
-  constructor() {
-    super('evidence file missing from storage');
+export class EvidenceMissing extends NotFound {
+  constructor(attachmentId: string) {
+    super('evidence file missing from storage', {
+      alert: 'evidence file missing from storage',
+      context: { attachment: attachmentId },
+    });
     this.name = 'EvidenceMissing';
   }
 }
 
 /** A value of the form that the database says is wrong (an unknown category or investigator): a field error. */
-export class InvalidChoice extends Error {
-  constructor(public readonly field: string) {
-    super(`invalid ${field}`);
+export class InvalidChoice extends InvalidField {
+  constructor(field: string) {
+    super(field);
     this.name = 'InvalidChoice';
   }
 }
@@ -68,7 +73,7 @@ export function caseWorkService(deps: {
 }) {
   const { db, audit } = deps;
 
-  async function openFor(viewer: Viewer, id: string, need?: 'works' | 'editAllegations'): Promise<CaseHeader> {
+  async function openFor(viewer: Viewer, id: string, need?: 'works' | 'editAllegations'): Promise<CaseHeaderView> {
     const header = await deps.caseFile.header(viewer, id);
     if (!header) throw new CaseNotVisible();
     const boardSees = (await getSetting<boolean>(db, BOARD_SEES_IDENTITY)) === true;
@@ -98,7 +103,7 @@ export function caseWorkService(deps: {
       let within: ((trx: Parameters<typeof insertNote>[0]) => Promise<void>) | undefined;
       if (event.type === 'ASSIGN') within = (trx) => reassign(trx, id, event.investigatorId, viewer.userId);
       if (event.type === 'REOPEN') within = note('note', event.reason);
-      return deps.workflow.dispatch(id, event, staffActor(viewer, header.assigned_to_viewer), {
+      return deps.workflow.dispatch(id, event, staffActor(viewer, header.assignedToViewer), {
         expectedVersion,
         requestId,
         ...(within ? { within } : {}),
@@ -108,7 +113,7 @@ export function caseWorkService(deps: {
     /** Information a resident gave by phone or in person: an ADD_INFORMATION event and a note. */
     async recordInformation(viewer: Viewer, id: string, text: string, expectedVersion: number, requestId?: string) {
       const header = await openFor(viewer, id);
-      return deps.workflow.dispatch(id, { type: 'ADD_INFORMATION' }, staffActor(viewer, header.assigned_to_viewer), {
+      return deps.workflow.dispatch(id, { type: 'ADD_INFORMATION' }, staffActor(viewer, header.assignedToViewer), {
         expectedVersion,
         requestId,
         within: async (trx) => {
@@ -130,7 +135,7 @@ export function caseWorkService(deps: {
       if (ids.length === 0 || drafts.length !== ids.length || !drafts.every((d) => ids.includes(d.id))) {
         throw new InvalidChoice('findings');
       }
-      return deps.workflow.dispatch(id, { type: 'DRAFT_FINDINGS' }, staffActor(viewer, header.assigned_to_viewer), {
+      return deps.workflow.dispatch(id, { type: 'DRAFT_FINDINGS' }, staffActor(viewer, header.assignedToViewer), {
         expectedVersion,
         requestId,
         within: (trx) => saveDraftFindings(trx, id, drafts),
@@ -140,7 +145,7 @@ export function caseWorkService(deps: {
     /** Allegation ids of the case, for the findings form of someone whose role may draft findings. */
     async allegationIds(viewer: Viewer, id: string) {
       const header = await openFor(viewer, id);
-      if (!mayActorSend(staffActor(viewer, header.assigned_to_viewer), 'DRAFT_FINDINGS')) throw new CaseNotVisible();
+      if (!mayActorSend(staffActor(viewer, header.assignedToViewer), 'DRAFT_FINDINGS')) throw new CaseNotVisible();
       return allegationIdsOf(db, id);
     },
 
@@ -231,7 +236,7 @@ export function caseWorkService(deps: {
       );
       // A record whose file is gone (restored from a backup without its files) is not served half.
       const size = await deps.storage.size(name).catch(() => undefined);
-      if (size === undefined) throw new EvidenceMissing();
+      if (size === undefined) throw new EvidenceMissing(attachmentId);
       const stream: Readable = deps.storage.open(name);
       return {
         stream,

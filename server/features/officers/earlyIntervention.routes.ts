@@ -2,19 +2,13 @@ import { Router, type Request, type Response } from 'express';
 import { notFound } from '../../domain/errors.js';
 import { localeOf, type Language } from '../../platform/i18n.js';
 import { disparityQuery, flagsQuery, thresholdsForm } from './earlyIntervention.schemas.js';
-import { EarlyInterventionNotVisible } from './earlyIntervention.service.js';
+
 import type { Thresholds } from './earlyIntervention.rules.js';
 import type { Services } from '../../compose.js';
 import { byField, fieldErrors, type FieldError } from '../../platform/http/formErrors.js';
 import { answerFields, type FormBody } from '../../platform/http/formFields.js';
 import { renderAdmin } from '../admin/adminHome.routes.js';
-import { hasRole, requireRole, staffUser, viewerOf } from '../../platform/http/guards.js';
-
-/** A role the service refuses is a page that does not exist (R14). */
-const visible = <T>(work: Promise<T>) =>
-  work.catch((error: unknown) => {
-    throw error instanceof EarlyInterventionNotVisible ? notFound() : error;
-  });
+import { allowed, requirePermission, staffUser, viewerOf } from '../../platform/http/guards.js';
 
 /** The query string without the language switch, as strings for the form. */
 function queryOf(req: Request) {
@@ -40,20 +34,23 @@ const valuesOf = (t: Thresholds): FormBody => ({
   sustainedMonths: String(t.sustained.months),
 });
 
+/** The services these routes use, and nothing else (#16): the composition root hands in no more. */
+type Deps = Pick<Services, 'earlyIntervention'>;
+
 /**
  * Early intervention for supervisors (/staff/early-intervention): the flagged officers and the
  * disparity view; and the admin's thresholds (/staff/admin/early-intervention).
  */
-export function earlyInterventionRoutes(services: Services): Router {
+export function earlyInterventionRoutes(services: Deps): Router {
   const router = Router();
   const { earlyIntervention } = services;
-  const supervisor = requireRole('supervisor');
+  const supervisor = requirePermission('officers.history');
 
   router.get('/early-intervention', supervisor, async (req, res) => {
     const parsed = flagsQuery.safeParse(queryOf(req).query);
     if (!parsed.success) throw notFound();
     const page = parsed.data.page ?? 1;
-    const flags = await visible(earlyIntervention.flags(viewerOf(req), page, req.language, String(req.id)));
+    const flags = await earlyIntervention.flags(viewerOf(req), page, req.language, String(req.id));
     if (page > flags.pages) throw notFound();
     const href = (n: number) => `/staff/early-intervention${n > 1 ? `?page=${n}` : ''}`;
     const period = (months: number) =>
@@ -66,7 +63,7 @@ export function earlyInterventionRoutes(services: Services): Router {
         force: period(flags.thresholds.force.months),
         sustained: period(flags.thresholds.sustained.months),
       },
-      mayChange: hasRole(req, 'admin'),
+      mayChange: allowed(req, 'earlyIntervention.configure'),
       previousHref: page > 1 ? href(page - 1) : null,
       nextHref: page < flags.pages ? href(page + 1) : null,
     });
@@ -94,7 +91,7 @@ export function earlyInterventionRoutes(services: Services): Router {
       const errors = [{ field: 'from', text: req.t('earlyIntervention.disparity.fromAfterToday') }];
       return disparityPage(res, 400, { errors, values });
     }
-    const view = await visible(earlyIntervention.disparity(viewerOf(req), window));
+    const view = await earlyIntervention.disparity(viewerOf(req), window);
     return disparityPage(res, 200, {
       view,
       values: window,
@@ -104,7 +101,7 @@ export function earlyInterventionRoutes(services: Services): Router {
     });
   });
 
-  const admin = requireRole('admin');
+  const admin = requirePermission('earlyIntervention.configure');
 
   const settingsPage = async (req: Request, res: Response, status: number, locals: Record<string, unknown> = {}) => {
     const categories = await earlyIntervention.categories(req.language);

@@ -1,18 +1,14 @@
+import type { Clock } from '../../platform/clock.js';
+import { NotFound } from '../../domain/errors.js';
+import { may } from '../../domain/policy.js';
 import { DateTime } from 'luxon';
 import type { Viewer } from '../../platform/db/caseAccess.js';
 import type { Db } from '../../platform/db/database.js';
-import {
-  disparityCounts,
-  flaggedCases,
-  flaggedOfficers,
-  type DisparityRow,
-  type FlagCriteria,
-} from './earlyIntervention.repository.js';
+import { disparityCounts, flaggedCases, flaggedOfficers, type FlagCriteria } from './earlyIntervention.repository.js';
 import { allCategories } from '../../platform/reference/reference.repository.js';
 import type { Executor } from '../../platform/db/executor.js';
 import { getSetting, putSetting } from '../../platform/db/settings.repository.js';
 import type { Language } from '../../platform/i18n.js';
-import { AGE_RANGES, GENDERS, RACES } from '../residents/complaint.schemas.js';
 import type { AuditService } from '../../platform/audit/audit.service.js';
 import {
   THRESHOLDS_SETTING,
@@ -22,22 +18,20 @@ import {
   type Measure,
   type Thresholds,
 } from './earlyIntervention.rules.js';
-import { showCount, showRate, type ShownCount } from '../../domain/suppression.js';
+import { DIMENSIONS, groupsOf, shown } from './earlyIntervention.disparity.js';
+
+export type { DisparityGroup } from './earlyIntervention.disparity.js';
 
 /** The viewer's roles do not allow this: the route answers 404, as for a page that does not exist (R14). */
-export class EarlyInterventionNotVisible extends Error {}
+export class EarlyInterventionNotVisible extends NotFound {}
 
 /** Flagged officers shown on one page. */
 export const FLAGS_PAGE_SIZE = 20;
 /** Allegations listed for one flagged officer, newest first; the officer's page has them all. */
 export const CASES_PER_OFFICER = 50;
 
-const SUPERVISORS = ['supervisor'] as const;
-
 function allow(viewer: Viewer): void {
-  if (!viewer.roles.some((role) => (SUPERVISORS as readonly string[]).includes(role))) {
-    throw new EarlyInterventionNotVisible();
-  }
+  if (!may(viewer, 'officers.history')) throw new EarlyInterventionNotVisible();
 }
 
 export interface FlaggedOfficer {
@@ -60,47 +54,6 @@ export interface FlaggedOfficer {
   }>;
 }
 
-/** One row of a disparity table: the group, and its counts and rate after the small-cell rule. */
-export interface DisparityGroup {
-  /** The answer's code, or '' for "not provided". */
-  value: string;
-  complaints: ShownCount;
-  decided: ShownCount;
-  sustained: ShownCount;
-  /** Percent of the complaints with a decided allegation that have a sustained one; null when not shown. */
-  sustainedRate: number | null;
-}
-
-const DIMENSIONS = [
-  { key: 'ageRange', values: AGE_RANGES },
-  { key: 'gender', values: GENDERS },
-  { key: 'race', values: RACES },
-] as const;
-
-/** The rows of one dimension, every known answer in the form's order then "not provided"; unknown answers count as not provided. */
-function groupsOf(rows: DisparityRow[], dimension: string, values: readonly string[]): DisparityGroup[] {
-  const counts = new Map<string, { complaints: number; decided: number; sustained: number }>(
-    [...values, ''].map((v) => [v, { complaints: 0, decided: 0, sustained: 0 }]),
-  );
-  for (const row of rows.filter((r) => r.dimension === dimension)) {
-    const into = counts.get(values.includes(row.value) ? row.value : '')!;
-    into.complaints += row.complaints;
-    into.decided += row.decided;
-    into.sustained += row.sustained;
-  }
-  return [...counts].map(([value, n]) => shown(value, n));
-}
-
-function shown(value: string, n: { complaints: number; decided: number; sustained: number }): DisparityGroup {
-  return {
-    value,
-    complaints: showCount(n.complaints),
-    decided: showCount(n.decided),
-    sustained: showCount(n.sustained),
-    sustainedRate: showRate(n.sustained, n.decided),
-  };
-}
-
 export type EarlyInterventionService = ReturnType<typeof earlyInterventionService>;
 
 /**
@@ -108,9 +61,9 @@ export type EarlyInterventionService = ReturnType<typeof earlyInterventionServic
  * read is audited), the admin's thresholds, and complaints by complainant group with the public
  * small-cell rule.
  */
-export function earlyInterventionService(deps: { db: Db; audit: AuditService; timeZone: string; now?: () => Date }) {
+export function earlyInterventionService(deps: { db: Db; audit: AuditService; timeZone: string; clock: Clock }) {
   const { db, audit, timeZone } = deps;
-  const now = deps.now ?? (() => new Date());
+  const now = deps.clock;
 
   const thresholdsIn = async (trx: Executor): Promise<Thresholds> =>
     thresholdsOf(

@@ -9,10 +9,10 @@ import {
   type OfficerSearchQuery,
 } from './officer.schemas.js';
 import type { Services } from '../../compose.js';
-import { OfficerNotVisible, type Officer, type SaveResult } from './officer.service.js';
+import { type Officer, type SaveResult } from './officer.service.js';
 import { byField, fieldErrors, type FieldError } from '../../platform/http/formErrors.js';
 import { answerFields, type FormBody } from '../../platform/http/formFields.js';
-import { hasRole, requireRole, viewerOf } from '../../platform/http/guards.js';
+import { allowed, requirePermission, viewerOf } from '../../platform/http/guards.js';
 import { officerImportRoutes } from './officerImport.routes.js';
 
 /** The officer's id of the URL, or 404: a malformed id never reaches SQL (R14). */
@@ -21,12 +21,6 @@ function idOf(req: Request): string {
   if (!parsed.success) throw notFound();
   return parsed.data;
 }
-
-/** A role the service refuses is a page that does not exist, like a missing officer (R14). */
-const visible = <T>(work: Promise<T>) =>
-  work.catch((error: unknown) => {
-    throw error instanceof OfficerNotVisible ? notFound() : error;
-  });
 
 /** Adds or changes an officer; undefined when the officer is gone. */
 type Save = (viewer: Viewer, form: OfficerForm, requestId: string) => Promise<SaveResult | undefined>;
@@ -51,12 +45,15 @@ function pageHref(query: OfficerSearchQuery, page: number): string {
   return `/staff/officers${text ? `?${text}` : ''}`;
 }
 
+/** The services these routes use, and nothing else (#16): the composition root hands in no more. */
+type Deps = Pick<Services, 'officers'> & Parameters<typeof officerImportRoutes>[0];
+
 /** The roster: search and pages for those who work cases; adding and editing for intake and supervisors. */
-export function officerRoutes(services: Services): Router {
+export function officerRoutes(services: Deps): Router {
   const router = Router();
   const { officers } = services;
-  const editors = requireRole('intake', 'supervisor');
-  router.use('/officers', requireRole('intake', 'investigator', 'supervisor'));
+  const editors = requirePermission('officers.edit');
+  router.use('/officers', requirePermission('officers.read'));
 
   router.get('/officers', async (req, res) => {
     const { lang: _lang, ...query } = req.query as Record<string, unknown>;
@@ -65,8 +62,8 @@ export function officerRoutes(services: Services): Router {
     const locals = {
       navCurrent: 'officers',
       values,
-      mayEdit: hasRole(req, 'intake', 'supervisor'),
-      mayView: hasRole(req, 'supervisor'),
+      mayEdit: allowed(req, 'officers.edit'),
+      mayView: allowed(req, 'officers.history'),
     };
     if (!parsed.success) {
       const errors = fieldErrors(parsed.error, req.t);
@@ -74,9 +71,7 @@ export function officerRoutes(services: Services): Router {
     }
     const { q, status, page } = parsed.data;
     const active = status === 'active' ? true : status === 'inactive' ? false : undefined;
-    const roster = await visible(
-      officers.roster(viewerOf(req), { text: q, active }, Number(page ?? '1'), req.language),
-    );
+    const roster = await officers.roster(viewerOf(req), { text: q, active }, Number(page ?? '1'), req.language);
     return res.render('staff/officers/list.njk', {
       ...locals,
       errors: [],
@@ -96,7 +91,7 @@ export function officerRoutes(services: Services): Router {
     res.status(status).render('staff/officers/form.njk', {
       navCurrent: 'officers',
       ...locals,
-      cancelHref: officer && hasRole(req, 'supervisor') ? `/staff/officers/${officer.id}` : '/staff/officers',
+      cancelHref: officer && allowed(req, 'officers.history') ? `/staff/officers/${officer.id}` : '/staff/officers',
       errors,
       fieldError: byField(errors),
       districts: await officers.districtChoices(req.language, keep),
@@ -109,11 +104,11 @@ export function officerRoutes(services: Services): Router {
     const parsed = officerForm.safeParse(fields);
     const again = (errors: FieldError[]) => renderForm(req, res, 400, { officer, values: fields, errors });
     if (!parsed.success) return again(fieldErrors(parsed.error, req.t));
-    const result = await visible(save(viewerOf(req), parsed.data, String(req.id)));
+    const result = await save(viewerOf(req), parsed.data, String(req.id));
     if (!result) throw notFound();
     if (!result.ok) return again([{ field: result.field, text: req.t(result.key) }]);
     req.session.flash = officer ? 'officers.form.updated' : 'officers.form.created';
-    const next = hasRole(req, 'supervisor') ? `/staff/officers/${result.id}` : '/staff/officers';
+    const next = allowed(req, 'officers.history') ? `/staff/officers/${result.id}` : '/staff/officers';
     return res.redirect(303, next);
   };
   router.get('/officers/new', editors, (req, res) =>
@@ -123,14 +118,14 @@ export function officerRoutes(services: Services): Router {
 
   router.use(officerImportRoutes(services));
 
-  router.get('/officers/:id', requireRole('supervisor'), async (req, res) => {
-    const page = await visible(officers.view(viewerOf(req), idOf(req), req.language, String(req.id)));
+  router.get('/officers/:id', requirePermission('officers.history'), async (req, res) => {
+    const page = await officers.view(viewerOf(req), idOf(req), req.language, String(req.id));
     if (!page) throw notFound();
     res.render('staff/officers/show.njk', { navCurrent: 'officers', ...page });
   });
 
   const editable = async (req: Request) => {
-    const officer = await visible(officers.forEdit(viewerOf(req), idOf(req), req.language));
+    const officer = await officers.forEdit(viewerOf(req), idOf(req), req.language);
     if (!officer) throw notFound();
     return officer;
   };

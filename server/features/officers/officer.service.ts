@@ -1,3 +1,6 @@
+import type { Clock } from '../../platform/clock.js';
+import { NotFound } from '../../domain/errors.js';
+import { may, type Permission } from '../../domain/policy.js';
 import { DateTime } from 'luxon';
 import type { Viewer } from '../../platform/db/caseAccess.js';
 import type { Db } from '../../platform/db/database.js';
@@ -23,7 +26,7 @@ import { columns, toOfficer, type Officer } from './officer.model.js';
 export type { Officer };
 
 /** The viewer's roles do not allow this: the route answers 404, as for a missing officer (R14). */
-export class OfficerNotVisible extends Error {}
+export class OfficerNotVisible extends NotFound {}
 
 /** A form refused for what only the database knows: which field, and a catalogue key. */
 export type SaveResult = { ok: true; id: string } | { ok: false; field: keyof OfficerForm; key: string };
@@ -31,21 +34,17 @@ export type SaveResult = { ok: true; id: string } | { ok: false; field: keyof Of
 const TAKEN = { ok: false, field: 'badgeNumber', key: 'officers.field.badgeTaken' } as const;
 const UNKNOWN_DISTRICT = { ok: false, field: 'district', key: 'officers.field.districtUnknown' } as const;
 
-const READERS = ['intake', 'investigator', 'supervisor'] as const;
-const EDITORS = ['intake', 'supervisor'] as const;
-const SUPERVISORS = ['supervisor'] as const;
-
-/** Stops a viewer without one of these roles (the routes check first; this holds if one forgets). */
-function allow(viewer: Viewer, roles: readonly string[]): void {
-  if (!viewer.roles.some((role) => roles.includes(role))) throw new OfficerNotVisible();
+/** Stops a viewer the access policy does not allow (the routes check first; this holds if one forgets). */
+function allow(viewer: Viewer, permission: Permission): void {
+  if (!may(viewer, permission)) throw new OfficerNotVisible();
 }
 
 export type OfficerService = ReturnType<typeof officerService>;
 
 /** The officer roster: search, add, edit, an officer's complaint history, and import from CSV. */
-export function officerService(deps: { db: Db; audit: AuditService; now?: () => Date }) {
+export function officerService(deps: { db: Db; audit: AuditService; clock: Clock }) {
   const { db, audit } = deps;
-  const now = deps.now ?? (() => new Date());
+  const now = deps.clock;
   const imports = officerImport({ db, audit });
   const actor = (viewer: Viewer) => ({ type: 'user' as const, id: viewer.userId });
   const badgeTaken = async (trx: Executor, badge: string, except?: string) =>
@@ -56,7 +55,7 @@ export function officerService(deps: { db: Db; audit: AuditService; now?: () => 
    * checked free until commit; the unique index answers the same way if anything bypasses it.
    */
   async function save<T>(viewer: Viewer, form: OfficerForm, write: (trx: Executor) => Promise<T>) {
-    allow(viewer, EDITORS);
+    allow(viewer, 'officers.edit');
     try {
       return await db.transaction().execute(async (trx) => {
         await lockRoster(trx);
@@ -73,7 +72,7 @@ export function officerService(deps: { db: Db; audit: AuditService; now?: () => 
   return {
     /** One page (1-based) of the roster by last name. */
     async roster(viewer: Viewer, filter: RosterFilter, page: number, language: Language) {
-      allow(viewer, READERS);
+      allow(viewer, 'officers.read');
       const { rows, total } = await rosterPage(db, filter, OFFICER_PAGE_SIZE, (page - 1) * OFFICER_PAGE_SIZE);
       const pages = Math.max(1, Math.ceil(total / OFFICER_PAGE_SIZE));
       return { officers: rows.map((r) => toOfficer(r, language)), total, page, pages };
@@ -88,14 +87,14 @@ export function officerService(deps: { db: Db; audit: AuditService; now?: () => 
 
     /** An officer's roster entry, for the edit form (no complaint history). */
     async forEdit(viewer: Viewer, id: string, language: Language): Promise<Officer | undefined> {
-      allow(viewer, EDITORS);
+      allow(viewer, 'officers.edit');
       const row = await officerById(db, id);
       return row && toOfficer(row, language);
     },
 
     /** The officer page: details, every allegation naming them, and counts. The read is audited. */
     async view(viewer: Viewer, id: string, language: Language, requestId: string) {
-      allow(viewer, SUPERVISORS);
+      allow(viewer, 'officers.history');
       return db.transaction().execute(async (trx) => {
         const row = await officerById(trx, id);
         if (!row) return undefined;
@@ -157,13 +156,13 @@ export function officerService(deps: { db: Db; audit: AuditService; now?: () => 
 
     /** Reads an import file and says what it would do; nothing is written. */
     async previewImport(viewer: Viewer, data: Buffer, language: Language) {
-      allow(viewer, EDITORS);
+      allow(viewer, 'officers.edit');
       return imports.preview(data, language);
     },
 
     /** Writes previewed rows in one audited transaction; `ok: false` if the roster moved under them. */
     async commitImport(viewer: Viewer, rows: OfficerValues[], requestId: string) {
-      allow(viewer, EDITORS);
+      allow(viewer, 'officers.edit');
       return imports.commit(viewer, rows, requestId);
     },
   };

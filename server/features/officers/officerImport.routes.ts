@@ -3,7 +3,7 @@ import multer from 'multer';
 import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, keptImport } from './officer.schemas.js';
 import type { Services } from '../../compose.js';
 import { byField, type FieldError } from '../../platform/http/formErrors.js';
-import { checkCsrf, requireRole, viewerOf } from '../../platform/http/guards.js';
+import { checkCsrf, requirePermission, viewerOf } from '../../platform/http/guards.js';
 
 /** Only the form token may come with the file. */
 const ALLOWED_FIELDS = new Set(['_csrf']);
@@ -36,11 +36,14 @@ function receiveCsv() {
   };
 }
 
+/** The services these routes use, and nothing else (#16): the composition root hands in no more. */
+type Deps = Pick<Services, 'keys' | 'officers'>;
+
 /** Adding and updating officers from a CSV file: upload, preview, then confirm. */
-export function officerImportRoutes(services: Services): Router {
+export function officerImportRoutes(services: Deps): Router {
   const router = Router();
   const { officers } = services;
-  const editors = requireRole('intake', 'supervisor');
+  const editors = requirePermission('officers.edit');
 
   /** The limits as the reader writes numbers, for the messages that name them. */
   const limits = (req: Request) => ({

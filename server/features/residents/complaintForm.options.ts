@@ -3,8 +3,11 @@ import { AGE_RANGES, CONTACT_METHODS, FILING_AS, GENDERS, LANGUAGE_CODES, RACES 
 import type { Services } from '../../compose.js';
 import type { Step } from './complaintForm.steps.js';
 
+/** The services these routes use, and nothing else (#16): the composition root hands in no more. */
+type Deps = Pick<Services, 'reference'>;
+
 /** The choices a step offers, labelled from the catalogue or the agency's lists in the reader's language. */
-export async function complaintOptions(services: Services, req: Request, step: Step) {
+export async function complaintOptions(services: Deps, req: Request, step: Step) {
   const t = req.t;
   const labelled = (values: readonly string[], prefix: string) =>
     values.map((value) => ({ value, label: t(`${prefix}.${value}`) }));

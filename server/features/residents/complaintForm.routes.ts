@@ -1,13 +1,12 @@
+import { fieldMessages, orShowOnPage } from '../../platform/http/problems.js';
 import { Router, type Request, type Response } from 'express';
 import type { Config } from '../../platform/config.js';
 import { formExpired, notFound } from '../../domain/errors.js';
-import { MAX_OFFICERS, MAX_WITNESSES, NARRATIVE_MAX } from './complaint.schemas.js';
 import type { Services } from '../../compose.js';
-import { UnknownChoice, type DraftData } from './intake.service.js';
+import { type DraftData } from './intake.service.js';
 import type { StoredEvidence } from '../../platform/evidence/evidence.service.js';
-import { assembled, isStep, parseStep, STEPS, stepOfField, type Step } from './complaintForm.steps.js';
-import { byField, fieldErrors, type FieldError } from '../../platform/http/formErrors.js';
-import { complaintOptions } from './complaintForm.options.js';
+import { assembled, isStep, parseStep, stepOfField } from './complaintForm.steps.js';
+import { fieldErrors, type FieldError } from '../../platform/http/formErrors.js';
 import { DRAFT_COOKIE, clearCookie, csrfToken, csrfValid, readCookie, setCookie } from './residentSession.js';
 import {
   acceptEvidence,
@@ -18,63 +17,25 @@ import {
   withinClientQuota,
   type UploadProblem,
 } from '../../platform/evidence/uploads.js';
+import { PATH, next, removeIndex, stepUrl } from './complaintForm.navigation.js';
+import { complaintFormPages } from './complaintForm.pages.js';
 
-const PATH = '/complaint';
-const stepUrl = (step: Step) => `${PATH}/${step}`;
+/** The services these routes use, and nothing else (#16): the composition root hands in no more. */
+type Deps = Pick<Services, 'evidence' | 'intake' | 'keys'> &
+  Parameters<typeof complaintFormPages>[0] &
+  Parameters<typeof evidenceUploads>[0] &
+  Parameters<typeof withinClientQuota>[0];
 
 /**
  * The complaint form: a start page, one page per step (each saved in the server-side draft),
  * a check-your-answers page that files the complaint, and the receipt. Works without JavaScript.
  */
-export function complaintFormRoutes(services: Services, config: Config): Router {
+export function complaintFormRoutes(services: Deps, config: Config): Router {
   const router = Router();
   const { intake, evidence, keys } = services;
   const secure = config.production;
   const limits = config.uploads;
-
-  const render = async (
-    req: Request,
-    res: Response,
-    step: Step,
-    draft: DraftData,
-    extra: Record<string, unknown> = {},
-  ) => {
-    const secret = readCookie(req, DRAFT_COOKIE)!;
-    const index = STEPS.indexOf(step);
-    res.render(`pages/complaint/${step}.njk`, {
-      step,
-      stepNumber: index + 1,
-      stepCount: STEPS.length,
-      backHref: index === 0 ? PATH : stepUrl(STEPS[index - 1]!),
-      returnTo: req.query['from'] === 'check' || req.body?.returnTo === 'check' ? 'check' : '',
-      csrf: csrfToken(keys, secret),
-      answers: draft.answers,
-      evidence: draft.evidence,
-      limits: {
-        narrative: NARRATIVE_MAX,
-        officers: MAX_OFFICERS,
-        witnesses: MAX_WITNESSES,
-        files: limits.maxFiles,
-        megabytes: Math.round(limits.maxBytes / 1048576),
-      },
-      ...(await complaintOptions(services, req, step)),
-      errors: [],
-      fieldError: {},
-      ...extra,
-    });
-  };
-
-  const renderErrors = (
-    req: Request,
-    res: Response,
-    step: Step,
-    draft: DraftData,
-    errors: FieldError[],
-    values?: unknown,
-  ) => {
-    res.status(400);
-    return render(req, res, step, draft, { errors, fieldError: byField(errors), values });
-  };
+  const { render, renderErrors, renderCheck } = complaintFormPages(services, config);
 
   /** The draft of this browser, or undefined when it has none (or it expired). */
   const currentDraft = async (req: Request) => {
@@ -118,16 +79,6 @@ export function complaintFormRoutes(services: Services, config: Config): Router 
     if (!current?.draft) return res.redirect(303, PATH);
     return step === 'check' ? renderCheck(req, res, current.draft) : render(req, res, step, current.draft);
   });
-
-  const renderCheck = (req: Request, res: Response, draft: DraftData, errors: FieldError[] = []) => {
-    const whole = assembled(draft, req.language, { consent: true, truthful: true });
-    const missing = whole.success
-      ? []
-      : fieldErrors(whole.error, req.t).filter((e) => stepOfField(e.field) !== 'check');
-    const all = [...missing.map((e) => ({ ...e, step: stepOfField(e.field) })), ...errors];
-    if (errors.length) res.status(400);
-    return render(req, res, 'check', draft, { errors: all, fieldError: byField(errors), missing });
-  };
 
   router.post(`${PATH}/evidence`, evidenceUploads(services, config), async (req, res) => {
     const files = uploadedFiles(req);
@@ -218,37 +169,30 @@ export function complaintFormRoutes(services: Services, config: Config): Router 
   async function submit(req: Request, res: Response, secret: string, draft: DraftData, declarations: unknown) {
     const whole = assembled(draft, req.language, declarations);
     if (!whole.success) return renderCheck(req, res, draft);
-    try {
-      await intake.submit(whole.data, {
-        channel: 'web',
-        secret,
-        draftSecret: secret,
-        evidence: draft.evidence,
-        requestId: String(req.id),
-        client: req.ip ?? '',
-      });
-    } catch (error) {
-      if (!(error instanceof UnknownChoice)) throw error;
-      const field = error.field;
-      return renderCheck(req, res, draft, [
-        { field, text: req.t('validation.choose'), step: stepOfField(field) } as FieldError,
-      ]);
-    }
-    // The cookie now opens only the receipt, once, within the hour.
-    setCookie(res, DRAFT_COOKIE, secret, { path: PATH, secure, maxAgeMs: 60 * 60 * 1000 });
-    return res.redirect(303, `${PATH}/receipt`);
+    await orShowOnPage(
+      async () => {
+        await intake.submit(whole.data, {
+          channel: 'web',
+          secret,
+          draftSecret: secret,
+          evidence: draft.evidence,
+          requestId: String(req.id),
+          client: req.ip ?? '',
+        });
+        // The cookie now opens only the receipt, once, within the hour.
+        setCookie(res, DRAFT_COOKIE, secret, { path: PATH, secure, maxAgeMs: 60 * 60 * 1000 });
+        res.redirect(303, `${PATH}/receipt`);
+      },
+      (problem) =>
+        renderCheck(
+          req,
+          res,
+          draft,
+          fieldMessages(req, problem).map((error) => ({ ...error, step: stepOfField(error.field) }) as FieldError),
+        ),
+      ['invalid'],
+    );
   }
 
   return router;
-}
-
-function next(step: Step, req: Request): string {
-  if (req.body?.returnTo === 'check') return stepUrl('check');
-  return stepUrl(STEPS[STEPS.indexOf(step) + 1] ?? 'check');
-}
-
-/** `remove:<n>` on a button removes the n-th officer, witness or file. */
-function removeIndex(action: unknown): number | undefined {
-  const match = typeof action === 'string' ? /^remove:(\d{1,2})$/.exec(action) : null;
-  return match ? Number(match[1]) : undefined;
 }

@@ -2,7 +2,10 @@ import { Router } from 'express';
 import type { Services } from '../../compose.js';
 import { PUBLIC_STAGES } from '../../../workflows/complaint.types.js';
 
-export function homeRoutes(services: Services): Router {
+/** The services these routes use, and nothing else (#16): the composition root hands in no more. */
+type Deps = Pick<Services, 'deadlines'>;
+
+export function homeRoutes(services: Deps): Router {
   const router = Router();
   router.get('/', (_req, res) => {
     res.render('pages/home.njk');

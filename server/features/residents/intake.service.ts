@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import type { Clock } from '../../platform/clock.js';
+import { InvalidField, TooMany, Unprocessable } from '../../domain/errors.js';
 import type { Db } from '../../platform/db/database.js';
 import { isUniqueViolation } from '../../platform/db/errors.js';
 import {
@@ -7,20 +8,12 @@ import {
   forgetSubmissionKeys,
   insertComplaintParts,
   takeReceipt,
-  type ComplaintParts,
 } from './intake.repository.js';
 import { activeCategories, activeDistricts } from '../../platform/reference/reference.repository.js';
-import {
-  deleteDraft,
-  draftData,
-  draftDataForUpdate,
-  insertDraft,
-  saveDraftData,
-  takeExpiredDrafts,
-} from './draft.repository.js';
-import type { Executor } from '../../platform/db/executor.js';
+import { draftService } from './draft.service.js';
+import { auditEvidence, complaintRowOf, partsOf } from './complaintParts.js';
 import type { ComplaintSubmission } from './complaint.schemas.js';
-import type { AuditActor, AuditService } from '../../platform/audit/audit.service.js';
+import type { AuditService } from '../../platform/audit/audit.service.js';
 import {
   accessCodeFor,
   accessCodeOf,
@@ -33,17 +26,12 @@ import type { WorkflowService } from '../../platform/workflow/workflow.service.j
 import type { Config } from '../../platform/config.js';
 import type { Quotas } from '../../platform/security/quotas.js';
 
-const DRAFT_LIFETIME_MS = 24 * 60 * 60 * 1000;
 /** How long a submission's key (an API client's Idempotency-Key) answers with the first receipt. */
 export const SUBMISSION_KEY_LIFETIME_MS = 24 * 60 * 60 * 1000;
 /** How long after filing the browser that filed may show its receipt (and access code) again. */
 const RECEIPT_LIFETIME_MS = 60 * 60 * 1000;
 
-/** A form in progress: each step's validated answers, and the evidence already uploaded. */
-export interface DraftData {
-  answers: Partial<Record<string, unknown>>;
-  evidence: StoredEvidence[];
-}
+export type { DraftData } from './draft.service.js';
 
 export interface Receipt {
   complaintId: string;
@@ -57,32 +45,30 @@ export interface Receipt {
 }
 
 /** An idempotency key sent again with another body: the first complaint is not this one (HTTP 422). */
-export class SubmissionKeyReused extends Error {
+export class SubmissionKeyReused extends Unprocessable {
   constructor() {
-    super('idempotency key reused with another body');
+    super('api.idempotencyKeyReused');
     this.name = 'SubmissionKeyReused';
   }
 }
 
 /** One client filed, or started, more than its limit in the hour (HTTP 429). */
-export class TooManyFromClient extends Error {
-  constructor(public readonly what: 'filing' | 'draft') {
-    super(`too many ${what}s from one client`);
+export class TooManyFromClient extends TooMany {
+  constructor(what: 'filing' | 'draft') {
+    super(what);
     this.name = 'TooManyFromClient';
   }
 }
 
 /** A district or category that is not (or no longer) on the agency's list. */
-export class UnknownChoice extends Error {
-  constructor(public readonly field: 'district' | 'categories') {
-    super(`unknown ${field}`);
+export class UnknownChoice extends InvalidField {
+  constructor(field: 'district' | 'categories') {
+    super(field);
     this.name = 'UnknownChoice';
   }
 }
 
 export type IntakeService = ReturnType<typeof intakeService>;
-
-const draftKey = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
 export function intakeService(deps: {
   db: Db;
@@ -92,9 +78,10 @@ export function intakeService(deps: {
   keys: Keys;
   quotas: Quotas;
   limits: Pick<Config['limits'], 'filingsPerHour' | 'draftsPerHour'>;
-  now?: () => Date;
+  clock: Clock;
 }) {
-  const now = deps.now ?? (() => new Date());
+  const now = deps.clock;
+  const drafts = draftService({ db: deps.db, evidence: deps.evidence, clock: deps.clock });
   const submissionToken = (secret: string) => hmacHex(deps.keys.submission, secret);
   /** The secret's keyed hash under every key of the ring: what an older key stored is still found. */
   const submissionTokens = (secret: string) => hmacHexAll(deps.keys.rings.submission, secret);
@@ -146,42 +133,16 @@ export function intakeService(deps: {
   }
 
   return {
-    /** A new form: the secret goes to the resident's browser only; the database keeps its hash. */
     /** A new form for `client` (an address), unless it started too many this hour. */
     async startDraft(client?: string): Promise<string> {
       if (client !== undefined && !(await deps.quotas.take('draft', client, 1, deps.limits.draftsPerHour))) {
         throw new TooManyFromClient('draft');
       }
-      const secret = randomBytes(32).toString('base64url');
-      await insertDraft(deps.db, draftKey(secret), new Date(now().getTime() + DRAFT_LIFETIME_MS));
-      return secret;
+      return drafts.start();
     },
 
-    async draft(secret: string): Promise<DraftData | undefined> {
-      const data = (await draftData(deps.db, draftKey(secret), now())) as Partial<DraftData> | undefined;
-      return data && { answers: data.answers ?? {}, evidence: data.evidence ?? [] };
-    },
-
-    /**
-     * Changes the form so far and keeps it for another day: `change` gets the draft as it is now,
-     * with its row locked, so two requests at once (two uploads in two tabs) apply one after the
-     * other and neither loses the other's work. It answers undefined to change nothing. The result
-     * is 'expired' when the draft is gone, else what `change` answered.
-     */
-    async changeDraft<T>(
-      secret: string,
-      change: (draft: DraftData) => { data?: DraftData; result: T },
-    ): Promise<T | 'expired'> {
-      return deps.db.transaction().execute(async (trx) => {
-        const at = now();
-        const key = draftKey(secret);
-        const data = (await draftDataForUpdate(trx, key, at)) as Partial<DraftData> | undefined;
-        if (!data) return 'expired' as const;
-        const changed = change({ answers: data.answers ?? {}, evidence: data.evidence ?? [] });
-        if (changed.data) await saveDraftData(trx, key, changed.data, at, new Date(at.getTime() + DRAFT_LIFETIME_MS));
-        return changed.result;
-      });
-    },
+    draft: drafts.read,
+    changeDraft: drafts.change,
 
     /**
      * Files a complaint through the workflow, once per secret (R23): a repeated or simultaneous
@@ -215,24 +176,22 @@ export function intakeService(deps: {
       const token = submissionToken(options.secret);
       const accessCode = accessCodeFor(deps.keys.accessCode, options.secret);
       for (let attempt = 1; ; attempt++) {
+        // What the receipt shows is known here: the complaint is not read back.
+        const filed = {
+          tracking_number: newTrackingNumber(),
+          access_code_hash: hashAccessCode(deps.keys.accessCode, accessCode),
+          received_at: now(),
+        };
+        let id: string;
         try {
-          await deps.db.transaction().execute(async (trx) => {
-            await deps.workflow.create(
+          id = await deps.db.transaction().execute((trx) =>
+            deps.workflow.create(
               trx,
               {
-                tracking_number: newTrackingNumber(),
-                access_code_hash: hashAccessCode(deps.keys.accessCode, accessCode),
+                ...complaintRowOf(submission, options.channel),
+                ...filed,
                 submission_token: token,
                 submission_hash: hashes[0]!,
-                language: submission.language,
-                channel: options.channel,
-                anonymous: submission.about.filing === 'anonymous',
-                on_behalf: submission.about.filing === 'someone_else',
-                narrative: submission.narrative,
-                incident_date: submission.incidentDate ?? null,
-                incident_time: submission.incidentTime ?? null,
-                incident_location: submission.location ?? null,
-                district: submission.district ?? null,
               },
               {
                 actor: { kind: 'complainant' },
@@ -242,12 +201,11 @@ export function intakeService(deps: {
                 within: async (t, id) => {
                   const attachmentIds = await insertComplaintParts(t, id, partsOf(submission, evidence));
                   await auditEvidence(t, deps.audit, id, attachmentIds, evidence, options.requestId);
-                  if (options.draftSecret) await deleteDraft(t, draftKey(options.draftSecret));
+                  if (options.draftSecret) await drafts.deleteIn(t, options.draftSecret);
                 },
               },
-            );
-          });
-          break;
+            ),
+          );
         } catch (error) {
           if (!isUniqueViolation(error)) throw error;
           // Either the same submission won a race (answer with its receipt) or, very rarely, the
@@ -255,10 +213,10 @@ export function intakeService(deps: {
           const winner = await earlierReceipt(options.secret, hashes);
           if (winner) return winner;
           if (attempt >= 5) throw error;
+          continue;
         }
+        return receiptOf({ id, ...filed }, options.secret, true);
       }
-      const filed = (await complaintBySubmission(deps.db, [token]))!;
-      return receiptOf(filed, options.secret, true);
     },
 
     /**
@@ -286,96 +244,6 @@ export function intakeService(deps: {
       return forgetSubmissionKeys(deps.db, new Date(now().getTime() - SUBMISSION_KEY_LIFETIME_MS));
     },
 
-    /** Deletes drafts nobody finished, with their uploaded files. */
-    async purgeExpiredDrafts(): Promise<number> {
-      let purged = 0;
-      for (;;) {
-        const batch = (await takeExpiredDrafts(deps.db, now(), 100)) as Partial<DraftData>[];
-        for (const draft of batch) {
-          await deps.evidence.discard((draft.evidence ?? []).flatMap((e) => [e.storedName, e.viewingName]));
-        }
-        purged += batch.length;
-        if (batch.length < 100) return purged;
-      }
-    },
+    purgeExpiredDrafts: drafts.purgeExpired,
   };
-}
-
-function partsOf(submission: ComplaintSubmission, evidence: StoredEvidence[]): ComplaintParts {
-  const about = submission.about;
-  const people: ComplaintParts['people'] = [];
-  const demographics = submission.demographics ? JSON.stringify(submission.demographics) : null;
-  if (about.filing !== 'anonymous') {
-    const own = {
-      name: about.name ?? null,
-      email: about.email ?? null,
-      phone: about.phone ?? null,
-      address: about.address ?? null,
-      preferred_language: about.preferredLanguage ?? submission.language,
-      preferred_contact: about.preferredContact ?? null,
-    };
-    if (about.filing === 'self') {
-      people.push({ role: 'complainant', ...own, demographics });
-    } else {
-      people.push({ role: 'filer', ...own, relationship: about.relationship ?? null });
-      people.push({
-        role: 'complainant',
-        name: about.theirName ?? null,
-        email: about.theirEmail ?? null,
-        phone: about.theirPhone ?? null,
-        preferred_language: about.preferredLanguage ?? submission.language,
-        demographics,
-      });
-    }
-  }
-  return {
-    people,
-    officers: submission.officers.map((o, position) => ({
-      position,
-      name: o.name ?? null,
-      badge_number: o.badgeNumber ?? null,
-      description: o.description ?? null,
-    })),
-    witnesses: submission.witnesses.map((w, position) => ({
-      position,
-      name: w.name ?? null,
-      contact: w.contact ?? null,
-      description: w.description ?? null,
-    })),
-    categories: [...new Set(submission.categories)],
-    attachments: evidence.map(attachmentRow('complainant')),
-  };
-}
-
-export const attachmentRow = (source: 'complainant' | 'staff', uploadedBy?: string) => (e: StoredEvidence) => ({
-  source,
-  uploaded_by: uploadedBy ?? null,
-  stored_name: e.storedName,
-  viewing_name: e.viewingName,
-  original_name: e.originalName,
-  sniffed_type: e.mime,
-  size_bytes: e.sizeBytes,
-  sha256: e.sha256,
-});
-
-/** Each file's fingerprint goes into the audit chain, so a later change to it would show (R21). */
-export async function auditEvidence(
-  trx: Executor,
-  audit: AuditService,
-  complaintId: string,
-  attachmentIds: string[],
-  evidence: StoredEvidence[],
-  requestId: string | undefined,
-  actor: AuditActor = { type: 'public' },
-): Promise<void> {
-  for (const [i, id] of attachmentIds.entries()) {
-    const file = evidence[i]!;
-    await audit.record(trx, {
-      type: 'evidence.upload',
-      actor,
-      object: { type: 'complaint', id: complaintId },
-      requestId,
-      details: { attachment: id, sha256: file.sha256, bytes: file.sizeBytes, type: file.mime },
-    });
-  }
 }

@@ -1,3 +1,4 @@
+import { Conflict } from '../../domain/errors.js';
 import type { Db } from '../../platform/db/database.js';
 import { insertAttachments } from './intake.repository.js';
 import {
@@ -8,7 +9,7 @@ import {
 } from './residentCase.repository.js';
 import type { AuditService } from '../../platform/audit/audit.service.js';
 import type { StoredEvidence } from '../../platform/evidence/evidence.service.js';
-import { attachmentRow, auditEvidence } from './intake.service.js';
+import { attachmentRow, auditEvidence } from './complaintParts.js';
 import type { WorkflowService } from '../../platform/workflow/workflow.service.js';
 
 const RESIDENT = { kind: 'complainant' } as const;
@@ -21,8 +22,17 @@ export interface ContactDetails {
   preferredContact: 'email' | 'phone' | 'mail' | 'none';
 }
 
+/** The contact on file, as the contact form starts from it. */
+export interface ContactOnFile {
+  email: string | null;
+  phone: string | null;
+  address: string | null;
+  preferredLanguage: 'en' | 'es';
+  preferredContact: 'email' | 'phone' | 'mail' | 'none' | null;
+}
+
 /** There is no contact on file to change: the case is anonymous. */
-export class NoContactOnFile extends Error {
+export class NoContactOnFile extends Conflict {
   constructor() {
     super('no contact on file');
     this.name = 'NoContactOnFile';
@@ -54,8 +64,16 @@ export function residentCaseService(deps: { db: Db; workflow: WorkflowService; a
       });
     },
 
-    async contact(complaintId: string) {
-      return contactPerson(deps.db, complaintId);
+    async contact(complaintId: string): Promise<ContactOnFile | undefined> {
+      const person = await contactPerson(deps.db, complaintId);
+      if (!person) return undefined;
+      return {
+        email: person.email,
+        phone: person.phone,
+        address: person.address,
+        preferredLanguage: person.preferred_language,
+        preferredContact: person.preferred_contact,
+      };
     },
 
     async updateContact(complaintId: string, contact: ContactDetails, requestId?: string) {

@@ -3,10 +3,6 @@ import type { Config } from '../../platform/config.js';
 import { formExpired } from '../../domain/errors.js';
 import { addInformation, contactUpdate, statusLookup } from './complaint.schemas.js';
 import type { Services } from '../../compose.js';
-import { NoContactOnFile } from './residentCase.service.js';
-import type { StatusView } from './status.service.js';
-import { ConflictError } from '../../platform/workflow/workflow.service.js';
-import { IllegalTransition } from '../../../workflows/complaint.snapshot.js';
 import { lastDayOf } from '../../../workflows/deadline.policy.js';
 import { byField, fieldErrors, type FieldError } from '../../platform/http/formErrors.js';
 import { answerFields } from '../../platform/http/formFields.js';
@@ -14,7 +10,6 @@ import {
   CASE_COOKIE,
   CASE_SESSION_MS,
   clearCookie,
-  csrfToken,
   csrfValid,
   issueCaseToken,
   readCookie,
@@ -29,18 +24,23 @@ import {
   uploadedFiles,
   withinClientQuota,
 } from '../../platform/evidence/uploads.js';
+import { PATH, contactValues, hasDecision, statusPages, type Opened } from './status.pages.js';
 
-const PATH = '/status';
-const DONE = new Set(['information', 'contact', 'withdrawn', 'reconsideration']);
+/** The services these routes use, and nothing else (#16): the composition root hands in no more. */
+type Deps = Pick<Services, 'evidence' | 'keys' | 'residentCase' | 'status'> &
+  Parameters<typeof evidenceUploads>[0] &
+  Parameters<typeof statusPages>[0] &
+  Parameters<typeof withinClientQuota>[0];
 
 /**
  * Status lookup (POST only, R16) and, for the next 15 minutes, the resident's own actions on that
  * one case: add information, update contact details, withdraw, ask for reconsideration.
  */
-export function statusRoutes(services: Services, config: Config): Router {
+export function statusRoutes(services: Deps, config: Config): Router {
   const router = Router();
   const { status, residentCase, keys, evidence } = services;
   const secure = config.production;
+  const { lookupErrors, renderCase, page, pageLocals, act } = statusPages(services, config);
 
   router.get(PATH, (_req, res) => {
     res.render('pages/status/lookup.njk', { errors: [], fieldError: {}, values: {} });
@@ -61,17 +61,6 @@ export function statusRoutes(services: Services, config: Config): Router {
     setCookie(res, CASE_COOKIE, token, { path: PATH, secure, maxAgeMs: CASE_SESSION_MS });
     return renderCase(req, res, result.view, token);
   });
-
-  const lookupErrors = (req: Request, res: Response, code: number, errors: FieldError[], values: object) => {
-    // The access code is never sent back into the page.
-    const { accessCode: _dropped, ...kept } = values as Record<string, unknown>;
-    res.status(code).render('pages/status/lookup.njk', { errors, fieldError: byField(errors), values: kept });
-  };
-
-  const renderCase = (req: Request, res: Response, view: StatusView, token: string) => {
-    const done = typeof req.query['done'] === 'string' && DONE.has(req.query['done']) ? req.query['done'] : undefined;
-    res.render('pages/status/case.njk', { view, csrf: csrfToken(keys, token), done });
-  };
 
   /** The case of this browser's pass, or a redirect to the lookup form. */
   const openCase = async (req: Request, res: Response) => {
@@ -114,19 +103,6 @@ export function statusRoutes(services: Services, config: Config): Router {
     res.render('pages/status/decision.njk', { view, decidedAt, lastDay });
   });
 
-  type Opened = { view: StatusView; token: string };
-  const page = (name: string) => `pages/status/${name}.njk`;
-  const pageLocals = async (name: string, opened: Opened, extra: object = {}) => ({
-    view: opened.view,
-    csrf: csrfToken(keys, opened.token),
-    errors: [],
-    fieldError: {},
-    values: {},
-    // Only the add-information page offers files.
-    maxFiles:
-      name === 'add-information' ? await residentCase.filesLeft(opened.view.complaintId, config.uploads.maxFiles) : 0,
-    ...extra,
-  });
   for (const name of ['add-information', 'contact', 'withdraw', 'reconsideration'] as const) {
     router.get(`${PATH}/${name}`, async (req, res) => {
       const opened = await openCase(req, res);
@@ -135,19 +111,6 @@ export function statusRoutes(services: Services, config: Config): Router {
       res.render(page(name), await pageLocals(name, opened, { contact, values: contactValues(contact) }));
     });
   }
-
-  /** Runs one resident action on the opened case; a refusal of the workflow or a race is a page, never a 500. */
-  const act = async (res: Response, name: string, done: string, opened: Opened, action: () => Promise<unknown>) => {
-    try {
-      await action();
-    } catch (error) {
-      if (error instanceof IllegalTransition || error instanceof ConflictError || error instanceof NoContactOnFile) {
-        return res.status(409).render(page(name), await pageLocals(name, opened, { refused: true }));
-      }
-      throw error;
-    }
-    return res.redirect(303, `${PATH}/case?done=${done}`);
-  };
 
   /** A POST on the case of this browser's pass, with its form token checked (R13). */
   const onCase =
@@ -247,30 +210,4 @@ export function statusRoutes(services: Services, config: Config): Router {
   });
 
   return router;
-}
-
-/** Whether the board has decided the case: decided now, or closed after the decision. */
-function hasDecision(view: StatusView): boolean {
-  return view.outcome === 'decided' && (view.stage === 'decided' || view.stage === 'closed');
-}
-
-function contactValues(
-  contact:
-    | {
-        email: string | null;
-        phone: string | null;
-        address: string | null;
-        preferred_language: string;
-        preferred_contact: string | null;
-      }
-    | undefined,
-) {
-  if (!contact) return {};
-  return {
-    email: contact.email ?? '',
-    phone: contact.phone ?? '',
-    address: contact.address ?? '',
-    preferredLanguage: contact.preferred_language,
-    preferredContact: contact.preferred_contact ?? 'none',
-  };
 }

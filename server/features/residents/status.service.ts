@@ -1,3 +1,4 @@
+import type { Clock } from '../../platform/clock.js';
 import type { Db } from '../../platform/db/database.js';
 import type { PublicHistoryEntry } from '../../domain/vocabulary.js';
 import { purgeEndedWindows, reserveAttemptsQuery } from '../../platform/security/rateLimit.repository.js';
@@ -13,6 +14,13 @@ import { throttle, type ThrottlePolicy } from '../../platform/security/throttle.
 export const RESIDENT_ACTIONS = ['ADD_INFORMATION', 'UPDATE_CONTACT', 'WITHDRAW', 'REQUEST_RECONSIDERATION'] as const;
 export type ResidentAction = (typeof RESIDENT_ACTIONS)[number];
 
+/** An allegation of a decided case as the resident sees it: its category's names and the finding. */
+export interface StatusFinding {
+  nameEn: string;
+  nameEs: string;
+  finding: string | null;
+}
+
 export interface StatusView {
   complaintId: string;
   trackingNumber: string;
@@ -22,7 +30,7 @@ export interface StatusView {
   next: { kind: string; dueAt: Date } | undefined;
   outcome: string | null;
   /** Per allegation, once decided: the category and the finding, nothing else. */
-  findings: Array<{ name_en: string; name_es: string; finding: string | null }>;
+  findings: StatusFinding[];
   actions: ResidentAction[];
   withdrawalRequested: boolean;
   reconsiderationUntil: string | null;
@@ -45,9 +53,9 @@ export const LOOKUP_LIMITS: ThrottlePolicy = {
 
 export type StatusService = ReturnType<typeof statusService>;
 
-export function statusService(deps: { db: Db; keys: Keys; now?: () => Date }) {
-  const now = deps.now ?? (() => new Date());
-  const guesses = throttle({ db: deps.db, clientKey: deps.keys.client, now }, LOOKUP_LIMITS);
+export function statusService(deps: { db: Db; keys: Keys; clock: Clock }) {
+  const now = deps.clock;
+  const guesses = throttle({ db: deps.db, clientKey: deps.keys.client, clock: now }, LOOKUP_LIMITS);
 
   return {
     /**
@@ -93,7 +101,9 @@ function viewOf(row: StatusRow, at: Date): StatusView {
     history: row.public_history ?? [],
     next: row.next_deadline ? { kind: row.next_deadline.kind, dueAt: new Date(row.next_deadline.due_at) } : undefined,
     outcome: row.outcome,
-    findings: decided ? (row.allegations ?? []) : [],
+    findings: decided
+      ? (row.allegations ?? []).map((a) => ({ nameEn: a.name_en, nameEs: a.name_es, finding: a.finding }))
+      : [],
     actions: RESIDENT_ACTIONS.filter((action) => allowed.has(action)),
     withdrawalRequested: snapshot.context.withdrawalRequested,
     reconsiderationUntil: snapshot.context.reconsiderationUntil,

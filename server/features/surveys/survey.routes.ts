@@ -13,6 +13,9 @@ import { csrfToken, csrfValid } from '../residents/residentSession.js';
 const PATH = '/survey';
 const SCALE = ['1', '2', '3', '4', '5'] as const;
 
+/** The services these routes use, and nothing else (#16): the composition root hands in no more. */
+type Deps = Pick<Services, 'keys' | 'surveys'>;
+
 /**
  * The closing survey (issue #7): a public form reached by a single-use link from the closing
  * email. The page speaks the survey's language unless the reader switches (?lang=). A used,
@@ -20,7 +23,7 @@ const SCALE = ['1', '2', '3', '4', '5'] as const;
  * links from one client get the same page as 429. Pages are never cached (R26: the security
  * middleware sets no-store on every dynamic page).
  */
-export function surveyRoutes(services: Services): Router {
+export function surveyRoutes(services: Deps): Router {
   const router = Router();
   const { surveys, keys } = services;
   // The middleware chose a language before the survey was known; this speaks the survey's own.

@@ -1,3 +1,5 @@
+import type { Clock } from '../../platform/clock.js';
+import { may } from '../../domain/policy.js';
 import { randomBytes } from 'node:crypto';
 import type { Viewer } from '../../platform/db/caseAccess.js';
 import type { Db } from '../../platform/db/database.js';
@@ -36,6 +38,9 @@ export type SurveyLink =
   | { kind: 'unavailable'; language?: Language }
   | { kind: 'limited' };
 
+/** A case's survey as the case page shows it: when it was sent and answered, the scores and the comment. */
+export type CaseSurveyView = SurveyAnswers & { sentAt: Date; answeredAt: Date | null; language: Language };
+
 export type SurveyService = ReturnType<typeof surveyService>;
 
 /**
@@ -49,9 +54,9 @@ export function surveyService(deps: {
   outbox: OutboxService;
   keys: Keys;
   publicBaseUrl: string;
-  now?: () => Date;
+  clock: Clock;
 }) {
-  const now = deps.now ?? (() => new Date());
+  const now = deps.clock;
   const clientKey = deps.keys.client;
   const tokenHash = (token: string) => hmacHex(deps.keys.surveyToken, token);
   const tokenHashes = (token: string) => hmacHexAll(deps.keys.rings.surveyToken, token);
@@ -118,9 +123,22 @@ export function surveyService(deps: {
      * For the case page: the survey of a case the viewer can already see, for supervisors only
      * (the comment is internal, for improving the agency's work, not for the case's investigators).
      */
-    async forCaseFile(viewer: Viewer, complaintId: string) {
-      if (!viewer.roles.includes('supervisor')) return undefined;
-      return surveyOfComplaint(deps.db, complaintId);
+    async forCaseFile(viewer: Viewer, complaintId: string): Promise<CaseSurveyView | undefined> {
+      if (!may(viewer, 'surveys.read')) return undefined;
+      const row = await surveyOfComplaint(deps.db, complaintId);
+      if (!row) return undefined;
+      const { respect, understood, informed, explained, trust, comment, language } = row;
+      return {
+        sentAt: row.sent_at,
+        answeredAt: row.answered_at,
+        language,
+        respect,
+        understood,
+        informed,
+        explained,
+        trust,
+        comment,
+      };
     },
 
     /**

@@ -14,13 +14,16 @@ const queryText = (value: unknown): string | undefined =>
 /** Rendered figures kept for reuse: a 36-month dashboard is about 35,000 characters, so over a hundred. */
 const FRAGMENT_CACHE_CHARACTERS = 4 * 1024 * 1024;
 
+/** The services these routes use, and nothing else (#16): the composition root hands in no more. */
+type Deps = Pick<Services, 'dashboard'>;
+
 /**
  * The public statistics: the dashboard of any range of up to 36 months, and each year's report.
  * Every figure comes from services.dashboard, already past the small-cell rule. The figures change
  * only when the statistics are rebuilt, so each range's (and year's) are rendered once per rebuild
  * and language and kept: a request then costs one read of the rebuild time.
  */
-export function dashboardRoutes(services: Services, config: Config): Router {
+export function dashboardRoutes(services: Deps, config: Config): Router {
   const router = Router();
   const { dashboard } = services;
   const timeZone = config.agencyTimeZone;

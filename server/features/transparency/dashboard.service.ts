@@ -1,3 +1,4 @@
+import type { Clock } from '../../platform/clock.js';
 import type { Db } from '../../platform/db/database.js';
 import { allCategories, allDistricts } from '../../platform/reference/reference.repository.js';
 import {
@@ -41,9 +42,9 @@ export function dashboardService(deps: {
   translator: Translator;
   statistics: { recentlyUpdated(): Promise<Date | undefined> };
   timeZone: string;
-  now?: () => Date;
+  clock: Clock;
 }) {
-  const now = deps.now ?? (() => new Date());
+  const now = deps.clock;
 
   const monthFormat = new Intl.DateTimeFormat('en-US', { timeZone: deps.timeZone, year: 'numeric', month: '2-digit' });
   /** The month it is now where the agency is, 'YYYY-MM'. */

@@ -1,3 +1,4 @@
+import { describeError } from '../../platform/http/problems.js';
 import type { Request, Response } from 'express';
 import { Router } from 'express';
 import type { Config } from '../../platform/config.js';
@@ -39,13 +40,6 @@ function drained(res: Response): Promise<void> {
   });
 }
 
-/** Only what helps find the fault: never a row's values or a database message. */
-function describe(error: unknown) {
-  if (!(error instanceof Error)) return { name: 'non-error thrown' };
-  const code = (error as { code?: unknown }).code;
-  return { name: error.name, ...(typeof code === 'string' ? { code } : {}) };
-}
-
 /**
  * Sends the chunks as they come, waiting for 'drain' when the socket is full, and stops reading
  * (the iterator's return() ends the paging) as soon as the client has gone. A failure before the
@@ -72,18 +66,21 @@ async function stream(req: Request, res: Response, chunks: AsyncIterable<string>
       for (const header of ['Content-Disposition', 'Content-Type', 'Last-Modified']) res.removeHeader(header);
       throw error;
     }
-    log?.error({ err: describe(error) }, 'open data download failed midway');
+    log?.error({ err: describeError(error, { withMessage: false }) }, 'open data download failed midway');
     res.destroy();
   } finally {
     res.off('close', onClose);
   }
 }
 
+/** The services these routes use, and nothing else (#16): the composition root hands in no more. */
+type Deps = Pick<Services, 'openData'>;
+
 /**
  * The open data (R20 downloads: attachment, nosniff) and its data dictionary. Rows come only from
  * the statistics refresh's generalised table, never from the cases.
  */
-export function openDataRoutes(services: Services, config: Config): Router {
+export function openDataRoutes(services: Deps, config: Config): Router {
   const router = Router();
   const { openData } = services;
   const timeZone = config.agencyTimeZone;

@@ -1,3 +1,4 @@
+import type { Clock } from '../../platform/clock.js';
 import type { Db } from '../../platform/db/database.js';
 import { getSetting, putSetting } from '../../platform/db/settings.repository.js';
 import { lockForRebuild, rebuildOpenData, rebuildRollups } from './transparency.repository.js';
@@ -15,8 +16,8 @@ export type StatisticsService = ReturnType<typeof statisticsService>;
  * the open data read only what this writes), with the time of the last rebuild kept for "last
  * updated". Readers keep seeing the previous figures until the rebuild commits.
  */
-export function statisticsService(deps: { db: Db; timeZone: string; logger: Logger; now?: () => Date }) {
-  const now = deps.now ?? (() => new Date());
+export function statisticsService(deps: { db: Db; timeZone: string; logger: Logger; clock: Clock }) {
+  const now = deps.clock;
   const lastUpdated = async (): Promise<Date | undefined> => {
     const value = await getSetting<string>(deps.db, REFRESHED_AT);
     return value ? new Date(value) : undefined;

@@ -1,3 +1,4 @@
+import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import { getSetting, putSetting } from '../db/settings.repository.js';
 import type { Logger } from '../logger.js';
@@ -37,9 +38,9 @@ export function auditAnchor(deps: {
   outbox: OutboxService;
   logger: Logger;
   mailTo: string | undefined;
-  now?: () => Date;
+  clock: Clock;
 }) {
-  const now = deps.now ?? (() => new Date());
+  const now = deps.clock;
 
   /** Verifies against the newest checkpoint file and records the outcome. */
   async function verify(): Promise<LastVerification> {

@@ -27,6 +27,14 @@ export async function auditRowsAfter(db: Executor, afterId: number, limit: numbe
   return db.selectFrom('audit_events').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute();
 }
 
+export async function auditRowCount(db: Executor): Promise<number> {
+  const { count } = await db
+    .selectFrom('audit_events')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow();
+  return Number(count);
+}
+
 export async function auditRowById(db: Executor, id: number): Promise<AuditRow | undefined> {
   return db.selectFrom('audit_events').selectAll().where('id', '=', id).executeTakeFirst();
 }

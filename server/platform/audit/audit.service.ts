@@ -1,5 +1,7 @@
+import { systemClock, type Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import {
+  auditRowCount,
   auditRowById,
   auditRowsAfter,
   chainHead,
@@ -38,7 +40,17 @@ export type VerifyResult =
 
 export type AuditService = ReturnType<typeof auditService>;
 
-export function auditService(db: Db, now: () => Date = () => new Date()) {
+/** The hash of the last row each open transaction appended (shared by every instance of the service). */
+const appendedIn = new WeakMap<Executor, string>();
+
+/** Takes the chain's lock for the caller's transaction and reads the head's hash. */
+async function lockedHead(trx: Executor): Promise<string> {
+  await lockChain(trx);
+  return (await chainHead(trx))?.hash ?? GENESIS_HASH;
+}
+
+/** The hash-chained audit log; the command-line tools use the system clock, the app its injected one. */
+export function auditService(db: Db, now: Clock = systemClock) {
   return {
     /**
      * Appends an event inside the caller's transaction (R3): if the row cannot be written, the
@@ -48,8 +60,9 @@ export function auditService(db: Db, now: () => Date = () => new Date()) {
       const details = entry.details ?? {};
       const bad = Object.keys(details).find((key) => FORBIDDEN_DETAIL.test(key));
       if (bad) throw new Error(`audit details may not carry '${bad}'`);
-      await lockChain(trx);
-      const prevHash = (await chainHead(trx))?.hash ?? GENESIS_HASH;
+      // The chain's lock is held until commit: after a transaction's first append, its own last row
+      // is the head, so later appends in it need neither the lock again nor the read.
+      const prevHash = appendedIn.get(trx) ?? (await lockedHead(trx));
       const fields = {
         occurredAt: now(),
         eventType: entry.type,
@@ -61,7 +74,8 @@ export function auditService(db: Db, now: () => Date = () => new Date()) {
         requestId: entry.requestId ?? null,
         details,
       };
-      return insertAuditRow(trx, {
+      const hash = auditHash(prevHash, fields);
+      const id = await insertAuditRow(trx, {
         occurred_at: fields.occurredAt,
         event_type: fields.eventType,
         actor_type: fields.actorType,
@@ -72,8 +86,10 @@ export function auditService(db: Db, now: () => Date = () => new Date()) {
         request_id: fields.requestId,
         details: JSON.stringify(details),
         prev_hash: prevHash,
-        hash: auditHash(prevHash, fields),
+        hash,
       });
+      if (trx.isTransaction) appendedIn.set(trx, hash);
+      return id;
     },
 
     /** Walks the whole chain; names the first row whose hash or link is wrong, or a cut tail. */
@@ -110,11 +126,8 @@ export function auditService(db: Db, now: () => Date = () => new Date()) {
     /** The chain's head, to keep elsewhere: a later verify against it detects a cut tail. */
     async checkpoint(): Promise<Checkpoint> {
       const head = await chainHead(db);
-      const { count } = await db
-        .selectFrom('audit_events')
-        .select((eb) => eb.fn.countAll<number>().as('count'))
-        .executeTakeFirstOrThrow();
-      return { id: head?.id ?? 0, hash: head?.hash ?? GENESIS_HASH, count: Number(count), at: now().toISOString() };
+      const count = await auditRowCount(db);
+      return { id: head?.id ?? 0, hash: head?.hash ?? GENESIS_HASH, count, at: now().toISOString() };
     },
   };
 }

@@ -1,12 +1,8 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Role } from './schema.js';
-
+import { may } from '../../domain/policy.js';
 import type { Viewer } from '../../domain/vocabulary.js';
 
 export type { Viewer };
-
-/** Roles that work with cases at all. Admins administer; they read cases only through another role. */
-export const CASE_ROLES: readonly Role[] = ['intake', 'investigator', 'supervisor', 'board'];
 
 /**
  * The cases a viewer may see, as a condition on `complaints as c` (R14). Intake and supervisors
@@ -16,14 +12,13 @@ export const CASE_ROLES: readonly Role[] = ['intake', 'investigator', 'superviso
  * answers exactly like a missing one.
  */
 export function caseVisibleTo(viewer: Viewer): RawBuilder<boolean> {
-  const roles = new Set(viewer.roles);
-  if (roles.has('intake') || roles.has('supervisor')) return sql<boolean>`true`;
+  if (may(viewer, 'cases.readAll')) return sql<boolean>`true`;
   const parts: RawBuilder<unknown>[] = [];
-  if (roles.has('investigator')) {
+  if (may(viewer, 'cases.readAssigned')) {
     parts.push(sql`exists (select 1 from assignments va
       where va.complaint_id = c.id and va.ended_at is null and va.user_id = ${viewer.userId})`);
   }
-  if (roles.has('board')) {
+  if (may(viewer, 'cases.readOnAgenda')) {
     parts.push(sql`(exists (select 1 from agenda_items vi join board_meetings vm on vm.id = vi.meeting_id
         where vi.complaint_id = c.id and vm.status <> 'closed')
       and not exists (select 1 from recusals vr where vr.complaint_id = c.id and vr.member_id = ${viewer.userId}))`);
@@ -37,10 +32,9 @@ export function caseVisibleTo(viewer: Viewer): RawBuilder<boolean> {
  * supervisors and the assigned investigator do; board members only where the board's policy says so.
  */
 export function seesIdentity(viewer: Viewer, assignedToCase: boolean, boardSeesIdentity: boolean): boolean {
-  const roles = new Set(viewer.roles);
-  if (roles.has('intake') || roles.has('supervisor')) return true;
-  if (roles.has('investigator') && assignedToCase) return true;
-  return roles.has('board') && boardSeesIdentity;
+  if (may(viewer, 'cases.readAll')) return true;
+  if (may(viewer, 'cases.readAssigned') && assignedToCase) return true;
+  return may(viewer, 'cases.readOnAgenda') && boardSeesIdentity;
 }
 
 /** The setting (settings table) by which the board's policy lets members see complainant identity. */

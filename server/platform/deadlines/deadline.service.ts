@@ -1,3 +1,4 @@
+import type { Clock } from '../clock.js';
 import Holidays from 'date-holidays';
 import type { Db } from '../db/database.js';
 import {
@@ -11,6 +12,7 @@ import {
   type DeadlineRow,
 } from './deadline.repository.js';
 import type { Executor } from '../db/executor.js';
+import { oncePerTransaction } from '../db/transactionMemo.js';
 import type { Logger } from '../logger.js';
 import { DEADLINE_KINDS, type DeadlineKind } from '../../../workflows/complaint.machine.js';
 import {
@@ -32,7 +34,7 @@ export interface DeadlineOptions {
   timeZone: string;
   holidayRegion: string;
   publicBaseUrl: string;
-  now?: () => Date;
+  clock: Clock;
 }
 
 export type DeadlineService = ReturnType<typeof deadlineService>;
@@ -55,16 +57,20 @@ function regionHolidays(region: string, year: number): string[] {
  */
 export function deadlineService(options: DeadlineOptions) {
   const { db, outbox, logger } = options;
-  const now = options.now ?? (() => new Date());
+  const now = options.clock;
   const fixedHolidays = regionHolidays(options.holidayRegion, now().getUTCFullYear());
   let timer: NodeJS.Timeout | undefined;
 
+  // The admin's holidays and policies, read once per transaction however many clocks it starts or moves.
+  const holidaysIn = oncePerTransaction(adminHolidays);
+  const overridesIn = oncePerTransaction(policyOverrides);
+
   async function calendar(trx: Executor): Promise<Calendar> {
-    return { timeZone: options.timeZone, holidays: new Set([...fixedHolidays, ...(await adminHolidays(trx))]) };
+    return { timeZone: options.timeZone, holidays: new Set([...fixedHolidays, ...(await holidaysIn(trx))]) };
   }
 
   async function policy(trx: Executor, kind: string): Promise<DeadlinePolicy> {
-    const override = (await policyOverrides(trx)).find((p) => p.kind === kind);
+    const override = (await overridesIn(trx)).find((p) => p.kind === kind);
     if (override) return { amount: override.amount, unit: override.unit, warnBeforeDays: override.warn_before_days };
     return DEFAULT_POLICIES[kind as DeadlineKind];
   }

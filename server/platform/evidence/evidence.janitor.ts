@@ -1,3 +1,4 @@
+import type { Clock } from '../clock.js';
 import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Db } from '../db/database.js';
@@ -22,9 +23,9 @@ export function evidenceJanitor(deps: {
   /** Where multer writes uploads as they arrive. */
   incomingDir: string;
   graceMs?: number;
-  now?: () => Date;
+  clock: Clock;
 }) {
-  const now = deps.now ?? (() => new Date());
+  const now = deps.clock;
   const grace = deps.graceMs ?? ORPHAN_GRACE_MS;
 
   async function removeStoredOrphans(before: Date): Promise<number> {

@@ -7,7 +7,8 @@ import multer from 'multer';
 import type { Config } from '../config.js';
 import type { EvidenceService, StoredEvidence } from './evidence.service.js';
 import { freeBytes } from '../operations/diskSpace.js';
-import type { Services } from '../../compose.js';
+import type { AlertsService } from '../operations/alerts.service.js';
+import type { Quotas } from '../security/quotas.js';
 
 /** Why a multipart request's files were not taken: each becomes a field error, never a 500 (R19). */
 export type UploadProblem =
@@ -93,7 +94,7 @@ export function receiveEvidence(options: ReceiveOptions): RequestHandler {
 }
 
 /** The upload middleware as the app configures it: its limits, its disk floor, and an alert to admins below it. */
-export function evidenceUploads(services: Pick<Services, 'alerts'>, config: Config): RequestHandler {
+export function evidenceUploads(services: { alerts: AlertsService }, config: Config): RequestHandler {
   const floorMb = Math.round(config.limits.minFreeBytes / 1048576);
   return receiveEvidence({
     uploadDir: config.uploadDir,
@@ -114,7 +115,7 @@ export function evidenceUploads(services: Pick<Services, 'alerts'>, config: Conf
  * false when these files would pass it.
  */
 export async function withinClientQuota(
-  services: Pick<Services, 'quotas'>,
+  services: { quotas: Quotas },
   config: Config,
   client: string,
   files: Express.Multer.File[],

@@ -1,8 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { formExpired, notFound } from '../../domain/errors.js';
-import type { Viewer } from '../../domain/vocabulary.js';
-import type { Role } from '../../domain/vocabulary.js';
-import type { StaffUser } from '../../features/accounts/auth.service.js';
+import { NAVIGATION, may, needsSecondFactor, type Permission } from '../../domain/policy.js';
+import type { Role, StaffUser, Viewer } from '../../domain/vocabulary.js';
 import { hmac, sameSecret, type Keys } from '../security/keys.js';
 
 /**
@@ -12,11 +11,12 @@ import { hmac, sameSecret, type Keys } from '../security/keys.js';
 export function rolesOf(req: Request): Role[] {
   const user = req.user;
   if (!user) return [];
-  return user.roles.filter((role) => role !== 'admin' || req.session.secondFactor === true);
+  return user.roles.filter((role) => !needsSecondFactor(role) || req.session.secondFactor === true);
 }
 
-export function hasRole(req: Request, ...roles: Role[]): boolean {
-  return rolesOf(req).some((role) => roles.includes(role));
+/** Whether this session may do this now (the access policy, with the roles usable now). */
+export function allowed(req: Request, permission: Permission): boolean {
+  return may(rolesOf(req), permission);
 }
 
 /** Who is asking, for the object-level checks of services and repositories (R14). */
@@ -41,30 +41,27 @@ export const requireUser: RequestHandler = (req, res, next) => {
   res.locals['staff'] = {
     user: req.user,
     roles,
-    adminNeedsCode: needsSecondFactor(req),
-    nav: NAV.filter((item) => item.roles === 'all' || item.roles.some((role) => roles.includes(role))),
+    adminNeedsCode: waitsForSecondFactor(req),
+    nav: NAVIGATION.filter((item) => may(roles, item.permission)),
   };
   next();
 };
 
-/** The staff menu: each area for the roles that work in it (the routes check again). */
-const NAV: ReadonlyArray<{ key: string; href: string; roles: readonly Role[] | 'all' }> = [
-  { key: 'cases', href: '/staff/cases', roles: ['intake', 'investigator', 'supervisor', 'board'] },
-  { key: 'officers', href: '/staff/officers', roles: ['intake', 'investigator', 'supervisor'] },
-  { key: 'board', href: '/staff/board', roles: ['board', 'supervisor', 'admin'] },
-  { key: 'admin', href: '/staff/admin', roles: ['admin'] },
-  { key: 'account', href: '/staff/account', roles: 'all' },
-];
-
-function needsSecondFactor(req: Request): boolean {
-  return req.user?.roles.includes('admin') === true && req.session.secondFactor !== true;
+/** A role this user holds but may not use until they pass a second factor in this session. */
+function waitsForSecondFactor(req: Request): boolean {
+  return req.session.secondFactor !== true && (req.user?.roles ?? []).some(needsSecondFactor);
 }
 
-/** One of these roles, or the page does not exist for this user (404, as for any other's object: R14). */
-export function requireRole(...roles: Role[]): RequestHandler {
+/**
+ * Allowed by the access policy, or the page does not exist for this user (404, as for any other's
+ * object: R14). Someone who would be allowed after a second factor is sent to pass one.
+ */
+export function requirePermission(permission: Permission): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
-    if (hasRole(req, ...roles)) return next();
-    if (roles.includes('admin') && needsSecondFactor(req)) return res.redirect(303, '/staff/account/two-factor');
+    if (allowed(req, permission)) return next();
+    if (waitsForSecondFactor(req) && may(req.user?.roles ?? [], permission)) {
+      return res.redirect(303, '/staff/account/two-factor');
+    }
     return next(notFound());
   };
 }

@@ -1,5 +1,5 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { HttpError } from '../../domain/errors.js';
+import { DomainError } from '../../domain/errors.js';
 
 // Form posts carry at most a 20,000-character narrative (up to ~120 kB URL-encoded in Spanish).
 const FORM_LIMIT = '256kb';
@@ -37,7 +37,7 @@ function holdsNul(value: unknown, depth = 0): boolean {
 
 /** No text of ours can hold NUL: refused with its own message, before any schema or the database sees it. */
 function refuseNul(req: Request, _res: Response, next: NextFunction): void {
-  next(holdsNul(req.body) ? new HttpError(400, 'errors.badRequestTitle', 'errors.nulBody') : undefined);
+  next(holdsNul(req.body) ? new DomainError('invalid', { bodyKey: 'errors.nulBody' }) : undefined);
 }
 
 /** Form and JSON bodies, each within its limit, in UTF-8 and without NUL. */

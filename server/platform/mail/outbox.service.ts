@@ -1,3 +1,4 @@
+import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import type { Executor } from '../db/executor.js';
 import {
@@ -28,7 +29,7 @@ export interface OutboxOptions {
   agencyName: string;
   /** Host part of Message-ID headers, so a resent message keeps its id downstream. */
   messageIdDomain: string;
-  now?: () => Date;
+  clock: Clock;
 }
 
 export interface OutboxRun {
@@ -51,7 +52,7 @@ export function retryDelayMs(attempts: number): number {
  */
 export function outboxService(options: OutboxOptions) {
   const { db, mail, translator, logger } = options;
-  const now = options.now ?? (() => new Date());
+  const now = options.clock;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<OutboxRun> | undefined;
   const deadListeners: Array<(reason: string) => void> = [];

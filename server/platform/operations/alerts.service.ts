@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.js';
-import { contactsWithRole } from '../workflow/complaint.repository.js';
+import { contactsWithPermission } from '../workflow/complaint.repository.js';
 import type { Logger } from '../logger.js';
 import type { AlertKind } from '../mail/email.templates.js';
 import type { OutboxService } from '../mail/outbox.service.js';
@@ -25,7 +25,7 @@ export function alertsService(deps: {
       try {
         if (!(await deps.quotas.take('alert', alert, 1, 1))) return;
         await deps.db.transaction().execute(async (trx) => {
-          for (const admin of await contactsWithRole(trx, 'admin')) {
+          for (const admin of await contactsWithPermission(trx, 'alerts.receive')) {
             await deps.outbox.enqueue(trx, {
               to: admin.email,
               template: 'adminAlert',

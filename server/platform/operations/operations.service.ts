@@ -1,3 +1,4 @@
+import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import { outboxBacklog } from './operations.repository.js';
 import { getSetting, putSetting } from '../db/settings.repository.js';
@@ -29,9 +30,9 @@ export function operationsService(deps: {
   /** Free bytes where uploads are written, or undefined when it cannot tell. */
   freeBytes: () => Promise<number | undefined>;
   minFreeBytes: number;
-  now?: () => Date;
+  clock: Clock;
 }) {
-  const now = deps.now ?? (() => new Date());
+  const now = deps.clock;
   const startedAt = now();
   const seconds = (from: Date, to: Date) => Math.max(0, Math.round((to.getTime() - from.getTime()) / 1000));
 

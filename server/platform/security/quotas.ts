@@ -1,3 +1,4 @@
+import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import type { Executor } from '../db/executor.js';
 import { reserveAttempts } from './rateLimit.repository.js';
@@ -31,13 +32,13 @@ export type Quotas = ReturnType<typeof quotas>;
  * one atomic statement, so requests sent together cannot all pass under the limit; what is taken
  * stays taken for the window, refused or not. Names are keyed hashes: no address is stored.
  */
-export function quotas(deps: { db: Db; key: Buffer; now: () => Date }) {
+export function quotas(deps: { db: Db; key: Buffer; clock: Clock }) {
   return {
     /** Takes `amount` of `kind` for `who`; false when that passes `limit` in the window. */
     async take(kind: QuotaKind, who: string, amount: number, limit: number, db: Executor = deps.db): Promise<boolean> {
       const { prefix, windowMs } = QUOTA_KINDS[kind];
       const bucket = `${prefix}:${hmacHex(deps.key, `${kind}:${who}`).slice(0, 32)}`;
-      const counts = await reserveAttempts(db, [{ bucket, amount }], deps.now(), windowMs);
+      const counts = await reserveAttempts(db, [{ bucket, amount }], deps.clock(), windowMs);
       return (counts.get(bucket) ?? amount) <= limit;
     },
   };

@@ -1,3 +1,4 @@
+import type { Clock } from '../clock.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from '../db/database.js';
 import type { Executor } from '../db/executor.js';
@@ -70,7 +71,7 @@ export type Throttle = ReturnType<typeof throttle>;
  * checking; any other waits as long as the counts say, then the caller checks the secret.
  */
 export function throttle(
-  deps: { db: Db; clientKey: Buffer; now: () => Date; wait?: (ms: number) => Promise<unknown> },
+  deps: { db: Db; clientKey: Buffer; clock: Clock; wait?: (ms: number) => Promise<unknown> },
   policy: ThrottlePolicy,
 ) {
   const wait = deps.wait ?? ((ms: number) => sleep(ms));
@@ -116,7 +117,7 @@ export function throttle(
     /** Reserves the attempt of `client` on `subject`, and waits if it must. */
     async attempt(subject: string, client: string): Promise<Attempt> {
       const planned = plan(subject, client);
-      return settle(planned, await reserveAttempts(deps.db, planned.reservations, deps.now(), policy.windowMs));
+      return settle(planned, await reserveAttempts(deps.db, planned.reservations, deps.clock(), policy.windowMs));
     },
 
     /** The prefix of every client's lock on this subject, for an admin who lifts them. */

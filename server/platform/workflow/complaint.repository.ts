@@ -1,7 +1,8 @@
+import { rolesWith, type Permission } from '../../domain/policy.js';
 import type { Insertable } from 'kysely';
 import type { Executor } from '../db/executor.js';
 import { sql } from 'kysely';
-import type { ComplaintsTable, PublicHistoryEntry, Role, Stage } from '../db/schema.js';
+import type { ComplaintsTable, PublicHistoryEntry, Stage } from '../db/schema.js';
 
 /** What a new complaint is created with, before the workflow adds its state. */
 export type NewComplaint = Omit<
@@ -96,16 +97,17 @@ export async function userContacts(trx: Executor, userIds: string[]) {
 }
 
 export async function supervisorContacts(trx: Executor) {
-  return contactsWithRole(trx, 'supervisor');
+  return contactsWithPermission(trx, 'deadlines.escalations');
 }
 
-/** Everyone active who holds this role, to write to. */
-export async function contactsWithRole(trx: Executor, role: Role) {
+/** Everyone active whom the access policy gives this permission, to write to. */
+export async function contactsWithPermission(trx: Executor, permission: Permission) {
   return trx
     .selectFrom('users')
     .innerJoin('user_roles', 'user_roles.user_id', 'users.id')
     .select(['users.email', 'users.language'])
-    .where('user_roles.role', '=', role)
+    .distinct()
+    .where('user_roles.role', 'in', rolesWith(permission))
     .where('users.disabled_at', 'is', null)
     .execute();
 }

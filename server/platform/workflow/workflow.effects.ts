@@ -7,11 +7,11 @@ import {
 } from './complaint.repository.js';
 import { lastDayOf } from '../../../workflows/deadline.policy.js';
 import type { Executor } from '../db/executor.js';
+import type { Language } from '../../domain/vocabulary.js';
 import type { Effect } from '../../../workflows/complaint.snapshot.js';
 import type { ComplaintEvent } from '../../../workflows/complaint.types.js';
 import type { DeadlineService } from '../deadlines/deadline.service.js';
 import type { OutboxService } from '../mail/outbox.service.js';
-import type { SurveyService } from '../../features/surveys/survey.service.js';
 
 export interface EffectContext {
   complaintId: string;
@@ -22,11 +22,19 @@ export interface EffectContext {
   statutoryFrom?: Date | string;
 }
 
+/** The closing survey's invitation (the surveys feature), sent in the transaction that closes the case. */
+export interface SurveyInvitations {
+  invite(
+    trx: Executor,
+    invitation: { complaintId: string; trackingNumber: string; to: string; language: Language; at: Date },
+  ): Promise<unknown>;
+}
+
 /** Carries out what a transition asked for, inside the transition's transaction. */
 export function effectRunner(deps: {
   deadlines: DeadlineService;
   outbox: OutboxService;
-  surveys: Pick<SurveyService, 'invite'>;
+  surveys: SurveyInvitations;
   publicBaseUrl: string;
   timeZone: string;
   /** Whether another receipt may go to this address today (counts it when it may). */

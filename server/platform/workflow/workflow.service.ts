@@ -1,3 +1,5 @@
+import type { Clock } from '../clock.js';
+import { Conflict, NotFound } from '../../domain/errors.js';
 import type { Db } from '../db/database.js';
 import { complaintForTransition, insertComplaint, saveSnapshot, type NewComplaint } from './complaint.repository.js';
 import { getSetting } from '../db/settings.repository.js';
@@ -22,7 +24,7 @@ type WithoutAt<T> = T extends unknown ? Omit<T, 'at'> : never;
 /** An event as a caller sends it; dispatch stamps the time. */
 export type DispatchEvent = WithoutAt<ComplaintEvent>;
 
-export class ComplaintNotFound extends Error {
+export class ComplaintNotFound extends NotFound {
   constructor() {
     super('complaint not found');
     this.name = 'ComplaintNotFound';
@@ -30,14 +32,15 @@ export class ComplaintNotFound extends Error {
 }
 
 /** Someone changed the case since the caller read it, or at the same moment: HTTP 409, nothing changed. */
-export class ConflictError extends Error {
+export class ConflictError extends Conflict {
   constructor() {
     super('the complaint changed since it was read');
     this.name = 'ConflictError';
   }
 }
 
-export class ForbiddenEvent extends Error {
+/** Not an event this actor may send: answered like a case they cannot see (R14). */
+export class ForbiddenEvent extends NotFound {
   constructor(eventType: string) {
     super(`not allowed to send ${eventType}`);
     this.name = 'ForbiddenEvent';
@@ -81,8 +84,8 @@ function eventDetails(event: ComplaintEvent): Record<string, string> {
   return details;
 }
 
-export function workflowService(deps: { db: Db; audit: AuditService; runEffects: RunEffects; now?: () => Date }) {
-  const now = deps.now ?? (() => new Date());
+export function workflowService(deps: { db: Db; audit: AuditService; runEffects: RunEffects; clock: Clock }) {
+  const now = deps.clock;
 
   async function transition(
     trx: Executor,

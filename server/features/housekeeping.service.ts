@@ -1,10 +1,10 @@
-import type { Logger } from '../logger.js';
-import type { EvidenceJanitor } from '../evidence/evidence.janitor.js';
-import type { AuditAnchor } from '../audit/audit.anchor.js';
-import { repeating } from './repeating.js';
-import type { IntakeService } from '../../features/residents/intake.service.js';
-import type { SessionService } from '../../features/accounts/session.service.js';
-import type { StatusService } from '../../features/residents/status.service.js';
+import type { Logger } from '../platform/logger.js';
+import type { EvidenceJanitor } from '../platform/evidence/evidence.janitor.js';
+import type { AuditAnchor } from '../platform/audit/audit.anchor.js';
+import { repeating } from '../platform/operations/repeating.js';
+import type { IntakeService } from './residents/intake.service.js';
+import type { SessionService } from './accounts/session.service.js';
+import type { StatusService } from './residents/status.service.js';
 
 /**
  * Clears what is left behind: unfinished drafts (with their files), submission keys older than a

@@ -1,6 +1,7 @@
+import { sendProblem } from '../../platform/http/errorHandler.js';
 import type { Request, RequestHandler, Response } from 'express';
 import { notFound } from '../../domain/errors.js';
-import type { ApiTokenService, TokenViewer } from '../../features/accounts/apiToken.service.js';
+import type { ApiTokenService, TokenViewer } from './apiToken.service.js';
 
 const BEARER = /^Bearer +([^\s]{1,200}) *$/i;
 const VIEWER = 'apiViewer';
@@ -33,7 +34,10 @@ function refuse(req: Request, res: Response, presented: boolean): void {
     'WWW-Authenticate',
     presented ? 'Bearer realm="staff-api", error="invalid_token"' : 'Bearer realm="staff-api"',
   );
-  res.status(401).json({
-    error: { status: 401, message: req.t('apiTokens.api.unauthorized'), requestId: String(req.id ?? '') },
+  sendProblem(req, res, {
+    status: 401,
+    code: 'unauthorized',
+    titleKey: 'apiTokens.api.unauthorized',
+    bodyKey: 'apiTokens.api.unauthorized',
   });
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { complaintSubmission, statusLookup } from '../../features/residents/complaint.schemas.js';
+import { complaintSubmission, statusLookup } from './residents/complaint.schemas.js';
 import {
   apiError,
   caseDetail,
@@ -7,19 +7,31 @@ import {
   caseQueueQuery,
   eventRequest,
   eventResult,
-} from '../../features/cases/staffApi.schemas.js';
+} from './cases/staffApi.schemas.js';
 
 const schema = (type: z.ZodType) => z.toJSONSchema(type, { io: 'input', unrepresentable: 'any' });
 const answer = (type: z.ZodType) => z.toJSONSchema(type, { io: 'output', unrepresentable: 'any' });
 
+/** The one problem shape of every /api error (server/platform/http/errorHandler.ts). */
 const errorBody = {
   type: 'object',
   properties: {
-    error: { type: 'string' },
-    message: { type: 'string' },
-    errors: {
-      type: 'array',
-      items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } },
+    error: {
+      type: 'object',
+      properties: {
+        status: { type: 'integer' },
+        code: {
+          type: 'string',
+          description: 'notFound, conflict, invalid, unprocessable, forbidden, tooMany, unavailable, unauthorized, ...',
+        },
+        message: { type: 'string' },
+        requestId: { type: 'string' },
+        errors: {
+          type: 'array',
+          items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } },
+        },
+      },
+      required: ['status', 'code', 'message', 'requestId'],
     },
   },
   required: ['error'],

@@ -3,8 +3,8 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import session, { Store, type SessionData } from 'express-session';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
-import type { AuthService } from '../../features/accounts/auth.service.js';
-import { SESSION_IDLE_MS, type SessionService } from '../../features/accounts/session.service.js';
+import type { AuthService } from './auth.service.js';
+import { SESSION_IDLE_MS, type SessionService } from './session.service.js';
 
 export const STAFF_COOKIE = 'oc_staff';
 

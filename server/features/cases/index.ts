@@ -1,0 +1,21 @@
+import type { Core } from '../../platform/workflow/index.js';
+import { caseFileService } from './caseFile.service.js';
+import { caseQueueService } from './caseQueue.service.js';
+import { caseWorkService } from './caseWork.service.js';
+
+/** Case work: the queue, the case file, and every staff action on a case (pages and the staff API). */
+export function casesFeature(p: Core) {
+  const caseFile = caseFileService({ db: p.db, audit: p.audit, clock: p.clock });
+  return {
+    caseFile,
+    caseQueue: caseQueueService({ db: p.db, clock: p.clock }),
+    caseWork: caseWorkService({
+      db: p.db,
+      audit: p.audit,
+      workflow: p.workflow,
+      caseFile,
+      evidence: p.evidence,
+      storage: p.storage,
+    }),
+  };
+}

@@ -1,0 +1,22 @@
+import type { Core } from '../../platform/workflow/index.js';
+import { intakeService } from './intake.service.js';
+import { residentCaseService } from './residentCase.service.js';
+import { statusService } from './status.service.js';
+
+/** Residents: filing a complaint (the form and the API), looking up its status, acting on it. */
+export function residentsFeature(p: Core) {
+  return {
+    intake: intakeService({
+      db: p.db,
+      workflow: p.workflow,
+      audit: p.audit,
+      evidence: p.evidence,
+      keys: p.keys,
+      quotas: p.quotas,
+      limits: p.config.limits,
+      clock: p.clock,
+    }),
+    status: statusService({ db: p.db, keys: p.keys, clock: p.clock }),
+    residentCase: residentCaseService({ db: p.db, workflow: p.workflow, audit: p.audit }),
+  };
+}

@@ -1,0 +1,25 @@
+import type { Platform } from '../../platform/index.js';
+import { dashboardService } from './dashboard.service.js';
+import { openDataService } from './openData.service.js';
+import { statisticsService } from './statistics.service.js';
+
+/** Transparency: the statistics rollups, the public dashboard and annual report, open data. */
+export function transparencyFeature(p: Platform) {
+  const statistics = statisticsService({
+    db: p.db,
+    timeZone: p.config.agencyTimeZone,
+    logger: p.logger,
+    clock: p.clock,
+  });
+  return {
+    statistics,
+    openData: openDataService({ db: p.db, statistics }),
+    dashboard: dashboardService({
+      db: p.db,
+      translator: p.translator,
+      statistics,
+      timeZone: p.config.agencyTimeZone,
+      clock: p.clock,
+    }),
+  };
+}
