@@ -7,4 +7,5 @@ export const ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9
 export const isId = (value: unknown): value is string => typeof value === 'string' && ID_PATTERN.test(value);
 
 /** A record id in a form or API body; `error` is the catalogue key of its message. */
-export const idSchema = (error = 'validation.invalid') => z.string().regex(ID_PATTERN, { error });
+export const idSchema = (error = 'validation.invalid') =>
+  z.string().regex(ID_PATTERN, { error }).meta({ format: 'uuid' });

@@ -35,9 +35,11 @@ describe('the shape of the tree (#16)', () => {
     expect(checks.length, checks.join('\n')).to.be.at.most(1);
   });
 
-  it('writes the record-id pattern once, in the domain core', () => {
+  it('writes the record-id pattern and its schema once, in the domain core', () => {
     const uuid = /\[0-9a-f\]\{8\}-\[0-9a-f\]\{4\}-\[0-9a-f\]\{4\}/;
     expect(SOURCES.filter((file) => uuid.test(text(file)))).to.deep.equal(['server/domain/ids.ts']);
+    // And one schema of it: forms and the API take idSchema(), not a zod uuid of their own.
+    expect(SOURCES.filter((file) => /\bz\.(uuid|guid)\(/.test(text(file)))).to.deep.equal([]);
   });
 
   it('writes the findings vocabulary once: a list of several findings appears only in the domain core', () => {

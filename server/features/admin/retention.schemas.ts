@@ -1,3 +1,4 @@
+import { idSchema } from '../../domain/ids.js';
 import { z } from 'zod';
 
 /** Records retention forms (R5, R18: strict, capped). Messages are catalogue keys. */
@@ -29,7 +30,7 @@ export const holdLookup = z.strictObject({
 });
 
 export const holdForm = z.strictObject({
-  complaintId: z.uuid(),
+  complaintId: idSchema(),
   hold: z.enum(['set', 'clear'], { error: 'retention.hold.chooseAction' }),
   reason: z.string().trim().min(1, { error: 'retention.hold.reasonRequired' }).max(1000),
 });

@@ -1,3 +1,4 @@
+import { idSchema } from '../../domain/ids.js';
 import { z } from 'zod';
 import { EVENT_TYPES } from '../../../workflows/complaint.permissions.js';
 import { STAGES, type ComplaintEventType } from '../../../workflows/complaint.types.js';
@@ -9,7 +10,7 @@ import { DEADLINE_BADGES } from '../../platform/deadlines/deadlineBadge.js';
 /** The admin's form that issues a token, and the staff API's input (R18: strict, capped). */
 
 export const tokenForm = z.strictObject({
-  userId: z.uuid({ error: 'apiTokens.form.userRequired' }),
+  userId: idSchema('apiTokens.form.userRequired'),
   name: z.string().trim().min(1, { error: 'apiTokens.form.nameRequired' }).max(100),
 });
 
@@ -51,7 +52,7 @@ const code = z
 export const caseQueueQuery = z
   .strictObject({
     stage: z.enum(STAGES, { error: 'validation.choose' }).optional(),
-    assignee: z.uuid({ error: 'validation.invalid' }).optional().describe("An investigator's user id"),
+    assignee: idSchema('validation.invalid').optional().describe("An investigator's user id"),
     overdue: flag.optional(),
     dueSoon: flag.optional().describe('Due within 14 days, or warned about'),
     tolled: flag.optional(),
@@ -96,7 +97,7 @@ export const apiError = z.object({
 export const eventResult = z.object({ state: z.string(), version: z.number().int() });
 
 export const caseDetail = z.object({
-  id: z.uuid(),
+  id: idSchema(),
   trackingNumber: z.string(),
   stage: z.string(),
   state: z.string(),
@@ -120,9 +121,9 @@ export const caseDetail = z.object({
     .describe('Only for roles that may see the complainant (R15)'),
   allegations: z.array(
     z.object({
-      id: z.uuid(),
+      id: idSchema(),
       category: z.string(),
-      officer: z.object({ id: z.uuid(), name: z.string(), badgeNumber: z.string().nullable() }).nullable(),
+      officer: z.object({ id: idSchema(), name: z.string(), badgeNumber: z.string().nullable() }).nullable(),
       draftFinding: z.enum(FINDINGS).nullable(),
       finding: z.enum(FINDINGS).nullable(),
     }),
@@ -144,14 +145,14 @@ export const caseDetail = z.object({
 export const caseQueuePage = z.object({
   items: z.array(
     z.object({
-      id: z.uuid(),
+      id: idSchema(),
       trackingNumber: z.string(),
       stage: z.enum(STAGES),
       state: z.string(),
       receivedAt: when,
       district: z.string().nullable(),
       categories: z.array(z.string()),
-      assigneeId: z.uuid().nullable(),
+      assigneeId: idSchema().nullable(),
       assigneeName: z.string().nullable(),
       nextDueAt: nullableWhen.describe('The earliest due time of the running clocks that are not tolled'),
       badge: z.enum(DEADLINE_BADGES).nullable().describe('Null for a closed case'),

@@ -1,3 +1,4 @@
+import { idSchema } from '../../domain/ids.js';
 import { z } from 'zod';
 
 /** The officer roster's search, form, CSV rows and kept import (R18: strict, capped). Messages are catalogue keys. */
@@ -91,4 +92,4 @@ export const keptImport = z.strictObject({
     .max(IMPORT_MAX_ROWS),
 });
 
-export const officerId = z.uuid();
+export const officerId = idSchema();
