@@ -160,4 +160,13 @@ export default tseslint.config(
     files: ['server/platform/config.ts', 'test/**', 'scripts/**'],
     rules: { 'no-restricted-properties': 'off' },
   },
+  {
+    // The browser's own small scripts (server/assets/*.js, #17 item 4): plain JavaScript, no types.
+    files: ['server/assets/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      parserOptions: { projectService: false },
+      globals: { document: 'readonly', window: 'readonly' },
+    },
+  },
 );

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { createApp } from '../server/app.js';
@@ -39,12 +40,39 @@ if (!['app', 'transparency', 'all'].includes(suite)) throw new Error('--suite mu
 const QUEUE_P97 = 250;
 const QUEUE_RPS = 40;
 
+type Step = { method: 'GET' | 'POST'; path: string; headers?: Record<string, string>; body?: string };
+
 interface Scenario {
   name: string;
-  request: { method: 'GET' | 'POST'; path: string; headers?: Record<string, string>; body?: string };
+  request: Step;
+  /**
+   * The page the request redirects to, asked next by the same virtual user with the cookies the
+   * first answer set (a web status lookup: the POST, then the case page its 303 leads to, #17).
+   * Then one operation is both: minRps counts pairs, and maxP97 holds twice the p97.5 of all the
+   * answers, a bound on the pair's p95 (as many of each kind: at most 5% of pairs hold an answer
+   * slower than the p97.5 of all of them).
+   */
+  redirectedTo?: Step;
   /** The slowest answer allowed at the 97.5th percentile (autocannon's nearest to p95), in ms. */
   maxP97: number;
   minRps: number;
+}
+
+/** The cookie jar of each virtual user: autocannon's worker loads these files (CommonJS) by path. */
+const JAR = {
+  keep: fileURLToPath(new URL('./bench.jar.keep.cts', import.meta.url)),
+  send: fileURLToPath(new URL('./bench.jar.send.cts', import.meta.url)),
+};
+
+/** Each answer as expected: 2xx, or for a redirecting scenario one 303 per page that follows it. */
+function failures(scenario: Scenario, result: autocannon.Result): number {
+  const broken = result.errors + result.timeouts + result['1xx'] + result['4xx'] + result['5xx'];
+  if (!scenario.redirectedTo) return broken + result['3xx'];
+  // A client stopped between its POST and its GET leaves one redirect over; a GET without the
+  // pass would be a redirect too, and is counted here.
+  const unfollowed = result['3xx'] - result['2xx'];
+  const followed = result['2xx'] > 0 && unfollowed >= 0 && unfollowed <= connections;
+  return broken + (followed ? 0 : Math.max(1, Math.abs(unfollowed)));
 }
 
 /** The app suite: resident and staff requests over the demo agency and `complaints` background cases. */
@@ -102,13 +130,14 @@ async function appBench(complaints: number): Promise<boolean> {
     const scenarios: Scenario[] = [
       { name: 'home page (baseline)', request: { method: 'GET', path: '/' }, maxP97: 50, minRps: 500 },
       {
-        name: 'status lookup, right code (form)',
+        name: 'status lookup, right code (form: the POST and the case page it redirects to)',
         request: {
           method: 'POST',
           path: '/status',
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
           body: lookup.toString(),
         },
+        redirectedTo: { method: 'GET', path: '/status/case' },
         maxP97: 50,
         minRps: 300,
       },
@@ -152,15 +181,25 @@ async function appBench(complaints: number): Promise<boolean> {
         workers: 1,
         connections,
         duration: seconds,
-        requests: [scenario.request],
+        requests: scenario.redirectedTo
+          ? [
+              { ...scenario.request, onResponse: JAR.keep },
+              { ...scenario.redirectedTo, setupRequest: JAR.send },
+            ]
+          : [scenario.request],
       });
-      const bad = result.non2xx + result.errors + result.timeouts;
-      const ok = result.latency.p97_5 <= scenario.maxP97 && result.requests.average >= scenario.minRps && bad === 0;
+      const bad = failures(scenario, result);
+      const steps = scenario.redirectedTo ? 2 : 1;
+      const perSecond = result.requests.average / steps;
+      const p97 = result.latency.p97_5 * steps;
+      const ok = p97 <= scenario.maxP97 && perSecond >= scenario.minRps && bad === 0;
       if (!ok) missed += 1;
+      const [unit, latency] = steps === 1 ? ['req/s', 'p97.5'] : ['lookups/s', 'p95 of a lookup (POST + GET)'];
       process.stdout.write(
-        `${ok ? 'PASS' : 'FAIL'}  ${scenario.name}: ${Math.round(result.requests.average)} req/s, ` +
+        `${ok ? 'PASS' : 'FAIL'}  ${scenario.name}: ${Math.round(perSecond)} ${unit}` +
+          `${steps === 1 ? '' : ` (${Math.round(result.requests.average)} req/s, ${latency} ≤ ${p97} ms)`}, ` +
           `p50 ${result.latency.p50} ms, p97.5 ${result.latency.p97_5} ms, p99 ${result.latency.p99} ms` +
-          `${bad ? `, ${bad} failed requests` : ''} (target p97.5 ≤ ${scenario.maxP97} ms, ≥ ${scenario.minRps} req/s)\n`,
+          `${bad ? `, ${bad} failed requests` : ''} (target ${latency} ≤ ${scenario.maxP97} ms, ≥ ${scenario.minRps} ${unit})\n`,
       );
     }
     const memory = process.memoryUsage();

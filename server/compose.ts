@@ -58,7 +58,12 @@ export function services(deps: ServiceDependencies) {
       janitor: p.janitor,
       logger: p.logger,
     }),
-    demo: demoService(p.db, core.workflow, { meetings: board.boardMeetings, votes: board.boardVotes }),
+    demo: demoService(
+      p.db,
+      // The demo's cases happened over past months: their steps go through a workflow on the demo's clock.
+      { clock: p.clock, workflowAt: (clock) => workflowDispatch({ ...p, clock }, surveys.surveys) },
+      { meetings: board.boardMeetings, votes: board.boardVotes },
+    ),
     seed: seedService(p.db),
   };
 }

@@ -3,7 +3,7 @@ import { createApp } from './app.js';
 import { openContext } from './cli/context.js';
 import { migrateToLatest } from './platform/db/migrator.js';
 import { createTranslator } from './platform/i18n.js';
-import type { DemoResult } from './demo/demo.service.js';
+import { demoBanner } from './demo/demo.banner.js';
 import { services } from './compose.js';
 
 // The composition root: config, database, migrations, services, the app, and a graceful stop.
@@ -12,7 +12,12 @@ const { config, logger, database } = context;
 await migrateToLatest(database.db);
 const translator = createTranslator();
 const svc = services({ config, database, translator, logger });
-if (!config.production) printDemoAccounts(await svc.demo.ensureDemoData(config.demoPassword));
+if (!config.production) {
+  // To standard error, apart from the JSON log on standard output: the log must not carry passwords.
+  const demo = await svc.demo.ensureDemoData(config.demoPassword);
+  const where = { publicBaseUrl: config.publicBaseUrl, mailCaptured: svc.mail.captured !== undefined };
+  process.stderr.write(`${demoBanner(demo, where).join('\n')}\n`);
+}
 
 if (config.production && config.trustProxy === false) {
   const advice =
@@ -65,16 +70,3 @@ process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('unhandledRejection', (reason) => {
   logger.error({ err: { message: reason instanceof Error ? reason.message : String(reason) } }, 'unhandled rejection');
 });
-
-/** Printed to standard error, apart from the JSON log on standard output: the log must not carry passwords. */
-function printDemoAccounts(demo: DemoResult): void {
-  const lines = ['', '  Demo staff accounts:'];
-  for (const account of demo.accounts) lines.push(`    ${account.email.padEnd(28)} ${account.roles.join(', ')}`);
-  if (demo.complaints) lines.push(`  ${demo.complaints} demo complaints filed through the workflow.`);
-  lines.push(
-    demo.password
-      ? `  Password for all of them: ${demo.password}`
-      : '  Their password was printed when they were created; set DEMO_PASSWORD to reset it.',
-  );
-  process.stderr.write(`${lines.join('\n')}\n`);
-}

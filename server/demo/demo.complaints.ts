@@ -6,36 +6,52 @@ import {
   insertDemoComplainant,
 } from './demo.repository.js';
 import type { Db } from '../platform/db/database.js';
+import type { Clock } from '../platform/clock.js';
 import type { Actor } from '../../workflows/complaint.permissions.js';
 import type { DispatchEvent, WorkflowService } from '../platform/workflow/workflow.service.js';
+import { demoTimeline, type Pace } from './demo.timeline.js';
 
-/** Where the demo's complaints stand: every stage and substate, with the people who moved them. */
-type Step = DispatchEvent['type'];
+/**
+ * Where the demo's complaints stand: every stage and substate, with the people who moved them.
+ * Each path is filed three times, early and midway in its clock's time; the third copy is late
+ * where `late` says, so the queue shows most cases on time, some due soon and a few overdue.
+ */
+export type Step = DispatchEvent['type'];
 const TO_ACTIVE: Step[] = ['BEGIN_TRIAGE', 'ACCEPT', 'ASSIGN', 'BEGIN_INVESTIGATION'];
 const TO_VOTING: Step[] = [...TO_ACTIVE, 'DRAFT_FINDINGS', 'SUBMIT_FINDINGS', 'OPEN_VOTING'];
-const PATHS: Step[][] = [
-  [],
-  ['BEGIN_TRIAGE'],
-  ['BEGIN_TRIAGE', 'OFFER_MEDIATION'],
-  ['BEGIN_TRIAGE', 'ACCEPT'],
-  ['BEGIN_TRIAGE', 'ACCEPT', 'ASSIGN'],
-  TO_ACTIVE,
-  [...TO_ACTIVE, 'TOLL'],
-  [...TO_ACTIVE, 'WITHDRAW'],
-  [...TO_ACTIVE, 'DRAFT_FINDINGS'],
-  [...TO_ACTIVE, 'DRAFT_FINDINGS', 'SUBMIT_FINDINGS'],
+const PATHS: Array<{ steps: Step[]; late?: Pace }> = [
+  { steps: [], late: 'overdue' },
+  { steps: ['BEGIN_TRIAGE'], late: 'dueSoon' },
+  { steps: ['BEGIN_TRIAGE', 'OFFER_MEDIATION'], late: 'dueSoon' },
+  { steps: ['BEGIN_TRIAGE', 'ACCEPT'] },
+  { steps: ['BEGIN_TRIAGE', 'ACCEPT', 'ASSIGN'] },
+  { steps: TO_ACTIVE, late: 'overdue' },
+  { steps: [...TO_ACTIVE, 'TOLL'] },
+  { steps: [...TO_ACTIVE, 'WITHDRAW'] },
+  { steps: [...TO_ACTIVE, 'DRAFT_FINDINGS'], late: 'dueSoon' },
+  { steps: [...TO_ACTIVE, 'DRAFT_FINDINGS', 'SUBMIT_FINDINGS'], late: 'dueSoon' },
   // Waiting in board review, for the demo's meetings to put on their agendas (demo.board.ts).
-  [...TO_ACTIVE, 'DRAFT_FINDINGS', 'SUBMIT_FINDINGS'],
-  [...TO_VOTING, 'BOARD_DECIDED'],
-  [...TO_VOTING, 'BOARD_DECIDED', 'RECONSIDERATION_WINDOW_CLOSED'],
-  ['BEGIN_TRIAGE', 'DISMISS'],
-  ['BEGIN_TRIAGE', 'REFER'],
-  ['BEGIN_TRIAGE', 'OFFER_MEDIATION', 'MEDIATION_SUCCEEDED'],
-  ['BEGIN_TRIAGE', 'OFFER_MEDIATION', 'MEDIATION_FAILED', 'ASSIGN', 'BEGIN_INVESTIGATION'],
-  ['WITHDRAW'],
-  ['BEGIN_TRIAGE', 'DISMISS', 'REOPEN'],
-  [...TO_VOTING, 'RETURN_TO_INVESTIGATION'],
+  { steps: [...TO_ACTIVE, 'DRAFT_FINDINGS', 'SUBMIT_FINDINGS'] },
+  // Decided, its reconsideration window still open (late: closing within the week).
+  { steps: [...TO_VOTING, 'BOARD_DECIDED'], late: 'dueSoon' },
+  { steps: [...TO_VOTING, 'BOARD_DECIDED', 'RECONSIDERATION_WINDOW_CLOSED'] },
+  { steps: ['BEGIN_TRIAGE', 'DISMISS'] },
+  { steps: ['BEGIN_TRIAGE', 'REFER'] },
+  { steps: ['BEGIN_TRIAGE', 'OFFER_MEDIATION', 'MEDIATION_SUCCEEDED'] },
+  { steps: ['BEGIN_TRIAGE', 'OFFER_MEDIATION', 'MEDIATION_FAILED', 'ASSIGN', 'BEGIN_INVESTIGATION'], late: 'overdue' },
+  { steps: ['WITHDRAW'] },
+  { steps: ['BEGIN_TRIAGE', 'DISMISS', 'REOPEN'], late: 'overdue' },
+  { steps: [...TO_VOTING, 'RETURN_TO_INVESTIGATION'] },
 ];
+
+/** The demo's cases in filing order: each path three times, the third late where its path says. */
+export function demoCasePlans(): Array<{ steps: Step[]; pace: Pace; spread: number }> {
+  return Array.from({ length: PATHS.length * 3 }, (_, i) => {
+    const { steps, late } = PATHS[i % PATHS.length]!;
+    const round = Math.floor(i / PATHS.length);
+    return { steps, pace: round === 2 ? (late ?? 'onTime') : 'onTime', spread: (round + 0.5) / 3 };
+  });
+}
 
 const CATEGORIES = ['force', 'discourtesy', 'abuse_of_authority', 'search_seizure', 'bias', 'offensive_language'];
 const NARRATIVES = {
@@ -44,6 +60,8 @@ const NARRATIVES = {
 };
 const FINDINGS = ['sustained', 'not_sustained', 'exonerated', 'unfounded'] as const;
 const DAY = 86_400_000;
+/** The reconsideration window after a demo decision (the default 'reconsideration' policy). */
+const RECONSIDERATION_DAYS = 30;
 const TRACKING = '23456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 /**
@@ -63,17 +81,24 @@ export interface DemoStaffIds {
   investigators: string[];
 }
 
-/** Files about 60 complaints and moves each through the workflow, so their audit trails are real. */
+/**
+ * Files about 60 complaints and moves each through the workflow, so their audit trails are real.
+ * Each step happens at its moment in the case's past (demo.timeline.ts), on a workflow whose clock
+ * the demo sets: the deadlines then run from when each stage began, as in a working office.
+ */
 export async function createDemoComplaints(
   db: Db,
-  workflow: WorkflowService,
+  history: { now: Date; workflowAt: (clock: Clock) => WorkflowService },
   staff: DemoStaffIds,
   officerIds: string[],
 ) {
   const districts = await districtCodes(db);
-  const now = Date.now();
-  for (let i = 0; i < PATHS.length * 3; i++) {
-    const path = PATHS[i % PATHS.length]!;
+  let at = history.now;
+  const workflow = history.workflowAt(() => at);
+  const plans = demoCasePlans();
+  for (const [i, { steps: path, pace, spread }] of plans.entries()) {
+    const { receivedAt, stepsAt } = demoTimeline(path, pace, spread, history.now);
+    at = receivedAt;
     const language = i % 4 === 1 ? 'es' : 'en';
     const anonymous = i % 6 === 5;
     const investigator = staff.investigators[i % staff.investigators.length]!;
@@ -87,9 +112,9 @@ export async function createDemoComplaints(
           channel: i % 5 === 0 ? 'phone' : 'web',
           anonymous,
           narrative: NARRATIVES[language],
-          incident_date: new Date(now - (20 + i * 5) * DAY).toISOString().slice(0, 10),
+          incident_date: new Date(receivedAt.getTime() - (2 + (i % 9)) * DAY).toISOString().slice(0, 10),
           district: districts[i % districts.length] ?? null,
-          received_at: new Date(now - (10 + i * 5) * DAY),
+          received_at: receivedAt,
         },
         {
           actor: { kind: 'complainant' },
@@ -114,22 +139,22 @@ export async function createDemoComplaints(
         },
       ),
     );
-    for (const type of path) {
-      const windowOver = path.includes('RECONSIDERATION_WINDOW_CLOSED');
-      const { event, actor } = demoStep(type, staff, investigator, windowOver ? now - DAY : now + 30 * DAY);
+    for (const [k, type] of path.entries()) {
+      at = stepsAt[k]!;
+      const { event, actor } = demoStep(type, staff, investigator, at.getTime() + RECONSIDERATION_DAYS * DAY);
       await workflow.dispatch(id, event, actor, {
         within: async (trx) => {
           if (type === 'ASSIGN') {
             await insertDemoAssignment(trx, { complaintId: id, userId: investigator, assignedBy: staff.supervisor });
           }
           if (type === 'BOARD_DECIDED') {
-            await decideDemoAllegations(trx, id, FINDINGS[i % FINDINGS.length]!, new Date());
+            await decideDemoAllegations(trx, id, FINDINGS[i % FINDINGS.length]!, at);
           }
         },
       });
     }
   }
-  return PATHS.length * 3;
+  return plans.length;
 }
 
 function demoStep(

@@ -11,10 +11,12 @@ import { answerDemoSurveys } from './demo.surveys.js';
 import { DEMO_DISTRICTS, DEMO_STAFF, demoOfficers } from './demo.data.js';
 import { generatePassword, hashPassword } from '../platform/security/password.js';
 import type { WorkflowService } from '../platform/workflow/workflow.service.js';
+import type { Clock } from '../platform/clock.js';
+import type { Role } from '../domain/vocabulary.js';
 
 export interface DemoResult {
   created: boolean;
-  accounts: ReadonlyArray<{ email: string; roles: string[] }>;
+  accounts: ReadonlyArray<{ email: string; roles: Role[] }>;
   /** The password, only when this call set it (first start, or DEMO_PASSWORD given). */
   password?: string;
   /** How many demo complaints were filed (first start only). */
@@ -28,7 +30,8 @@ const DEMO_CLAIM = 'demo.created_at';
 
 export function demoService(
   db: Db,
-  workflow: WorkflowService,
+  /** The app's clock, and the workflow on another clock: the demo files its cases' pasts. */
+  history: { clock: Clock; workflowAt: (clock: Clock) => WorkflowService },
   board: { meetings: BoardMeetingService; votes: BoardVoteService },
 ) {
   return {
@@ -70,7 +73,7 @@ export function demoService(
       const officerIds = await officerIdsByBadge(db);
       const complaints = await createDemoComplaints(
         db,
-        workflow,
+        { now: history.clock(), workflowAt: history.workflowAt },
         {
           intake: ids.get('intake@example.org')!,
           supervisor: ids.get('supervisor@example.org')!,
@@ -83,7 +86,7 @@ export function demoService(
         members: DEMO_STAFF.filter((s) => s.roles.includes('board')).map((s) => ids.get(s.email)!),
       });
       // The closed cases' survey invitations went out as they closed; most get answers (issue #7).
-      await answerDemoSurveys(db);
+      await answerDemoSurveys(db, history.clock());
       return { created: true, accounts, password, complaints };
     },
   };

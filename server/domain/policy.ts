@@ -20,6 +20,8 @@ export const PERMISSIONS = {
   'cases.readOnAgenda': ['board'],
   /** Be assigned cases to investigate. */
   'cases.investigate': ['investigator'],
+  /** Triage new complaints (the workflow's BEGIN_TRIAGE): the queue's list of new cases, with its count. */
+  'cases.triage': ['intake', 'supervisor'],
   /** See each investigator's caseload. */
   'cases.caseload': ['supervisor'],
   /** Be told when a deadline is breached. */
@@ -40,7 +42,6 @@ export const PERMISSIONS = {
   'admin.use': ['admin'],
   /** Be told of an operational alert (a dead letter, an audit gap). */
   'alerts.receive': ['admin'],
-  'account.use': ['intake', 'investigator', 'supervisor', 'board', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -64,11 +65,13 @@ export function rolesWith(permission: Permission): readonly Role[] {
   return PERMISSIONS[permission];
 }
 
-/** The staff menu: each area for those allowed in it (the routes check again). */
-export const NAVIGATION: ReadonlyArray<{ key: string; href: string; permission: Permission }> = [
+/** The staff menu: each area for those allowed in it (the routes check again); no permission: everyone signed in. */
+export const NAVIGATION: ReadonlyArray<{ key: string; href: string; permission?: Permission }> = [
   { key: 'cases', href: '/staff/cases', permission: 'cases.read' },
   { key: 'officers', href: '/staff/officers', permission: 'officers.read' },
+  { key: 'earlyIntervention', href: '/staff/early-intervention', permission: 'officers.history' },
   { key: 'board', href: '/staff/board', permission: 'board.takePart' },
   { key: 'admin', href: '/staff/admin', permission: 'admin.use' },
-  { key: 'account', href: '/staff/account', permission: 'account.use' },
+  // Everyone signed in, with or without a usable role: it is where an admin sets up two-step sign-in.
+  { key: 'account', href: '/staff/account' },
 ];

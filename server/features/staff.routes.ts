@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import type { Config } from '../platform/config.js';
 import { setUpStaffSession } from './accounts/setUpStaffSession.js';
 import type { Services } from '../compose.js';
@@ -9,7 +9,7 @@ import { apiTokenRoutes } from './accounts/apiTokens.routes.js';
 import { staffBoardRoutes } from './board/board.routes.js';
 import { caseFileRoutes } from './cases/caseFile.routes.js';
 import { caseQueueRoutes } from './cases/caseQueue.routes.js';
-import { allowed, requireUser, staffCsrf } from '../platform/http/guards.js';
+import { allowed, requireUser, staffCsrf, waitsForSecondFactor } from '../platform/http/guards.js';
 import { earlyInterventionRoutes } from './officers/earlyIntervention.routes.js';
 import { officerRoutes } from './officers/officer.routes.js';
 import { retentionRoutes } from './admin/retention.routes.js';
@@ -58,10 +58,7 @@ export function staffRoutes(services: Deps, config: Config): Router {
   });
   router.use(signInRoutes(services, passport));
   router.use(requireUser);
-  router.get('/', (req, res) => {
-    const home = allowed(req, 'cases.read') ? '/staff/cases' : '/staff/account';
-    res.redirect(303, home);
-  });
+  router.get('/', (req, res) => res.redirect(303, homeOf(req)));
   router.use(accountRoutes(services));
   router.use(caseQueueRoutes(services));
   router.use(adminRoutes(services));
@@ -74,4 +71,17 @@ export function staffRoutes(services: Deps, config: Config): Router {
   // Last: its /cases/:id would otherwise answer 404 for the fixed paths of the areas above.
   router.use(caseFileRoutes(services, config));
   return router;
+}
+
+/**
+ * Where each person starts (#17 item 11): case workers at the queue, board members at the board,
+ * admins at the administration, and an admin who has not passed two-step sign-in in this session
+ * at setting it up, since nothing else is theirs until then.
+ */
+function homeOf(req: Request): string {
+  if (allowed(req, 'cases.readAll') || allowed(req, 'cases.readAssigned')) return '/staff/cases';
+  if (allowed(req, 'board.takePart')) return '/staff/board';
+  if (allowed(req, 'admin.use')) return '/staff/admin';
+  if (waitsForSecondFactor(req)) return '/staff/account/two-factor';
+  return '/staff/account';
 }

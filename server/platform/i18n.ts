@@ -3,34 +3,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import i18next, { type TFunction } from 'i18next';
 import { LANGUAGES, type Language } from '../domain/vocabulary.js';
+import { formatInstant } from './dates.js';
 
 export { LANGUAGES, type Language } from '../domain/vocabulary.js';
 export const DEFAULT_LANGUAGE: Language = 'en';
 
-/** The locale that dates and numbers are written in for a language. */
-export const localeOf = (language: Language) => (language === 'es' ? 'es-US' : 'en-US');
-
-// Making an Intl.DateTimeFormat costs far more than using one: each is made once and kept.
-const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+export { localeOf } from './dates.js';
 
 /** A moment as the public reads it: in the agency's time zone, with the zone named, the weekday if asked. */
 export function agencyDateTime(at: Date, language: Language, timeZone: string, weekday = false): string {
-  const key = `${language}|${timeZone}|${weekday}`;
-  let format = dateTimeFormats.get(key);
-  if (!format) {
-    format = new Intl.DateTimeFormat(localeOf(language), {
-      ...(weekday ? { weekday: 'long' as const } : {}),
-      year: 'numeric',
-      month: 'long',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: '2-digit',
-      timeZoneName: 'short',
-      timeZone,
-    });
-    dateTimeFormats.set(key, format);
-  }
-  return format.format(at);
+  return formatInstant(at, language, timeZone, weekday ? 'weekdayDateTimeZone' : 'dateTimeZone');
 }
 
 export const LOCALES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '../locales');
@@ -91,7 +73,7 @@ function remembered(t: TFunction): TFunction {
   const texts = new Map<string, string>();
   const translate = (...args: unknown[]): unknown => {
     const key = args[0];
-    if (args.length !== 1 || typeof key !== 'string') return Reflect.apply(t, undefined, args);
+    if (args.length !== 1 || typeof key !== 'string') return oneFullStop(Reflect.apply(t, undefined, args), args[1]);
     let text = texts.get(key);
     if (text === undefined) {
       text = t(key);
@@ -101,4 +83,17 @@ function remembered(t: TFunction): TFunction {
     return text;
   };
   return translate as unknown as TFunction;
+}
+
+/**
+ * A sentence that ends on a value ending in a full stop ("9:00 p. m.") takes no second one: the
+ * text's own stop after such a value is dropped ("Contado el 26 nov 2026, 9:00 p. m.", not "p. m..").
+ */
+function oneFullStop(text: unknown, values: unknown): unknown {
+  if (typeof text !== 'string' || !values || typeof values !== 'object') return text;
+  let result = text;
+  for (const value of Object.values(values)) {
+    if (typeof value === 'string' && value.endsWith('.')) result = result.replaceAll(`${value}.`, value);
+  }
+  return result;
 }

@@ -2,6 +2,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Express } from 'express';
 import nunjucks from 'nunjucks';
+import type { Language } from '../domain/vocabulary.js';
+import { lastDayOf } from '../../workflows/deadline.policy.js';
+import { formatDay, formatInstant } from './dates.js';
 
 export const VIEWS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../views');
 
@@ -18,26 +21,26 @@ export function setUpViews(
   });
   env.addGlobal('agencyName', options.agencyName);
   env.addGlobal('showDevBanner', options.development);
-  // A day as residents read it: in the agency's time zone, in the page's language.
-  env.addFilter('localDate', (value: Date | string, language: string) =>
-    new Intl.DateTimeFormat(language === 'es' ? 'es-US' : 'en-US', {
-      dateStyle: 'long',
-      timeZone: options.timeZone,
-    }).format(new Date(value)),
+  // Two kinds of date, one formatter each (dates.ts). A calendar day ('YYYY-MM-DD': an incident
+  // date, a holiday) is that day, through no time zone; an instant is read in the agency's zone.
+  const { timeZone } = options;
+  env.addFilter('day', (value: string | null | undefined, language: Language) => {
+    if (value === null || value === undefined || value === '') return '';
+    if (typeof value !== 'string') throw new TypeError(`the day filter takes a 'YYYY-MM-DD' day, not ${typeof value}`);
+    return formatDay(value, language);
+  });
+  // The agency's day of an instant ("received on").
+  env.addFilter('localDate', (value: Date | string | null | undefined, language: Language) =>
+    value === null || value === undefined ? '' : formatInstant(value, language, timeZone, 'date'),
   );
-  // A deadline falls due at local midnight after its last day: show that last day.
-  env.addFilter('lastDay', (value: Date | string, language: string) =>
-    new Intl.DateTimeFormat(language === 'es' ? 'es-US' : 'en-US', {
-      dateStyle: 'long',
-      timeZone: options.timeZone,
-    }).format(new Date(new Date(value).getTime() - 1)),
-  );
-  env.addFilter('localDateTime', (value: Date | string, language: string) =>
-    new Intl.DateTimeFormat(language === 'es' ? 'es-US' : 'en-US', {
-      dateStyle: 'medium',
-      timeStyle: 'short',
-      timeZone: options.timeZone,
-    }).format(new Date(value)),
+  // A deadline falls due at local midnight after its last day: show that last day, as a day.
+  env.addFilter('lastDay', (value: Date | string | null | undefined, language: Language) => {
+    if (value === null || value === undefined) return '';
+    const dueAt = new Date(value);
+    return Number.isNaN(dueAt.getTime()) ? String(value) : formatDay(lastDayOf(dueAt, timeZone), language);
+  });
+  env.addFilter('localDateTime', (value: Date | string | null | undefined, language: Language) =>
+    value === null || value === undefined ? '' : formatInstant(value, language, timeZone, 'dateTime'),
   );
   env.addFilter('base64', (value: string) => Buffer.from(String(value)).toString('base64'));
   app.set('view engine', 'njk');

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import type { Db } from '../../server/platform/db/database.js';
+import { VIEWPORTS } from '../support/browser.js';
 import { createAdmin, type TestAdmin } from '../support/admin.js';
 import { createStaff } from '../support/staff.js';
 import { checkStaffPages, type StaffFixture, type StaffPage } from '../support/staffBrowser.js';
@@ -100,7 +101,30 @@ checkStaffPages<Fixture>(
     return { staff: { supervisor, admin }, db, admin };
   },
   [
-    { name: 'the flagged officers', as: 'supervisor', path: () => '/staff/early-intervention' },
+    {
+      name: 'the flagged officers',
+      as: 'supervisor',
+      path: () => '/staff/early-intervention',
+      then: async (page) => {
+        // A summary table first, one row per officer, linking to each officer's cases further down.
+        const rows = page.locator('table.app-flag-summary tbody tr');
+        expect(await rows.count(), 'a row for each flagged officer').to.equal(3);
+        const first = await rows.first().locator('a').getAttribute('href');
+        expect(await page.locator(`h3${first!}`).count(), 'its link leads to the officer').to.equal(1);
+        const shown = await page.evaluate(
+          () => Array.from(document.querySelectorAll('main table')).filter((t) => t.checkVisibility()).length,
+        );
+        expect(shown, 'only the summary shows before the cases are asked for').to.equal(1);
+        if (page.viewportSize()?.width === VIEWPORTS.phone.width) {
+          // At 375 px in Spanish: 11,031 px before (each officer's cases open, one under another), 4,126 after.
+          const height = await page.evaluate(() => document.documentElement.scrollHeight);
+          expect(height, 'height of the page at 375 px').to.be.below(5_000);
+        }
+        // Then every officer's cases opened, for the checks of the page (axe, no sideways scrolling).
+        for (const summary of await page.locator('main details > summary').all()) await summary.click();
+        expect(await page.locator('main details[open]').count()).to.equal(3);
+      },
+    },
     { name: 'the disparity view', as: 'supervisor', path: () => '/staff/early-intervention/disparity' },
     {
       name: 'the disparity view for a chosen period',

@@ -1,3 +1,4 @@
+import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { checkStaffPages } from '../support/staffBrowser.js';
 
@@ -5,6 +6,32 @@ const DEMO_PASSWORD = 'demo-password-for-tests';
 const DAY = 86_400_000;
 
 const demoStaff = (email: string) => ({ id: '', email, password: DEMO_PASSWORD, roles: [] });
+/**
+ * At a desk (1280 px and wider) every column shows, District and Received included, without
+ * scrolling the table sideways; on a phone each case is a compact card, well under 200 px tall.
+ */
+async function queueFits(page: Page) {
+  const table = await page.evaluate(() => {
+    const box = document.querySelector('.usa-table-container--scrollable')!;
+    const right = box.getBoundingClientRect().right;
+    return {
+      scrollWidth: box.scrollWidth,
+      clientWidth: box.clientWidth,
+      hidden: Array.from(box.querySelectorAll('thead th'))
+        .filter((th) => th.getBoundingClientRect().right > right + 0.5)
+        .map((th) => th.textContent),
+      heights: Array.from(box.querySelectorAll('tbody tr')).map((tr) => tr.getBoundingClientRect().height),
+    };
+  });
+  expect(table.heights.length, 'cases shown').to.be.greaterThan(0);
+  if (page.viewportSize()!.width >= 1280) {
+    expect(table.scrollWidth, 'table scrolls sideways').to.be.at.most(table.clientWidth);
+    expect(table.hidden, 'columns out of view').to.deep.equal([]);
+  } else {
+    expect(Math.max(...table.heights), 'height of a case').to.be.below(200);
+  }
+}
+
 const submit = (page: Page) => Promise.all([page.waitForNavigation(), page.click('main form button[type="submit"]')]);
 
 checkStaffPages(
@@ -47,7 +74,13 @@ checkStaffPages(
     };
   },
   [
-    { name: 'the queue', as: 'supervisor', path: () => '/staff/cases' },
+    { name: 'the queue', as: 'supervisor', path: () => '/staff/cases', then: queueFits },
+    {
+      name: 'the queue, new cases not yet triaged',
+      as: 'supervisor',
+      path: () => '/staff/cases?view=new',
+      then: queueFits,
+    },
     {
       name: 'the queue, every badge',
       as: 'supervisor',

@@ -322,6 +322,7 @@ describe('R1: the audit rows the requirements table lists as untested', function
         .post('/status')
         .type('form')
         .send({ trackingNumber: filed.trackingNumber, accessCode: filed.accessCode })
+        .redirects(1)
         .expect(200);
       const page = await agent.get('/status/contact').expect(200);
       const res = await agent

@@ -161,11 +161,14 @@ describe('R13: the form token on every state-changing form, and GET never change
   };
   const openCase = async (codes: { trackingNumber: string; accessCode: string }) => {
     const agent = request.agent(app);
-    const page = await agent
+    await agent
       .post('/status')
       .type('form')
       .send({ trackingNumber: codes.trackingNumber, accessCode: codes.accessCode })
+      .redirects(1)
       .expect(200);
+    // The case page links to its forms (#17); sign-out's confirmation is one on every case.
+    const page = await agent.get('/status/sign-out').expect(200);
     return { agent, token: csrfOf(page.text) };
   };
   /** A named complaint closed by staff: its survey link's token, from the queued invitation. */

@@ -67,6 +67,40 @@ describe('demo agency', () => {
     expect(await audit.verify()).to.include({ ok: true });
   });
 
+  it('looks like a working office: most open cases on time, some due soon, a few overdue, as the queue shows them', async () => {
+    const svc = services({
+      config: testConfig(),
+      database: database.handle,
+      translator: createTranslator(),
+      logger: silentLogger,
+    });
+    const supervisor = await database.db
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', 'supervisor@example.org')
+      .executeTakeFirstOrThrow();
+    const viewer = { userId: supervisor.id, roles: ['supervisor' as const] };
+    const spreadOfBadges = async () => {
+      const badges: Array<string | null> = [];
+      for (let page = 1; ; page++) {
+        const list = await svc.caseQueue.list(viewer, { page });
+        badges.push(...list.items.map((item) => item.badge));
+        if (page * list.pageSize >= list.total) break;
+      }
+      const count = (badge: string) => badges.filter((b) => b === badge).length;
+      return { onTime: count('onTime'), dueSoon: count('dueSoon'), overdue: count('overdue'), open: badges.length };
+    };
+    const spread = await spreadOfBadges();
+    const shown = JSON.stringify(spread);
+    expect(spread.open, shown).to.be.at.least(30);
+    expect(spread.onTime, shown).to.be.at.least(spread.open / 2);
+    expect(spread.dueSoon, shown).to.be.within(3, spread.open / 4);
+    expect(spread.overdue, shown).to.be.within(2, spread.open / 5);
+    // The sweeper's first pass after start (warnings, breaches) leaves the spread as it was.
+    await svc.deadlines.sweep();
+    expect(await spreadOfBadges()).to.deep.equal(spread);
+  });
+
   it('does nothing on a second start, and prints no password', async () => {
     const again = await demo().ensureDemoData(undefined);
     expect(again.created).to.equal(false);

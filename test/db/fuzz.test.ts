@@ -1345,7 +1345,9 @@ describe('fuzzing the public endpoints: complaint form, status, surveys, residen
           const codes = await fileByApi(app);
           const agent = request.agent(app);
           const lookup = { trackingNumber: codes.trackingNumber, accessCode: codes.accessCode };
-          const page = await agent.post('/status').type('form').send(lookup).expect(200);
+          await agent.post('/status').type('form').send(lookup).redirects(1).expect(200);
+          // The case page links to its forms (#17): the token from sign-out's confirmation.
+          const page = await agent.get('/status/sign-out').expect(200);
           current = { agent, csrf: csrfOf(page.text), codes };
         }
         const { codes } = current;
@@ -1358,7 +1360,7 @@ describe('fuzzing the public endpoints: complaint form, status, surveys, residen
       },
       after(res: request.Response) {
         const to = res.headers['location'];
-        if (to === '/' || to === '/status') current = undefined;
+        if (to === '/' || to === '/status' || to === '/status/signed-out') current = undefined;
       },
     };
   }
@@ -1794,6 +1796,7 @@ const queueFields = fc.record(
     open: fc.constant('1'),
     filtered: fc.constant('1'),
     page: fc.constantFrom('1', '2', '100000', '0'),
+    view: fc.constantFrom('new', 'all', 'later'),
     lang: fc.constantFrom('en', 'es'),
   },
   { requiredKeys: [] },

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import request from 'supertest';
+import { formatInstant } from '../../server/platform/dates.js';
 import { mailService } from '../../server/platform/mail/mail.service.js';
 import { testApp } from '../support/app.js';
 import { useDatabase } from '../support/database.js';
@@ -20,7 +21,7 @@ describe('mail', () => {
   });
 
   it('lists captured messages at /dev/mail and shows one, escaped', async () => {
-    const { app, services } = testApp(database.handle);
+    const { app, services, config } = testApp(database.handle);
     await services.mail.send({ to: 'a@example.com', subject: '<b>Hola</b>', text: 'Cuerpo <script>x</script>' });
     const list = await request(app).get('/dev/mail').expect(200);
     expect(list.text).to.contain('&lt;b&gt;Hola&lt;/b&gt;');
@@ -28,6 +29,16 @@ describe('mail', () => {
     expect(id).to.be.a('string');
     const one = await request(app).get(`/dev/mail/${id}`).expect(200);
     expect(one.text).to.contain('Cuerpo &lt;script&gt;x&lt;/script&gt;');
+    // When it was sent, on the agency's clock in the reader's language; the ISO time only for machines.
+    const { date } = (await services.mail.captured!.read(id!))!;
+    for (const language of ['en', 'es'] as const) {
+      const shown = formatInstant(date, language, config.agencyTimeZone, 'dateTime');
+      for (const page of [`/dev/mail?lang=${language}`, `/dev/mail/${id}?lang=${language}`]) {
+        const html = (await request(app).get(page).expect(200)).text;
+        expect(html, page).to.contain(`<time datetime="${date}">${shown}</time>`);
+        expect(html.replaceAll(`datetime="${date}"`, ''), page).not.to.contain(date);
+      }
+    }
     await request(app).get('/dev/mail/not-an-id').expect(404);
   });
 });

@@ -65,6 +65,13 @@ describe('email outbox against a real SMTP server (R24)', () => {
     expect((await statusOf(id)).status).to.equal('sent');
   });
 
+  it('is due by the clock it is sent by, even a clock behind the database’s (found in review of #16)', async () => {
+    clock = Date.now() - 60 * 60_000;
+    outbox = worker();
+    await queueOne();
+    expect(await outbox.runOnce()).to.deep.equal({ sent: 1, retried: 0, dead: 0 });
+  });
+
   it('a message queued in a rolled-back transaction is never sent', async () => {
     await database.db
       .transaction()

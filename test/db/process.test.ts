@@ -37,6 +37,12 @@ describe('the app as a process (npm start, npm run migrate)', function () {
     const output = app.output();
     expect(output).to.contain('admin@example.org');
     expect(output).to.contain('Password for all of them: demo-password-for-tests');
+    // After the accounts: where staff sign in, the admin's second factor, and the captured mail (#17 item 13).
+    const after = output.slice(output.indexOf('Password for all of them'));
+    expect(after).to.contain(`Staff sign in at http://localhost:${port}/staff\n`);
+    expect(after).to.match(/admin@example\.org must set up two-step sign-in/);
+    expect(after).to.contain(`http://localhost:${port}/staff/account/two-factor`);
+    expect(after).to.contain(`read it at http://localhost:${port}/dev/mail`);
     const jsonLines = output.split('\n').filter((line) => line.startsWith('{'));
     expect(jsonLines.length).to.be.greaterThan(2);
     for (const line of jsonLines) {

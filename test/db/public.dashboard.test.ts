@@ -5,6 +5,7 @@ import request from 'supertest';
 import type { Config } from '../../server/platform/config.js';
 import type { Services } from '../../server/compose.js';
 import { showCount } from '../../server/domain/suppression.js';
+import { addMonths } from '../../server/features/transparency/dashboard.model.js';
 import { testApp } from '../support/app.js';
 import { useDatabase } from '../support/database.js';
 
@@ -42,6 +43,14 @@ function tableRows(html: string, name: string): string[][] {
 }
 
 const rowOf = (html: string, table: string, label: string) => tableRows(html, table).find((r) => r[0] === label);
+
+/** The summary at the top of the dashboard: [label, figure] in the page's order. */
+const summaryOf = (html: string): string[][] => {
+  const start = html.indexOf('<dl class="app-summary">');
+  expect(start, 'the summary').to.be.greaterThan(-1);
+  const list = html.slice(start, html.indexOf('</dl>', start));
+  return [...list.matchAll(/<dt>([^<]*)<\/dt>\s*<dd>([^<]*)<\/dd>/g)].map((m) => [unescape(m[1]!), unescape(m[2]!)]);
+};
 
 /** A count as the page writes it. */
 const shown = (raw: number, fewer = 'fewer than 5') => {
@@ -140,14 +149,30 @@ describe('public dashboard and annual reports: rounded, suppressed, and naming n
     await services.statistics.refresh();
   });
 
-  it('shows the last 36 months in English with the figures of the model and of the cases themselves', async () => {
+  it('shows the last 12 months in English, led by a summary, with the figures of the model and of the cases themselves', async () => {
     const res = await request(app).get('/dashboard?lang=en').expect(200);
     expect(res.text).to.include('<html lang="en">');
     expect(res.text).to.include('<h1>Complaint statistics</h1>');
     const range = services.dashboard.defaultRange();
     expect(range.to).to.equal(services.dashboard.currentMonth());
+    expect(range.from).to.equal(addMonths(range.to, -11));
     const view = await services.dashboard.dashboard(range, 'en');
-    expect(view.model.months).to.equal(36);
+    expect(view.model.months).to.equal(12);
+    const [first, last] = [view.model.received.rows[0]!.label, view.model.received.rows.at(-1)!.label];
+    expect(res.text).to.include(`Showing ${first} to ${last}.`);
+
+    // The summary comes first: the model's own figures, in words the page already uses.
+    const summary = [
+      ['Complaints received', view.model.received.total.text],
+      ['Complaints closed', view.model.closing.closed.text],
+      ['Median time to close a complaint', view.model.closing.median.text],
+      ['Decided allegations that were sustained', view.model.sustained.percent.text],
+    ];
+    expect(summaryOf(res.text)).to.deep.equal(summary);
+    expect(view.summary.map((f) => f.text)).to.deep.equal(summary.map(([, text]) => text));
+    expect(res.text.indexOf('<dl class="app-summary">')).to.be.below(res.text.indexOf('<svg'));
+    // The range form is folded away until a range is asked for.
+    expect(res.text).to.include('<details class="app-details app-range app-no-print">');
 
     // Every table on the page is the model's, cell for cell.
     const tables = {
@@ -159,20 +184,23 @@ describe('public dashboard and annual reports: rounded, suppressed, and naming n
     for (const [name, rows] of Object.entries(tables)) {
       expect(tableRows(res.text, name), name).to.deep.equal(rows.map((r) => [r.label, ...r.cells.map((c) => c.text)]));
     }
-    expect(tableRows(res.text, 'received')).to.have.length(37);
+    expect(tableRows(res.text, 'received')).to.have.length(13);
     expect(tableRows(res.text, 'survey')).to.deep.equal(
       view.tables.survey.map((r) => [r.label, ...r.cells.flatMap((c) => [c.average.text, c.responses.text])]),
     );
 
-    // And the model's are the cases' own counts, rounded: all complaints, by district and by kind.
+    // And the model's are the cases' own counts in these months, rounded: all, by district and by kind.
+    const inRange = inZone('complaints.received_at', 'YYYY-MM');
     const all = await db()
       .selectFrom('complaints')
+      .where(inRange, '>=', range.from)
       .select((eb) => eb.fn.countAll<string>().as('n'))
       .executeTakeFirstOrThrow();
     expect(rowOf(res.text, 'received', 'Total')).to.deep.equal(['Total', shown(Number(all.n))]);
     const byDistrict = await db()
       .selectFrom('complaints')
       .leftJoin('districts', 'districts.code', 'complaints.district')
+      .where(inRange, '>=', range.from)
       .select((eb) => ['districts.name_en as name', eb.fn.countAll<string>().as('n')])
       .groupBy('districts.name_en')
       .execute();
@@ -182,7 +210,9 @@ describe('public dashboard and annual reports: rounded, suppressed, and naming n
     }
     const force = await db()
       .selectFrom('allegations')
-      .where('category', '=', 'force')
+      .innerJoin('complaints', 'complaints.id', 'allegations.complaint_id')
+      .where('allegations.category', '=', 'force')
+      .where(inRange, '>=', range.from)
       .select(sql<string>`count(distinct complaint_id)`.as('n'))
       .executeTakeFirstOrThrow();
     expect(rowOf(res.text, 'categories', 'Use of force')).to.deep.equal(['Use of force', shown(Number(force.n))]);
@@ -192,8 +222,19 @@ describe('public dashboard and annual reports: rounded, suppressed, and naming n
     expect(res.text).to.match(/>Lighthouse Point<\/text>\s*<rect[^>]*fill="url\(#chart-districts-hatch\)"/);
     expectRounded(res.text, 'fewer than 5', ['received', 'categories', 'findings', 'districts']);
 
-    // Charts: images named by their title, described by their note, drawn from the same numbers.
-    for (const chart of ['received', 'categories', 'findings', 'districts']) {
+    // Charts: images named by their title, described by their note, drawn from the same numbers,
+    // each with its table behind "Show the numbers", named for a screen reader.
+    for (const [chart, caption] of [
+      ['received', 'Complaints received by month'],
+      ['categories', 'Complaints by kind of allegation'],
+      ['findings', 'Decided allegations by finding'],
+      ['districts', 'Complaints by district'],
+    ] as const) {
+      expect(res.text).to.match(
+        new RegExp(
+          `<details class="app-details app-numbers">\\s*<summary>Show the numbers<span class="usa-sr-only">: ${caption}</span></summary>[\\s\\S]*?id="table-${chart}-caption"`,
+        ),
+      );
       expect(res.text).to.include(
         `role="img" aria-labelledby="chart-${chart}-title" aria-describedby="chart-${chart}-note"`,
       );
@@ -256,11 +297,49 @@ describe('public dashboard and annual reports: rounded, suppressed, and naming n
     expect(empty.text).to.include('No complaint was closed in these months.');
     expect(rowOf(empty.text, 'received', 'Total')).to.deep.equal(['Total', '0']);
 
-    // A blank "from" is 36 months back from "to".
+    // A blank "from" is 12 months back from "to"; a range asked for keeps its form open.
     const blank = await request(app)
       .get(`/dashboard?lang=en&from=&to=${year - 1}-12`)
       .expect(200);
-    expect(tableRows(blank.text, 'received')[0]![0]).to.equal(`January ${year - 3}`);
+    expect(tableRows(blank.text, 'received')[0]![0]).to.equal(`January ${year - 1}`);
+    expect(blank.text).to.include('<details class="app-details app-range app-no-print" open>');
+    // At most 36 months still.
+    const longest = await request(app)
+      .get(`/dashboard?lang=en&from=${year - 3}-01&to=${year - 1}-12`)
+      .expect(200);
+    expect(tableRows(longest.text, 'received')).to.have.length(37);
+  });
+
+  it('keeps the small-cell rule in the summary: 3 complaints, 2 closed and 1 decision show no number', async () => {
+    // A month of its own, far from the demo's: 3 received, 2 closed after 12 days, 1 sustained finding.
+    const month = '1999-03-01';
+    const rows = [
+      { month, measure: 'received', key: '', count: 3 },
+      { month, measure: 'district', key: 'unknown', count: 3 },
+      { month, measure: 'closed_days', key: '12', count: 2 },
+      { month, measure: 'finding', key: 'sustained', count: 1 },
+    ];
+    await db().insertInto('stats_rollup').values(rows).execute();
+    try {
+      const en = await request(app).get('/dashboard?lang=en&from=1999-03&to=1999-03').expect(200);
+      expect(summaryOf(en.text)).to.deep.equal([
+        ['Complaints received', 'fewer than 5'],
+        ['Complaints closed', 'fewer than 5'],
+        ['Median time to close a complaint', 'not shown (fewer than 5)'],
+        ['Decided allegations that were sustained', 'not shown (fewer than 5)'],
+      ]);
+      expect(en.text.match(/app-summary-figure--withheld/g)).to.have.length(4);
+      expect(summaryOf(en.text).flat().join(' ')).not.to.match(/\b[1-4]\b|12 days/);
+      const es = await request(app).get('/dashboard?lang=es&from=1999-03&to=1999-03').expect(200);
+      expect(summaryOf(es.text).map(([, figure]) => figure)).to.deep.equal([
+        'menos de 5',
+        'menos de 5',
+        'no se muestra (menos de 5)',
+        'no se muestra (menos de 5)',
+      ]);
+    } finally {
+      await db().deleteFrom('stats_rollup').where('month', '=', month).execute();
+    }
   });
 
   it('answers a bad range with 400 and an error summary linked to the field, in the reader’s language', async () => {
@@ -324,6 +403,9 @@ describe('public dashboard and annual reports: rounded, suppressed, and naming n
     expect(report.text).to.include(`compared with ${year - 1}`);
     expect(report.text).to.include(`<th scope="col" class="text-right">${year}</th>`);
     expect(report.text).to.include(`<th scope="col" class="text-right">${year - 1}</th>`);
+    // The report keeps every table open, the survey's with a column pair for each year.
+    expect(report.text).not.to.include('<details');
+    expect(report.text).to.include(`<th scope="col" class="text-right">Average score, ${year - 1}</th>`);
     // The cases' own counts: this year's, and the same months of last year (with the six moved to January).
     const received = async (format: string, value: string, until?: string) => {
       let query = db()

@@ -122,11 +122,14 @@ describe('the smaller abuse paths found in testing (#15 item 10)', () => {
   it('a status pass is ended only by its own page’s form (R13)', async () => {
     const filed = await fileThroughForm(app.app, { language: 'en' });
     const agent = request.agent(app.app);
-    const opened = await agent
+    await agent
       .post('/status')
       .type('form')
       .send({ trackingNumber: filed.trackingNumber, accessCode: filed.accessCode })
+      .redirects(1)
       .expect(200);
+    // Its own page: the confirmation the case page links to (#17).
+    const opened = await agent.get('/status/sign-out').expect(200);
     await agent.post('/status/sign-out').type('form').send({}).expect(403);
     await agent.get('/status/case').expect(200);
     await agent

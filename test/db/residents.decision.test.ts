@@ -32,6 +32,7 @@ describe('the resident’s decision letter: findings in plain words, in their la
       .post(`/status?lang=${language}`)
       .type('form')
       .send({ trackingNumber: filed.trackingNumber, accessCode: filed.accessCode })
+      .redirects(1)
       .expect(200);
     return agent;
   };

@@ -3,7 +3,15 @@ import { sql } from 'kysely';
 import request from 'supertest';
 import { testApp, testConfig } from '../support/app.js';
 import { useDatabase } from '../support/database.js';
-import { errorsOf, fileThroughForm, readableMail, SPANISH_RESIDENT, startForm } from '../support/resident.js';
+import {
+  errorsOf,
+  fileThroughForm,
+  NAMED_ANSWERS,
+  readableMail,
+  receiptCodes,
+  SPANISH_RESIDENT,
+  startForm,
+} from '../support/resident.js';
 import { SmtpPeer } from '../support/smtpPeer.js';
 
 describe('residents file a complaint through the form (no JavaScript)', () => {
@@ -88,7 +96,7 @@ describe('residents file a complaint through the form (no JavaScript)', () => {
     const agent = request.agent(app.app);
     const canaries = { ua: 'CanaryBrowser/9.9 (unique-ua-4711)', ip: '203.0.113.77', name: 'Canary Name Zebra' };
     agent.set('User-Agent', canaries.ua).set('X-Forwarded-For', canaries.ip);
-    const { trackingNumber } = await fileThroughForm(app.app, {
+    const { trackingNumber, csrf, html } = await fileThroughForm(app.app, {
       agent,
       answers: {
         'about-you': {
@@ -99,6 +107,14 @@ describe('residents file a complaint through the form (no JavaScript)', () => {
         },
       },
     });
+    // No receipt by email either: an address would tie the complaint to someone (#17 item 4).
+    expect(html).not.to.include('action="/complaint/receipt/email"');
+    expect(html).to.include('You filed anonymously, so we do not email this receipt');
+    await agent
+      .post('/complaint/receipt/email')
+      .type('form')
+      .send({ _csrf: csrf, email: 'canary@example.com' })
+      .expect(404);
     const complaint = await complaintByNumber(trackingNumber);
     expect(complaint.anonymous).to.equal(true);
     const people = await database.db
@@ -391,13 +407,14 @@ describe('residents file a complaint through the form (no JavaScript)', () => {
     expect(peer.received.filter((m) => m.to.includes('double@example.com'))).to.have.length(1);
     // The receipt with its access code is shown once; then the page says how to look the case up.
     const first = await agent.get('/complaint/receipt').expect(200);
-    const code = /id="access-code">([^<]+)/.exec(first.text)?.[1];
+    const code = receiptCodes(first.text).accessCode;
     expect(code).to.match(/^[0-9A-Z]{4}-/);
     const start = await agent.get('/complaint').expect(200);
     expect(start.text).not.to.contain('href="/complaint/receipt"');
     const second = await agent.get('/complaint/receipt').expect(200);
     expect(second.text).to.contain('Your receipt was shown once').and.to.contain('href="/status"');
     expect(second.text).not.to.contain(code).and.not.to.contain('id="tracking-number"');
+    expect(second.text).not.to.contain('id="access-code"');
     expect(String(second.headers['set-cookie'])).to.match(/Expires=Thu, 01 Jan 1970/);
     await agent.get('/complaint/receipt').expect(303).expect('Location', '/complaint');
   });
@@ -414,5 +431,160 @@ describe('residents file a complaint through the form (no JavaScript)', () => {
       .expect(303);
     const pages = await Promise.all([agent.get('/complaint/receipt'), agent.get('/complaint/receipt')]);
     expect(pages.filter((page) => page.text.includes('id="access-code"'))).to.have.length(1);
+  });
+
+  describe('"Email me this receipt" on the receipt page (#17 item 4)', () => {
+    const ACCESS_CODE = /[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}/;
+    /** Files through the form and sends the filing's own receipt email, so only the copy is left. */
+    const fileAndDrain = async (options: Parameters<typeof fileThroughForm>[1] = {}, on = app) => {
+      const filed = await fileThroughForm(on.app, options);
+      await on.services.outbox.runOnce();
+      peer.received = [];
+      return filed;
+    };
+    const sendCopy = (filed: { agent: ReturnType<typeof request.agent>; csrf: string }, email: string, query = '') =>
+      filed.agent.post(`/complaint/receipt/email${query}`).type('form').send({ _csrf: filed.csrf, email });
+
+    for (const c of [
+      {
+        language: 'English',
+        answers: {},
+        prefilled: 'ana@example.com',
+        words: [
+          /^Subject: Your receipt for complaint OC-/m,
+          /Received on: [A-Z][a-z]+ \d{1,2}, \d{4}/,
+          /received your complaint by [A-Z][a-z]+ \d{1,2}, \d{4}\./,
+        ],
+      },
+      {
+        // Filed on the English pages by a resident who asked for Spanish: the copy is in Spanish.
+        language: 'Spanish',
+        answers: SPANISH_RESIDENT,
+        prefilled: 'lucia@example.com',
+        words: [
+          /^Subject: Su comprobante de la queja OC-/m,
+          /Fecha de recepción: \d{1,2} de [a-z]+ de \d{4}/,
+          /a más tardar el \d{1,2} de [a-z]+ de \d{4}\./,
+        ],
+      },
+    ]) {
+      it(`emails a copy in the complainant's language (${c.language}) with the tracking number, never the access code`, async () => {
+        const filed = await fileAndDrain({ answers: c.answers });
+        expect(filed.html).to.include('action="/complaint/receipt/email"');
+        expect(/id="field-email"[^>]*value="([^"]*)"/.exec(filed.html)?.[1], 'prefilled').to.equal(c.prefilled);
+        await sendCopy(filed, ' Copy.To@example.com ').expect(303).expect('Location', '/complaint/receipt/emailed');
+        const sent = await filed.agent.get('/complaint/receipt/emailed').expect(200);
+        expect(sent.text).to.include('Your receipt is on its way').and.not.include('Copy.To');
+        expect(await app.services.outbox.runOnce()).to.include({ sent: 1 });
+        expect(peer.received.map((m) => m.to)).to.deep.equal([['Copy.To@example.com']]);
+        const mail = readableMail(peer.received[0]!.raw);
+        expect(mail).to.include(filed.trackingNumber).and.include(`${app.config.publicBaseUrl}/status`);
+        for (const word of c.words) expect(mail).to.match(word);
+        // The day to acknowledge by is the one the (English) receipt page gave.
+        const by = /received your complaint by ([^.<]+)\./.exec(filed.html)?.[1];
+        if (c.language === 'English') expect(mail).to.include(`by ${by}.`);
+        expect(mail).not.to.include(filed.accessCode).and.not.to.match(ACCESS_CODE);
+        const queued = await database.db
+          .selectFrom('outbox')
+          .selectAll()
+          .where('template', '=', 'receiptCopy')
+          .execute();
+        expect(JSON.stringify(queued)).not.to.include(filed.accessCode);
+      });
+    }
+
+    it('refuses a bad address on its field, in the reader’s language, and a form without its token; sends nothing', async () => {
+      const filed = await fileAndDrain();
+      for (const [email, message] of [
+        ['not-an-email', /name@example\.com/],
+        ['', /Enter the email address to send the receipt to/],
+        ['a@example.com\r\nBcc: b@example.com', /name@example\.com/],
+      ] as const) {
+        const page = await sendCopy(filed, email).expect(400);
+        expect(page.text).to.include('href="#field-email"').and.include(filed.trackingNumber);
+        expect(errorsOf(page.text).join(' ')).to.match(message);
+        expect(page.text, 'never the access code again').not.to.include('id="access-code"');
+        expect(page.text).not.to.include(filed.accessCode.slice(5));
+      }
+      const spanish = await sendCopy(filed, 'nadie', '?lang=es').expect(400);
+      expect(errorsOf(spanish.text).join(' ')).to.match(/correo/);
+      // The header's switch leads to the same form in the other language (a GET of its own).
+      expect(spanish.text).to.include('href="/complaint/receipt/email?lang=en"');
+      const english = await filed.agent.get('/complaint/receipt/email?lang=en').expect(200);
+      expect(english.text).to.include('<html lang="en">').and.include('action="/complaint/receipt/email"');
+      expect(english.text).to.include('value="ana@example.com"').and.not.include('id="access-code"');
+      await filed.agent.post('/complaint/receipt/email').type('form').send({ email: 'ok@example.com' }).expect(403);
+      // A browser with no receipt is sent to the receipt's own page, which says what to do.
+      await request(app.app)
+        .post('/complaint/receipt/email')
+        .type('form')
+        .send({ email: 'ok@example.com' })
+        .expect(303)
+        .expect('Location', '/complaint/receipt');
+      expect(await app.services.outbox.runOnce()).to.include({ sent: 0 });
+    });
+
+    it('holds copies to the receipt quota, per address and per filing: a clear message, nothing sent', async () => {
+      const limited = testApp(database.handle, {
+        config: testConfig({ SMTP_URL: peer.url, RECEIPTS_PER_ADDRESS_PER_DAY: '2' }),
+      });
+      const filed = await fileAndDrain(
+        { answers: { 'about-you': { ...NAMED_ANSWERS['about-you'], email: 'quota@example.com' } } },
+        limited,
+      );
+      // The filing's own receipt was the first of the address's two today.
+      await sendCopy(filed, 'quota@example.com').expect(303);
+      const refused = await sendCopy(filed, 'QUOTA@example.com').expect(429);
+      expect(errorsOf(refused.text).join(' ')).to.match(/already sent as many receipts as we can today/);
+      expect(refused.text).to.include('href="#field-email"').and.include('value="QUOTA@example.com"');
+      await sendCopy(filed, 'second@example.com').expect(303);
+      const filingFull = await sendCopy(filed, 'third@example.com', '?lang=es').expect(429);
+      expect(errorsOf(filingFull.text).join(' ')).to.match(/Hoy ya enviamos todos los comprobantes/);
+      expect(await limited.services.outbox.runOnce()).to.include({ sent: 2 });
+      expect(peer.received.map((m) => m.to[0])).to.deep.equal(['quota@example.com', 'second@example.com']);
+    });
+  });
+
+  it("the header's language switch works on every step, and on a step with errors (#17 item 2)", async () => {
+    const agent = request.agent(app.app);
+    const csrf = await startForm(agent);
+    /** The header's language links: each the same page in the other language. */
+    const switchOf = (html: string) => {
+      const nav = /<nav class="app-language"[^>]*>([\s\S]*?)<\/nav>/.exec(html)?.[1] ?? '';
+      return [...nav.matchAll(/<a [^>]*href="([^"]*)"[^>]*>([^<]*)<\/a>/g)].map((m) => ({ href: m[1]!, label: m[2]! }));
+    };
+    const headingOf = (html: string) => /<h1[^>]*>([^<]+)<\/h1>/.exec(html)?.[1]?.trim();
+    const other = { en: 'es', es: 'en' } as const;
+    for (const step of [
+      'what',
+      'when-where',
+      'officers',
+      'kind',
+      'witnesses',
+      'evidence',
+      'about-you',
+      'demographics',
+    ]) {
+      for (const language of ['en', 'es'] as const) {
+        const page = await agent.get(`/complaint/${step}?lang=${language}`).expect(200);
+        const links = switchOf(page.text);
+        expect(links, `${step} (${language})`).to.deep.equal([
+          { href: `/complaint/${step}?lang=${other[language]}`, label: language === 'en' ? 'Español' : 'English' },
+        ]);
+        const switched = await agent.get(links[0]!.href.replace(/&amp;/g, '&')).expect(200);
+        expect(switched.text).to.include(`<html lang="${other[language]}">`);
+        expect(switched.text, `${step} after switching`).to.include(`action="/complaint/${step}"`);
+        expect(headingOf(switched.text)).to.be.a('string').and.not.equal(headingOf(page.text));
+      }
+    }
+    const check = await agent.get('/complaint/check?lang=es').expect(200);
+    expect(switchOf(check.text)).to.deep.equal([{ href: '/complaint/check?lang=en', label: 'English' }]);
+    // A step shown again with its errors (a POST) switches to the same step, freshly read.
+    const refused = await agent
+      .post('/complaint/about-you?lang=en')
+      .type('form')
+      .send({ _csrf: csrf, filing: 'self' })
+      .expect(400);
+    expect(switchOf(refused.text)).to.deep.equal([{ href: '/complaint/about-you?lang=es', label: 'Español' }]);
   });
 });

@@ -3,7 +3,19 @@ import request from 'supertest';
 import { testApp, testConfig } from '../support/app.js';
 import { useDatabase } from '../support/database.js';
 import { pdf } from '../support/evidenceFixtures.js';
-import { csrfOf, fileThroughForm, readableMail, SPANISH_RESIDENT } from '../support/resident.js';
+import {
+  csrfOf,
+  fileThroughForm,
+  NAMED_ANSWERS,
+  readableMail,
+  receiptCodes,
+  SPANISH_RESIDENT,
+  startForm,
+} from '../support/resident.js';
+import { CASE_SESSION_MS, issueCaseToken } from '../../server/features/residents/residentSession.js';
+import { createStaff, signIn } from '../support/staff.js';
+import { formatDay } from '../../server/platform/dates.js';
+import { lastDayOf } from '../../workflows/deadline.policy.js';
 import { SmtpPeer } from '../support/smtpPeer.js';
 import type { Actor } from '../../workflows/complaint.permissions.js';
 
@@ -51,22 +63,19 @@ describe('status lookup and the resident’s own case (R10, R16)', () => {
     ).id;
 
   it('shows the public stage, its date, the next step with a target date, in the page language', async () => {
-    const page = await lookup(
-      browser().set('Accept-Language', 'es'),
-      spanish.trackingNumber,
-      spanish.accessCode,
-    ).expect(200);
+    // The lookup sets the pass and redirects (#17): the case page is its GET.
+    const agent = browser().set('Accept-Language', 'es');
+    const posted = await lookup(agent, spanish.trackingNumber, spanish.accessCode).expect(303);
+    expect(posted.headers['set-cookie']?.[0]).to.match(/oc_case=.*HttpOnly/);
+    const page = await agent.get(posted.headers['location']!).expect(200);
     expect(page.text).to.include(spanish.trackingNumber);
     expect(page.text).to.include('Recibida');
     expect(page.text).to.match(/Fecha (prevista|objetivo)|fecha/i);
     expect(page.headers['cache-control']).to.include('no-store');
-    expect(page.headers['set-cookie']?.[0]).to.match(/oc_case=.*HttpOnly/);
     // Typed loosely: lower case, without dashes.
-    await lookup(
-      browser(),
-      spanish.trackingNumber.toLowerCase().replaceAll('-', ''),
-      spanish.accessCode.toLowerCase(),
-    ).expect(200);
+    await lookup(browser(), spanish.trackingNumber.toLowerCase().replaceAll('-', ''), spanish.accessCode.toLowerCase())
+      .redirects(1)
+      .expect(200);
   });
 
   it('answers an unknown number and a wrong code identically', async () => {
@@ -93,7 +102,7 @@ describe('status lookup and the resident’s own case (R10, R16)', () => {
     const guesser = browser();
     for (let i = 0; i < 5; i++) await lookup(guesser, spanish.trackingNumber, `WRONG-${i}`).expect(404);
     await lookup(guesser, spanish.trackingNumber, spanish.accessCode).expect(429);
-    await lookup(browser(), spanish.trackingNumber, spanish.accessCode).expect(200);
+    await lookup(browser(), spanish.trackingNumber, spanish.accessCode).redirects(1).expect(200);
     const rows = await database.db.selectFrom('rate_limits').selectAll().execute();
     // Numbers and addresses only as keyed hashes.
     expect(JSON.stringify(rows)).not.to.include('198.51.100.').and.not.to.include(spanish.trackingNumber);
@@ -110,7 +119,7 @@ describe('status lookup and the resident’s own case (R10, R16)', () => {
         'X',
       ).expect(404);
     const started = Date.now();
-    await lookup(agent, spanish.trackingNumber, spanish.accessCode).expect(200);
+    await lookup(agent, spanish.trackingNumber, spanish.accessCode).redirects(1).expect(200);
     expect(Date.now() - started).to.be.at.least(400); // two failures past the 20: 500 ms
   });
 
@@ -147,10 +156,66 @@ describe('status lookup and the resident’s own case (R10, R16)', () => {
     await request(app.app).post('/api/v1/status').send({ trackingNumber: 'x', accessCode: 'y', extra: 1 }).expect(400);
   });
 
+  it('shows a calendar day as that day, and one acknowledgement day on receipt, status and case pages (#17)', async () => {
+    // 2026-11-26 read as an instant (UTC midnight) is November 25 in the agency's zone, west of UTC.
+    const incident = { ...NAMED_ANSWERS['when-where'], incidentDate: '2026-11-26' };
+    const staff = await signIn(app.app, await createStaff(database.db, ['supervisor']));
+    const zone = app.config.agencyTimeZone;
+    expect(new Date(`${incident.incidentDate}T00:00:00Z`).toLocaleDateString('en-US', { timeZone: zone })).to.equal(
+      '11/25/2026',
+    );
+    const shown = { en: 'November 26, 2026', es: '26 de noviembre de 2026' } as const;
+    const ackPatterns = { en: /received your complaint by ([^.<]+)\./, es: /a más tardar el ([^.<]+)\./ };
+    const targetPatterns = { en: /Target date: ([^.<]+)\./, es: /Fecha prevista: ([^.<]+)\./ };
+    for (const language of ['en', 'es'] as const) {
+      const agent = browser();
+      const csrf = await startForm(agent, language);
+      for (const [step, fields] of Object.entries({ ...NAMED_ANSWERS, 'when-where': incident })) {
+        await agent
+          .post(`/complaint/${step}`)
+          .type('form')
+          .send({ _csrf: csrf, ...fields, action: 'continue' })
+          .expect(303);
+      }
+      const check = await agent.get('/complaint/check').expect(200);
+      expect(check.text, `check your answers (${language})`).to.contain(shown[language]);
+      await agent
+        .post('/complaint/check')
+        .type('form')
+        .send({ _csrf: csrf, consent: 'yes', truthful: 'yes' })
+        .expect(303);
+      const receipt = await agent.get('/complaint/receipt').expect(200);
+      const { trackingNumber, accessCode } = receiptCodes(receipt.text);
+      const id = await complaintId(trackingNumber);
+      const clock = await database.db
+        .selectFrom('deadlines')
+        .select('due_at')
+        .where('complaint_id', '=', id)
+        .where('kind', '=', 'acknowledge')
+        .executeTakeFirstOrThrow();
+      // The last day of the clock, a business day: not the midnight after it (a Saturday after a Friday).
+      const lastDay = lastDayOf(clock.due_at, zone);
+      expect([0, 6]).not.to.include(new Date(`${lastDay}T12:00:00Z`).getUTCDay());
+      const ackBy = formatDay(lastDay, language);
+
+      expect(ackPatterns[language].exec(receipt.text)?.[1], `receipt (${language})`).to.equal(ackBy);
+      const status = await lookup(browser().set('Accept-Language', language), trackingNumber, accessCode)
+        .redirects(1)
+        .expect(200);
+      expect(targetPatterns[language].exec(status.text)?.[1], `status page (${language})`).to.equal(ackBy);
+      const caseFile = await staff.get(`/staff/cases/${id}?lang=${language}`).expect(200);
+      expect(caseFile.text, `staff case page (${language})`).to.contain(shown[language]);
+      const staffDue = new RegExp(
+        `>${language === 'es' ? 'Acusar recibo de la queja' : 'Acknowledge the complaint'}</th>\\s*<td[^>]*>([^<]+)</td>`,
+      );
+      expect(staffDue.exec(caseFile.text)?.[1], `staff deadline (${language})`).to.equal(ackBy);
+    }
+  });
+
   describe('after a lookup', () => {
     const opened = async (who: { trackingNumber: string; accessCode: string }) => {
       const agent = browser();
-      await lookup(agent, who.trackingNumber, who.accessCode).expect(200);
+      await lookup(agent, who.trackingNumber, who.accessCode).redirects(1).expect(200);
       return agent;
     };
 
@@ -322,12 +387,87 @@ describe('status lookup and the resident’s own case (R10, R16)', () => {
       await request(app.app).get('/status/case').set('Cookie', forged).expect(303);
       const agent = await opened(spanish);
       const casePage = await agent.get('/status/case').expect(200);
+      // Signing out is asked on its own page now (#17): its form carries the token.
+      expect(casePage.text).to.include('href="/status/sign-out"');
+      const confirm = await agent.get('/status/sign-out').expect(200);
       await agent
         .post('/status/sign-out')
         .type('form')
-        .send({ _csrf: csrfOf(casePage.text) })
+        .send({ _csrf: csrfOf(confirm.text) })
         .expect(303);
       await agent.get('/status/case').expect(303);
     });
+
+    it('answers the lookup with 303 to the case page, a GET read from the pass: Back never resubmits (#17)', async () => {
+      const named = await fileThroughForm(app.app);
+      const agent = browser();
+      // A wrong code is still the form again with its error, not a redirect.
+      const wrong = await lookup(agent, named.trackingNumber, 'AAAA-BBBB-CCCC-DDDD').expect(404);
+      expect(wrong.headers['location']).to.equal(undefined);
+      expect(wrong.headers['set-cookie']).to.equal(undefined);
+      const posted = await lookup(agent, named.trackingNumber, named.accessCode).expect(303);
+      expect(posted.headers['location']).to.equal('/status/case');
+      expect(posted.headers['set-cookie']?.[0]).to.match(/^oc_case=[^;]+; Max-Age=900; Path=\/status; .*HttpOnly/);
+      const count = async () => ({
+        audit: (await database.db.selectFrom('audit_events').select('id').execute()).length,
+        attempts: await database.db.selectFrom('rate_limits').selectAll().execute(),
+      });
+      const before = await count();
+      const first = await agent.get('/status/case?lang=en').expect(200);
+      expect(first.text).to.include(named.trackingNumber).and.to.include('Received');
+      // A follow-up page, then Back: the same case page again, and nothing changed on the way.
+      await agent.get('/status/add-information').expect(200);
+      const back = await agent.get('/status/case').expect(200);
+      expect(back.text).to.equal(first.text);
+      expect(await count()).to.deep.equal(before);
+    });
+
+    it('an expired or missing pass sends the resident to the lookup form, which says why once, in their language (#17)', async () => {
+      const id = await complaintId(spanish.trackingNumber);
+      const ended = issueCaseToken(app.services.keys, id, new Date(Date.now() - CASE_SESSION_MS - 1000));
+      const agent = browser().set('Cookie', `oc_case=${ended}`);
+      await agent.get('/status/case').expect(303).expect('Location', '/status');
+      const form = await agent.get('/status?lang=en').expect(200);
+      expect(form.text).to.include('Look up your complaint again').and.to.include('name="trackingNumber"');
+      expect((await agent.get('/status').expect(200)).text).not.to.include('Look up your complaint again');
+      const spanishBrowser = browser();
+      await spanishBrowser.get('/status/withdraw?lang=es').expect(303).expect('Location', '/status');
+      const spanishForm = await spanishBrowser.get('/status').expect(200);
+      expect(spanishForm.text).to.include('Vuelva a consultar su queja');
+    });
+
+    for (const [language, text] of [
+      ['en', { link: 'Sign out of this complaint', done: 'You are signed out of your complaint' }],
+      ['es', { link: 'Cerrar la sesión de esta queja', done: 'Cerró la sesión de su queja' }],
+    ] as const) {
+      it(`signs out only after a confirmation, then says so and how to look the case up again (${language}, #17)`, async () => {
+        const filed = await request(app.app)
+          .post('/api/v1/complaints')
+          .send({ language, narrative: 'Signing out.', about: { filing: 'anonymous' }, consent: true, truthful: true })
+          .expect(201);
+        const agent = browser().set('Accept-Language', language);
+        await lookup(agent, filed.body.trackingNumber, filed.body.accessCode).redirects(1).expect(200);
+        const casePage = await agent.get('/status/case').expect(200);
+        expect(casePage.text).to.include(text.link).and.not.to.include('Close this complaint');
+        // A link near the top to a page that asks, far from Withdraw; no sign-out button on the case page.
+        expect(casePage.text).not.to.include('action="/status/sign-out"');
+        expect(casePage.text.indexOf('href="/status/sign-out"')).to.be.within(
+          0,
+          casePage.text.indexOf('href="/status/withdraw"'),
+        );
+        const confirm = await agent.get('/status/sign-out').expect(200);
+        expect(confirm.text).to.include('action="/status/sign-out"').and.to.include('href="/status/case"');
+        await agent.get('/status/case').expect(200); // asking signed nobody out
+        await agent
+          .post('/status/sign-out')
+          .type('form')
+          .send({ _csrf: csrfOf(confirm.text) })
+          .expect(303)
+          .expect('Location', '/status/signed-out');
+        const done = await agent.get('/status/signed-out').expect(200);
+        expect(done.text).to.include(text.done).and.to.include('href="/status"');
+        await agent.get('/status/case').expect(303).expect('Location', '/status');
+      });
+    }
   });
 });

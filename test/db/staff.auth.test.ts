@@ -49,6 +49,18 @@ describe('staff sign-in (R7–R13)', () => {
   const comparable = (html: string) =>
     html.replace(/name="_csrf" value="[^"]+"/g, '').replace(/value="[^"]*@[^"]*"/g, '');
 
+  it('starts each person where their work is: the queue, the board, or two-step set-up for an admin (#17 item 11)', async () => {
+    const landing = async (roles: Parameters<typeof createStaff>[1]) => {
+      const agent = await signIn(app, await createStaff(database.db, roles));
+      return (await agent.get('/staff').expect(303)).headers['location'];
+    };
+    expect(await landing(['intake'])).to.equal('/staff/cases');
+    expect(await landing(['investigator'])).to.equal('/staff/cases');
+    expect(await landing(['board'])).to.equal('/staff/board');
+    expect(await landing(['board', 'supervisor'])).to.equal('/staff/cases');
+    // An admin without a second factor in this session: nothing is theirs until they set one up.
+    expect(await landing(['admin'])).to.equal('/staff/account/two-factor');
+  });
   it('signs in with the right password and rotates the session id (R11)', async () => {
     const staff = await createStaff(database.db, ['intake']);
     const agent = request.agent(app);

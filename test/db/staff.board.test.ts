@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import request from 'supertest';
 import type { Express } from 'express';
 import { DateTime } from 'luxon';
 import type { Config } from '../../server/platform/config.js';
@@ -126,6 +127,81 @@ describe('board pages for staff: meetings, agenda, ballots, recusal, minutes and
     });
   });
 
+  it('asks before opening the vote of a meeting scheduled for a later day (#17 item 11)', async () => {
+    const complaintId = await boardReviewCase(services, db());
+    const meetingId = await services.boardMeetings.schedule(organiserViewer, {
+      scheduledFor: new Date(Date.now() + 3 * 24 * 60 * 60 * 1000),
+      location: 'Room 3',
+    });
+    await services.boardMeetings.addCase(organiserViewer, meetingId, complaintId);
+    const url = `/staff/board/meetings/${meetingId}`;
+    const page = await supervisor.get(url).expect(200);
+    expect(page.text).to.contain('a later day. Open the vote only if the board is meeting now.');
+    const refused = await post(supervisor, `${url}/open`, {}, url, 400);
+    expect(errorsOf(refused.text)).to.deep.equal([
+      'Confirm that the board is meeting now, or wait for the meeting’s day',
+    ]);
+    expect(await meetingStatus(meetingId)).to.equal('scheduled');
+    await post(supervisor, `${url}/open`, { early: 'yes' }, url, 303);
+    expect(await meetingStatus(meetingId)).to.equal('voting');
+    // Held early and closed: listed on the day it was held, not as held on a later date.
+    await services.boardMeetings.closeVoting(organiserViewer, meetingId);
+    const today = new Date().toISOString().slice(0, 10);
+    const publicList = await request(app).get('/board?lang=en').expect(200);
+    const listed = new RegExp(`href="/board/meetings/${meetingId}"><time datetime="([^"]+)"`).exec(publicList.text);
+    expect(listed?.[1]?.slice(0, 10)).to.equal(today);
+    const staffList = await supervisor.get('/staff/board').expect(200);
+    expect(staffList.text).to.contain(`/staff/board/meetings/${meetingId}`);
+  });
+  it("shows each member the investigator's draft finding and its reasons on the ballot (#17 item 11)", async () => {
+    const complaintId = await boardReviewCase(services, db(), { allegations: 1 });
+    await db()
+      .updateTable('allegations')
+      .set({ draft_finding: 'sustained', draft_rationale: 'The body camera shows the push.' })
+      .where('complaint_id', '=', complaintId)
+      .execute();
+    const { items } = await meetingWith([complaintId], true);
+    const ballot = await members[0]!.agent.get(`/staff/board/items/${items[0]}/ballot`).expect(200);
+    expect(ballot.text).to.contain('The investigation found:');
+    expect(ballot.text).to.contain('Sustained');
+    expect(ballot.text).to.contain('The body camera shows the push.');
+    const spanish = await members[0]!.agent.get(`/staff/board/items/${items[0]}/ballot?lang=es`).expect(200);
+    expect(spanish.text).to.contain('La investigación concluyó:');
+    await members[0]!.agent.get(`/staff/board/items/${items[0]}/ballot?lang=en`).expect(200);
+  });
+  it('the case page offers no board step it cannot take, and names the meeting where it happens (#17 item 1)', async () => {
+    const complaintId = await boardReviewCase(services, db());
+    const caseUrl = `/staff/cases/${complaintId}`;
+    // Waiting for an agenda: said in words, with the meetings for those who run them.
+    let page = await supervisor.get(caseUrl).expect(200);
+    expect(page.text).not.to.contain('/actions/OPEN_VOTING');
+    expect(page.text).not.to.contain('/actions/NO_QUORUM');
+    expect(page.text).to.contain('waits to be put on the agenda of a board meeting');
+    expect(page.text).to.contain('href="/staff/board"');
+    // On an agenda: the meeting is named by its date and linked; the vote is opened there.
+    const { meetingId } = await meetingWith([complaintId], false);
+    page = await supervisor.get(caseUrl).expect(200);
+    expect(page.text).to.contain(`href="/staff/board/meetings/${meetingId}"`);
+    expect(page.text).to.match(/board meeting of [A-Z][a-z]+ \d{1,2}, \d{4}/);
+    expect(page.text).not.to.contain('/actions/OPEN_VOTING');
+    await supervisor.get(`/staff/board/meetings/${meetingId}`).expect(200);
+    // Sent anyway (an old page): refused like any step the case page does not offer, nothing changes.
+    const before = await stateOf(complaintId);
+    const refused = await supervisor
+      .post(`${caseUrl}/actions/OPEN_VOTING`)
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), version: '1' });
+    expect(refused.status).to.be.oneOf([404, 409]);
+    expect(await stateOf(complaintId)).to.equal(before);
+    // Intake sees the case but not the board's pages: the meeting is named, not linked.
+    const asIntake = await intake.get(caseUrl).expect(200);
+    expect(asIntake.text).to.match(/board meeting of [A-Z][a-z]+ \d{1,2}, \d{4}/);
+    expect(asIntake.text).not.to.contain(`href="/staff/board/meetings/${meetingId}"`);
+    // In Spanish too.
+    const spanish = await supervisor.get(`${caseUrl}?lang=es`).expect(200);
+    expect(spanish.text).to.contain('reunión de la junta del');
+    await supervisor.get(`${caseUrl}?lang=en`).expect(200);
+  });
   it('is not there for intake or investigators: 404 on every page and form', async () => {
     const complaintId = await boardReviewCase(services, db());
     const { meetingId, items } = await meetingWith([complaintId], true);

@@ -255,6 +255,48 @@ describe('staff: early intervention and the disparity view', () => {
       expect(spanish.text).to.include('los últimos 24 meses');
     });
 
+    it('leads with a summary: each flagged officer, the thresholds reached in words, the counts, a link to the detail', async () => {
+      const page = await as.supervisor.get('/staff/early-intervention').expect(200);
+      const summary = tableRows(page.text, 'Why each officer is flagged');
+      expect([...summary]).to.deep.equal([
+        [
+          'Pat Everything Badge EI-all',
+          [
+            '3 complaints in the last 12 months (threshold 3) 2 force allegations in the last 12 months (threshold 2)' +
+              ' 1 sustained finding in the last 24 months (threshold 1)',
+            '3',
+            '2',
+            '1',
+          ],
+        ],
+        ['Pat Threecomplaints Badge EI-three', ['3 complaints in the last 12 months (threshold 3)', '3', '0', '0']],
+        ['Pat Twoforce Badge EI-force2', ['2 force allegations in the last 12 months (threshold 2)', '2', '2', '0']],
+        [
+          'Pat Sustainedrecent Badge EI-sus23',
+          ['1 sustained finding in the last 24 months (threshold 1)', '0', '0', '1'],
+        ],
+      ]);
+      // Before the rules and the detail; each row links to its officer's section, whose cases are folded away.
+      const at = page.text.indexOf('Why each officer is flagged');
+      expect(at).to.be.below(page.text.indexOf('How officers are flagged'));
+      for (const key of ['all', 'three', 'force2', 'sus23']) {
+        expect(page.text).to.include(`<a class="usa-link" href="#officer-${officers[key]}">`);
+        expect(page.text.indexOf(`id="officer-${officers[key]}"`)).to.be.greaterThan(at);
+      }
+      expect(page.text.match(/<details class="app-details app-flag-cases">/g)).to.have.length(4);
+      expect(page.text).to.include('Show the allegations behind the counts (3)');
+      expect(page.text).to.include('Show the allegations behind the counts (1)');
+
+      const spanish = await as.supervisor.get('/staff/early-intervention?lang=es').expect(200);
+      await as.supervisor.get('/staff/account?lang=en').expect(200);
+      const resumen = tableRows(spanish.text, 'Por qué se señala a cada agente');
+      expect(resumen.get('Pat Everything Placa EI-all')![0]).to.equal(
+        '3 quejas en los últimos 12 meses (umbral 3) 2 alegaciones de uso de la fuerza en los últimos 12 meses (umbral 2)' +
+          ' 1 determinación fundada en los últimos 24 meses (umbral 1)',
+      );
+      expect(spanish.text).to.include('Mostrar las alegaciones que componen los recuentos (3)');
+    });
+
     it('records one audit event per view, naming officers by id only', async () => {
       const before = (await auditRows('earlyIntervention.read')).length;
       await as.supervisor.get('/staff/early-intervention').expect(200);

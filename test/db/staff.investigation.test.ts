@@ -62,6 +62,13 @@ describe('one complete investigation through the staff HTML forms', () => {
     (await database.db.selectFrom('complaints').select('state').where('id', '=', caseId).executeTakeFirstOrThrow())
       .state;
 
+  it('labels every control of the note form apart: the kind of note and its text (#17 item 11)', async () => {
+    const { html } = await casePage(await signIn(app, intake));
+    const form = html.slice(html.indexOf('/notes"'), html.indexOf('</form>', html.indexOf('/notes"')));
+    const labels = [...form.matchAll(/<(?:label|legend)[^>]*>\s*([^<]+?)\s*</g)].map((m) => m[1]);
+    expect(labels).to.include.members(['Kind of note', 'General note', 'Interview', 'Text of the note']);
+    expect(new Set(labels).size).to.equal(labels.length);
+  });
   it('intake triages and accepts; the complainant is shown to intake', async () => {
     const agent = await signIn(app, intake);
     const { html } = await casePage(agent);

@@ -4,6 +4,8 @@ import { useDatabase } from '../support/database.js';
 import type { Agent } from '../support/resident.js';
 import { createStaff, signIn } from '../support/staff.js';
 import { badgeOf, clockFacts, deadlineBadge, type ClockFacts } from '../../server/platform/deadlines/deadlineBadge.js';
+import { newTrackingNumber } from '../../server/platform/workflow/complaint.codes.js';
+import { queueSearch } from '../../server/features/cases/caseQueue.schemas.js';
 
 const DEMO_PASSWORD = 'demo-password-for-tests';
 const DAY = 86_400_000;
@@ -65,6 +67,7 @@ interface Expected {
   id: string;
   tracking: string;
   stage: string;
+  state: string;
   district: string | null;
   received: number;
   nextDue: number | null;
@@ -90,7 +93,10 @@ describe('the case queue and caseloads (/staff/cases)', () => {
   async function expected(): Promise<Expected[]> {
     const db = database.db;
     const [complaints, deadlines, allegations, assignments] = await Promise.all([
-      db.selectFrom('complaints').select(['id', 'tracking_number', 'stage', 'district', 'received_at']).execute(),
+      db
+        .selectFrom('complaints')
+        .select(['id', 'tracking_number', 'stage', 'state', 'district', 'received_at'])
+        .execute(),
       db.selectFrom('deadlines').select(['complaint_id', 'due_at', 'status', 'tolled_at']).execute(),
       db.selectFrom('allegations').select(['complaint_id', 'category']).execute(),
       db.selectFrom('assignments').select(['complaint_id', 'user_id']).where('ended_at', 'is', null).execute(),
@@ -103,6 +109,7 @@ describe('the case queue and caseloads (/staff/cases)', () => {
           id: c.id,
           tracking: c.tracking_number,
           stage: c.stage,
+          state: c.state,
           district: c.district,
           received: new Date(c.received_at).getTime(),
           nextDue: clockFacts(clocks).nextDueAt?.getTime() ?? null,
@@ -368,9 +375,99 @@ describe('the case queue and caseloads (/staff/cases)', () => {
   });
 
   it('shows intake every case, without the assignee filter or the caseloads', async () => {
-    const res = await expectQueue(as.intake, '', open(all));
+    const res = await expectQueue(as.intake, '?view=all', open(all));
     expect(res.text).to.not.include('id="field-assignee"');
     await as.intake.get(`/staff/cases?assignee=${ids.inv1}`).expect(400);
+  });
+
+  /** A complaint filed through the workflow `daysAgo` days ago (its clocks run from then), not yet triaged. */
+  const newCase = (daysAgo: number) =>
+    database.db.transaction().execute((trx) =>
+      services.workflow.create(
+        trx,
+        {
+          tracking_number: newTrackingNumber(),
+          access_code_hash: 'test:no-code',
+          language: 'en',
+          channel: 'web',
+          anonymous: true,
+          narrative: 'A new complaint.',
+          district: null,
+          received_at: new Date(Date.now() - daysAgo * DAY),
+        },
+        { actor: { kind: 'complainant' } },
+      ),
+    );
+  const untriaged = () =>
+    all.filter((c) => c.state === 'intake.received').sort((a, b) => a.received - b.received || (a.id < b.id ? -1 : 1));
+
+  it('starts intake on the new cases not yet triaged, the oldest received first, with both counts', async () => {
+    // The older new case's clocks are pushed past every other's: oldest first is not soonest due first.
+    const older = await newCase(40);
+    await newCase(1);
+    await database.db
+      .updateTable('deadlines')
+      .set({ due_at: new Date(Date.now() + 400 * DAY) })
+      .where('complaint_id', '=', older)
+      .execute();
+    all = await expected();
+    const fresh = untriaged();
+    expect(fresh[0]!.id).to.equal(older);
+    expect(fresh.map((c) => c.id)).to.not.deep.equal(all.filter((c) => fresh.includes(c)).map((c) => c.id));
+    expect(
+      all.some((c) => c.state === 'intake.triage'),
+      'cases in triage, to be left out',
+    ).to.equal(true);
+
+    const res = await expectQueue(as.intake, '', fresh);
+    expect(res.text).to.include(`New, not yet triaged (${fresh.length})</a>`);
+    expect(res.text).to.include(`All open cases (${open(all).length})</a>`);
+    expect(res.text).to.match(/href="\/staff\/cases\?view=new" aria-current="true"/);
+    expect(res.text).to.include('<caption>New cases not yet triaged, the oldest first</caption>');
+    // The whole queue stays one link away (a bare link would show the new cases again).
+    expect(hrefOf(res.text, 'Clear filters')).to.equal('/staff/cases?view=all');
+    expect(queueSearch({ untriaged: true }, 2)).to.equal('?view=new&page=2');
+    await expectQueue(as.intake, '?view=new&lang=en', fresh);
+    await expectQueue(as.intake, '?view=all', open(all));
+    // The filters search the whole queue: a case past triage is found by its number.
+    const later = open(all).find((c) => c.state === 'investigation.active')!;
+    await expectQueue(as.intake, `?filtered=1&open=1&number=${later.tracking}`, [later]);
+
+    // Supervisors start from every open case, the new ones one link away.
+    const supervisor = await expectQueue(as.supervisor, '', open(all));
+    expect(supervisor.text).to.include(`New, not yet triaged (${fresh.length})</a>`);
+    await expectQueue(as.supervisor, '?view=new', fresh);
+
+    // Once triage begins, a case leaves the list.
+    const { id: intakeId } = await database.db
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', 'intake@example.org')
+      .executeTakeFirstOrThrow();
+    await services.workflow.dispatch(
+      older,
+      { type: 'BEGIN_TRIAGE' },
+      { kind: 'staff', userId: intakeId, roles: ['intake'], assignedToCase: false },
+    );
+    all = await expected();
+    expect(untriaged().map((c) => c.id)).to.not.include(older);
+    const after = await expectQueue(as.intake, '', untriaged());
+    expect(after.text).to.include(`New, not yet triaged (${fresh.length - 1})</a>`);
+  });
+
+  it('gives investigators and board members no list of new cases: their own cases as before', async () => {
+    const res = await expectQueue(
+      as.inv1,
+      '',
+      open(all).filter((c) => c.assignee === ids.inv1),
+    );
+    expect(res.text).to.not.include('view=new');
+    expect(res.text).to.not.include('New, not yet triaged');
+    for (const agent of [as.inv1, as.board1]) {
+      const refused = await agent.get('/staff/cases?view=new').expect(400);
+      expect(refused.text).to.include('id="error-summary"');
+      expect(idsOf(refused.text)).to.deep.equal([]);
+    }
   });
 
   it('shows a board member only the cases on an open meeting’s agenda, less those they recused from', async () => {
@@ -475,6 +572,9 @@ describe('the case queue and caseloads (/staff/cases)', () => {
       'sort=due',
       'stage=intake&stage=closed',
       'district[x]=1',
+      'view=old',
+      'view=new&view=all',
+      'view[x]=new',
     ];
     for (const query of bad) {
       const res = await as.supervisor.get(`/staff/cases?${query}`);
@@ -485,6 +585,14 @@ describe('the case queue and caseloads (/staff/cases)', () => {
     const es = await as.supervisor.get('/staff/cases?number=hello&lang=es').expect(400);
     expect(es.text).to.include('Escriba un número de seguimiento completo');
     expect(es.text).to.include('href="#field-number"');
+    for (const [language, text] of [
+      ['en', 'Choose the new cases or all cases'],
+      ['es', 'Elija los casos nuevos o todos los casos'],
+    ]) {
+      const view = await as.intake.get(`/staff/cases?view=later&lang=${language}`).expect(400);
+      expect(view.text).to.include(text);
+      expect(view.text).to.include('href="#field-filters"');
+    }
   });
 
   it('speaks Spanish: summary, stages, categories and districts', async () => {

@@ -66,12 +66,15 @@ export async function fileThroughForm(
   }
   await agent.post('/complaint/check').type('form').send({ _csrf: csrf, consent: 'yes', truthful: 'yes' }).expect(303);
   const receipt = await agent.get('/complaint/receipt').expect(200);
-  return { agent, csrf, ...receiptCodes(receipt.text) };
+  return { agent, csrf, html: receipt.text, ...receiptCodes(receipt.text) };
 }
 
+/** The codes on a receipt page, as their text reads (shown in groups of four, #17 item 4). */
 export function receiptCodes(html: string) {
-  const trackingNumber = /id="tracking-number">([^<]+)</.exec(html)?.[1];
-  const accessCode = /id="access-code">([^<]+)</.exec(html)?.[1];
+  const textOf = (id: string) =>
+    new RegExp(`id="${id}"[^>]*>([\\s\\S]*?)</dd>`).exec(html)?.[1]?.replace(/<[^>]*>|\s/g, '') || undefined;
+  const trackingNumber = textOf('tracking-number');
+  const accessCode = textOf('access-code');
   if (!trackingNumber || !accessCode) throw new Error('no receipt on the page');
   return { trackingNumber, accessCode };
 }

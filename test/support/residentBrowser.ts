@@ -17,8 +17,16 @@ const proceed = async (page: Page) => {
   await Promise.all([page.waitForNavigation(), page.click('button[value="continue"], button[value="submit"]')]);
 };
 
-/** Files an anonymous complaint through every page and returns the receipt's codes. */
-export async function fileComplaint(page: Page, base: string, language: string) {
+/**
+ * Files a complaint through every page and returns the receipt's codes: anonymous, or by someone
+ * who gives their name and email address.
+ */
+export async function fileComplaint(
+  page: Page,
+  base: string,
+  language: string,
+  named?: { name: string; email: string },
+) {
   await startDraft(page, base, language);
   await page.fill('#field-narrative', 'The officer shouted at me.');
   await proceed(page); // what
@@ -27,7 +35,11 @@ export async function fileComplaint(page: Page, base: string, language: string) 
   await proceed(page); // kind
   await proceed(page); // witnesses
   await proceed(page); // evidence
-  await tick(page, 'input[name="filing"][value="anonymous"]');
+  await tick(page, `input[name="filing"][value="${named ? 'self' : 'anonymous'}"]`);
+  if (named) {
+    await page.fill('#field-name', named.name);
+    await page.fill('#field-email', named.email);
+  }
   await proceed(page); // about-you
   await proceed(page); // demographics
   await tick(page, 'input[name="consent"]');

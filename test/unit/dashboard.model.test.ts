@@ -181,6 +181,34 @@ describe('dashboard model: the small-cell rule on everything it shows', () => {
     );
   });
 
+  it('sums a range up with the model’s own cells, withheld exactly where the rule withholds them', () => {
+    fc.assert(
+      fc.property(rollups, range, (rows, r) => {
+        const view = dashboardView(rows, r, LABELS);
+        const { model } = view;
+        const cells = {
+          received: model.received.total,
+          closed: model.closing.closed,
+          median: model.closing.median,
+          sustained: model.sustained.percent,
+        };
+        expect(view.summary.map((f) => f.key)).to.deep.equal(['received', 'closed', 'median', 'sustained']);
+        for (const f of view.summary) {
+          const cell = cells[f.key];
+          const withheld = 'suppressed' in cell ? cell.suppressed : cell.value === null;
+          expect(f.text, f.key).to.equal(cell.text);
+          expect(f.shown, f.key).to.equal(!withheld);
+          if (withheld) expect(f.text).to.be.oneOf([FEWER, NOT_SHOWN]);
+          // The same figure as in the table of key figures.
+          expect(view.tables.key.find((k) => k.key === f.key)!.cells).to.deep.equal([{ text: f.text, shown: f.shown }]);
+        }
+        for (const count of [cells.received, cells.closed])
+          expect(isSafeCount(count), JSON.stringify(count)).to.equal(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('draws each bar from the shown count: suppressed is a mark, equal counts are equal bars', () => {
     fc.assert(
       fc.property(rollups, range, (rows, r) => {

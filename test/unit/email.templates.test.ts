@@ -4,6 +4,12 @@ import { TEMPLATE_NAMES, renderEmail, type EmailTemplates } from '../../server/p
 
 const SAMPLES: EmailTemplates = {
   complaintReceived: { trackingNumber: 'OC-7K4P-9Q2M', statusUrl: 'https://example.gov/status' },
+  receiptCopy: {
+    trackingNumber: 'OC-7K4P-9Q2M',
+    receivedOn: '2026-11-26',
+    acknowledgeBy: '2026-12-03',
+    statusUrl: 'https://example.gov/status',
+  },
   stageChanged: { trackingNumber: 'OC-7K4P-9Q2M', stage: 'boardReview', statusUrl: 'https://example.gov/status' },
   staffNotice: { trackingNumber: 'OC-7K4P-9Q2M', about: 'withdrawal', caseUrl: 'https://example.gov/cases/1' },
   deadlineWarning: { trackingNumber: 'OC-7K4P-9Q2M', deadline: 'investigation', dueDate: '2026-12-01', caseUrl: 'u' },
@@ -52,6 +58,18 @@ describe('email templates', () => {
     expect(received.text).to.match(/never send the access code/);
   });
 
+  it('copies a receipt with its days written out, how to follow it, and no access code (#17 item 4)', () => {
+    const en = renderEmail(translator, 'receiptCopy', 'en', SAMPLES.receiptCopy, 'B');
+    expect(en.text).to.contain('OC-7K4P-9Q2M').and.contain('November 26, 2026').and.contain('by December 3, 2026');
+    expect(en.text)
+      .to.contain('https://example.gov/status')
+      .and.match(/does not include the access code/);
+    const es = renderEmail(translator, 'receiptCopy', 'es', SAMPLES.receiptCopy, 'B');
+    expect(es.text).to.contain('26 de noviembre de 2026').and.contain('3 de diciembre de 2026');
+    const noClock = renderEmail(translator, 'receiptCopy', 'en', { ...SAMPLES.receiptCopy, acknowledgeBy: '' }, 'B');
+    expect(noClock.text).to.contain('We will confirm that we received your complaint.').and.not.contain('December');
+  });
+
   it("invites to the closing survey with its link, in the reader's language, from the survey catalogue", () => {
     for (const language of LANGUAGES) {
       const email = renderEmail(translator, 'surveyInvitation', language, SAMPLES.surveyInvitation, 'B');
@@ -60,6 +78,15 @@ describe('email templates', () => {
     }
     const es = renderEmail(translator, 'surveyInvitation', 'es', SAMPLES.surveyInvitation, 'B');
     expect(es.subject).to.contain('encuesta');
+  });
+
+  it("writes a deadline's last day as a day in the reader's language, not as 2026-12-01 (#17)", () => {
+    for (const template of ['deadlineWarning', 'deadlineBreached'] as const) {
+      const en = renderEmail(translator, template, 'en', SAMPLES[template], 'B');
+      expect(en.text).to.contain('December 1, 2026').and.not.contain('2026-12-01');
+      const es = renderEmail(translator, template, 'es', SAMPLES[template], 'B');
+      expect(es.text).to.contain('1 de diciembre de 2026').and.not.contain('2026-12-01');
+    }
   });
 
   it("lists each finding of a decision in the reader's words, with the last day to ask again", () => {

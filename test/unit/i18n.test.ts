@@ -3,6 +3,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { LANGUAGES, createTranslator, readCatalogue } from '../../server/platform/i18n.js';
 import { VIEWS_DIR } from '../../server/platform/views.js';
+import { formatInstant } from '../../server/platform/dates.js';
 
 function flatten(tree: Record<string, unknown>, prefix = ''): Map<string, unknown> {
   const out = new Map<string, unknown>();
@@ -68,6 +69,19 @@ describe('translation catalogue', () => {
       }
     }
     expect(translator.t('en')('dashboard.title')).not.to.equal(translator.t('es')('dashboard.title'));
+  });
+
+  it('ends a sentence on a time with one full stop, not "p. m.." (#17)', () => {
+    const evening = formatInstant(new Date('2026-11-27T05:30:00Z'), 'es', 'America/Los_Angeles', 'dateTime');
+    expect(evening).to.match(/m\.$/);
+    const t = createTranslator().t;
+    expect(t('es')('earlyIntervention.flags.asOf', { time: evening })).to.equal(`Contado el ${evening}`);
+    expect(t('es')('earlyIntervention.flags.asOf', { time: '26 nov 2026, 9:30 p. m.' })).to.equal(
+      'Contado el 26 nov 2026, 9:30 p. m.',
+    );
+    expect(t('en')('earlyIntervention.flags.asOf', { time: 'Nov 26, 2026, 9:30 PM' })).to.equal(
+      'Counted on Nov 26, 2026, 9:30 PM.',
+    );
   });
 
   it('translates with interpolation and does not HTML-escape (Nunjucks does)', () => {

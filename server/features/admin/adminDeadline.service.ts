@@ -21,8 +21,9 @@ export function isDeadlineKind(kind: string): kind is DeadlineKind {
 }
 
 /**
- * The deadline policy for admins. The deadline service reads the policy afresh each time it starts
- * a clock (no cache), so a change counts from the next clock; running clocks keep their due dates.
+ * The deadline policy for admins. The deadline service reads the policy once per transaction that
+ * starts clocks (never across requests), so a change counts from the next clock; running clocks
+ * keep their due dates.
  */
 export function adminDeadlineService(deps: { db: Db; audit: AuditService; clock: Clock }) {
   const now = deps.clock;

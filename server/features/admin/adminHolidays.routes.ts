@@ -7,6 +7,7 @@ import { fieldErrors, type FieldError } from '../../platform/http/formErrors.js'
 import { answerFields, type FormBody } from '../../platform/http/formFields.js';
 import { renderAdmin } from './adminHome.routes.js';
 import { staffUser } from '../../platform/http/guards.js';
+import { formatDay } from '../../platform/dates.js';
 
 /** The services these routes use, and nothing else (#16): the composition root hands in no more. */
 type Deps = Pick<Services, 'holidays'>;
@@ -17,13 +18,9 @@ export function adminHolidayRoutes(services: Deps): Router {
   const { holidays } = services;
   const page = async (res: Response, status: number, year: number | undefined, locals: Record<string, unknown>) => {
     const list = await holidays.list(year);
-    const dayName = new Intl.DateTimeFormat(res.req.language === 'es' ? 'es-US' : 'en-US', {
-      dateStyle: 'full',
-      timeZone: 'UTC',
-    });
     // A holiday is a calendar day, not an instant: shown as written, whatever the time zone.
     const labelled = (rows: HolidayRow[]) =>
-      rows.map((h) => ({ ...h, label: dayName.format(new Date(`${h.day}T00:00:00Z`)) }));
+      rows.map((h) => ({ ...h, label: formatDay(h.day, res.req.language, 'full') }));
     renderAdmin(res, 'holidays', status, {
       ...list,
       upcoming: labelled(list.upcoming),

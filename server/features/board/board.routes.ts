@@ -1,9 +1,9 @@
-import { orShowOnPage } from '../../platform/http/problems.js';
+import { fieldMessages, orShowOnPage } from '../../platform/http/problems.js';
 import { may } from '../../domain/policy.js';
 import { Router, type Request, type Response } from 'express';
 import type { Config } from '../../platform/config.js';
 import { DomainError, notFound } from '../../domain/errors.js';
-import { UUID, addCaseForm, closeForm, emptyForm, meetingForm, meetingTime } from './board.schemas.js';
+import { UUID, addCaseForm, closeForm, emptyForm, meetingForm, meetingTime, openVotingForm } from './board.schemas.js';
 import { organises } from './boardMeeting.service.js';
 import type { Services } from '../../compose.js';
 import { byField, fieldErrors, type FieldError } from '../../platform/http/formErrors.js';
@@ -114,6 +114,7 @@ export function staffBoardRoutes(services: Deps, config: Config): Router {
       member,
       notSeated: member && items.some((i) => !i.recused) && !seated,
       waiting,
+      aheadOfItsDay: found.aheadOfItsDay,
       ...locals,
     });
   };
@@ -127,7 +128,7 @@ export function staffBoardRoutes(services: Deps, config: Config): Router {
       const id = idOf(req, 'id');
       await orShowOnPage(
         () => step(req, res, id),
-        (problem) => meetingPage(req, res, id, problem.status, { conflict: problem.reason }),
+        (problem) => meetingPage(req, res, id, problem.status, { conflict: problem.reason ?? true }),
         ['conflict'],
       );
     };
@@ -184,9 +185,16 @@ export function staffBoardRoutes(services: Deps, config: Config): Router {
     '/board/meetings/:id/open',
     organiser,
     onMeeting(async (req, res, id) => {
-      if (!emptyForm.safeParse(answerFields(req.body)).success) throw badForm();
-      await boardMeetings.openVoting(viewerOf(req), id, String(req.id));
-      done(req, res, 'board.meeting.openedDone', `/staff/board/meetings/${id}`);
+      const form = openVotingForm.safeParse(answerFields(req.body));
+      if (!form.success) throw badForm();
+      await orShowOnPage(
+        async () => {
+          await boardMeetings.openVoting(viewerOf(req), id, String(req.id), { early: form.data.early === 'yes' });
+          done(req, res, 'board.meeting.openedDone', `/staff/board/meetings/${id}`);
+        },
+        (problem) => meetingPage(req, res, id, problem.status, { errors: fieldMessages(req, problem) }),
+        ['invalid'],
+      );
     }),
   );
 

@@ -53,6 +53,9 @@ export const closeForm = z.strictObject({ confirm: z.literal('yes').optional() }
 /** An empty form (open voting, remove an item): the token only. */
 export const emptyForm = z.strictObject({});
 
+/** Opening the vote: `early` confirms it on a meeting scheduled for a later day (#17 item 11). */
+export const openVotingForm = z.strictObject({ early: z.literal('yes').optional() });
+
 /** A member's ballot: `finding-<id>`, `rationale-<id>` and `recommendation-<id>` for every allegation. */
 export function ballotForm(allegationIds: readonly string[]) {
   const shape: Record<string, z.ZodType> = {};

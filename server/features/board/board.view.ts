@@ -18,6 +18,8 @@ export type MeetingStatus = MeetingRow['status'];
 export interface MeetingView {
   id: string;
   scheduledFor: Date;
+  /** When it was held, or will be: the scheduled time, or the vote's opening if earlier. */
+  heldAt: Date;
   location: string | null;
   status: MeetingStatus;
   openedAt: Date | null;
@@ -51,6 +53,8 @@ export interface AgendaItemView {
 export interface MeetingAgendaView {
   meeting: MeetingView;
   items: AgendaItemView[];
+  /** Scheduled for a later day than today (the agency's): opening its vote now needs a confirmation. */
+  aheadOfItsDay: boolean;
 }
 
 /** A case in board review waiting for a meeting, for the organiser's "add to agenda" list. */
@@ -62,10 +66,20 @@ export interface WaitingCaseView {
   categories: string[];
 }
 
+/**
+ * The day a meeting is listed under (#17 item 11): when it was scheduled, or when its vote opened
+ * if that was earlier, so a meeting held early is not listed as held on a later date.
+ */
+export function heldAt(row: { scheduled_for: Date; opened_at: Date | null }): Date {
+  const scheduled = new Date(row.scheduled_for);
+  return row.opened_at && new Date(row.opened_at) < scheduled ? new Date(row.opened_at) : scheduled;
+}
+
 export function toMeetingView(row: MeetingRow | MeetingListRow): MeetingView {
   return {
     id: row.id,
     scheduledFor: row.scheduled_for,
+    heldAt: heldAt(row),
     location: row.location,
     status: row.status,
     openedAt: row.opened_at,

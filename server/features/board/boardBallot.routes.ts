@@ -63,6 +63,7 @@ export function boardBallotRoutes(services: Deps): Router {
         number: index + 1,
         category: categoryName(a.category),
         officer: officerOf(a),
+        draft: a.draftFinding ? { finding: req.t(`finding.${a.draftFinding}`), rationale: a.draftRationale } : null,
         mine: mine ? { finding: mine.finding, rationale: mine.rationale, recommendation: mine.recommendation } : null,
       };
     });

@@ -1,4 +1,4 @@
-import { Conflict, NotFound } from '../../domain/errors.js';
+import { Conflict, InvalidField, NotFound } from '../../domain/errors.js';
 import type { Clock } from '../../platform/clock.js';
 import { may } from '../../domain/policy.js';
 import { DateTime } from 'luxon';
@@ -61,6 +61,8 @@ export function boardMeetingService(deps: {
 }) {
   const { db, audit, workflow } = deps;
   const now = deps.clock;
+  const dayOf = (at: Date) => DateTime.fromJSDate(at, { zone: deps.timeZone }).toISODate();
+  const aheadOfItsDay = (scheduledFor: Date) => dayOf(new Date(scheduledFor))! > dayOf(now())!;
   const staffActor = (viewer: Viewer): Actor => ({
     kind: 'staff',
     userId: viewer.userId,
@@ -96,7 +98,11 @@ export function boardMeetingService(deps: {
       const meeting = await meetingById(db, id);
       if (!meeting) return undefined;
       const items = await agendaOf(db, id);
-      return { meeting: toMeetingView(meeting), items: items.map(toAgendaItemView) };
+      return {
+        meeting: toMeetingView(meeting),
+        items: items.map(toAgendaItemView),
+        aheadOfItsDay: meeting.status === 'scheduled' && aheadOfItsDay(meeting.scheduled_for),
+      };
     },
 
     /** Cases in board review that wait for a meeting, for the organiser's "add to agenda" list. */
@@ -156,10 +162,17 @@ export function boardMeetingService(deps: {
      * Opens the vote: every case on the agenda still waiting in board review moves to voting; one
      * that left board review meanwhile (returned, withdrawn) is marked so and not voted on.
      */
-    async openVoting(viewer: Viewer, meetingId: string, requestId?: string) {
+    /**
+     * Opens the vote. A meeting scheduled for a later day opens only when the organiser confirms
+     * that the board is meeting now (#17 item 11): otherwise a field error, and nothing changes.
+     */
+    async openVoting(viewer: Viewer, meetingId: string, requestId?: string, options: { early?: boolean } = {}) {
       return db.transaction().execute(async (trx) => {
         const meeting = await lockedMeeting(trx, viewer, meetingId);
         if (meeting.status !== 'scheduled') throw new MeetingStateConflict('notScheduled');
+        if (aheadOfItsDay(meeting.scheduled_for) && !options.early) {
+          throw new InvalidField('early', 'board.agenda.earlyRequired');
+        }
         const at = now();
         for (const item of await agendaOf(trx, meetingId)) {
           if (item.state === 'boardReview.scheduled') {

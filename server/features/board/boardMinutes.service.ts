@@ -1,3 +1,4 @@
+import { heldAt } from './board.view.js';
 import { DateTime } from 'luxon';
 import type { Db } from '../../platform/db/database.js';
 import { agendaOf, listMeetings, meetingById } from './board.repository.js';
@@ -47,6 +48,8 @@ export interface PublicAgendaItem {
 export interface PublicMeeting {
   id: string;
   scheduledFor: Date;
+  /** When it was held, or will be (a meeting held early is listed on the day it was held). */
+  heldAt: Date;
   location: string | null;
   status: MeetingStatus;
 }
@@ -132,6 +135,7 @@ export function boardMinutesService(deps: { db: Db }) {
       return (await listMeetings(db)).map((m) => ({
         id: m.id,
         scheduledFor: new Date(m.scheduled_for),
+        heldAt: heldAt(m),
         location: m.location,
         status: m.status,
         items: Number(m.items),
@@ -149,6 +153,7 @@ export function boardMinutesService(deps: { db: Db }) {
         meeting: {
           id: meeting.id,
           scheduledFor: new Date(meeting.scheduled_for),
+          heldAt: heldAt(meeting),
           location: meeting.location,
           status: meeting.status,
         },

@@ -59,6 +59,7 @@ export async function allegationsForVote(db: Executor, complaintId: string) {
       'a.id',
       'a.category',
       'a.draft_finding',
+      'a.draft_rationale',
       'a.officer_description',
       'o.first_name',
       'o.last_name',

@@ -29,6 +29,8 @@ export interface BallotAllegationView {
   id: string;
   category: string;
   draftFinding: Finding | null;
+  /** The investigator's reasons for the draft finding, shown on the ballot beside it (#17 item 11). */
+  draftRationale: string | null;
   officerDescription: string | null;
   officerFirstName: string | null;
   officerLastName: string | null;
@@ -104,6 +106,7 @@ export function toBallotAllegationView(row: AllegationRow): BallotAllegationView
     id: row.id,
     category: row.category,
     draftFinding: row.draft_finding,
+    draftRationale: row.draft_rationale,
     officerDescription: row.officer_description,
     officerFirstName: row.first_name,
     officerLastName: row.last_name,

@@ -29,11 +29,11 @@ export function boardRoutes(services: Deps, config: Config): Router {
   router.get('/board', async (req, res) => {
     const meetings = (await boardMinutes.publicMeetings()).map((m) => ({
       ...m,
-      when: meetingTime(m.scheduledFor, req.language, timeZone),
+      when: meetingTime(m.heldAt, req.language, timeZone),
     }));
     const upcoming = meetings
       .filter((m) => m.status !== 'closed')
-      .sort((a, b) => a.scheduledFor.getTime() - b.scheduledFor.getTime());
+      .sort((a, b) => a.heldAt.getTime() - b.heldAt.getTime());
     const past = meetings.filter((m) => m.status === 'closed');
     res.render('pages/board/meetings.njk', { upcoming, past });
   });
@@ -43,7 +43,7 @@ export function boardRoutes(services: Deps, config: Config): Router {
     if (!found) throw notFound();
     res.render('pages/board/meeting.njk', {
       ...found,
-      when: meetingTime(found.meeting.scheduledFor, req.language, timeZone),
+      when: meetingTime(found.meeting.heldAt, req.language, timeZone),
       tieRuleUsed: found.items.some((item) => item.allegations.some((a) => a.byTieRule && a.finding)),
       items: found.items.map((item) => ({
         ...item,

@@ -179,6 +179,19 @@ export async function auditTrailOf(db: Executor, complaintId: string, limit = 50
 }
 
 /** Investigators who can be given a case: active users with the role, with their open caseload. */
+/** The open board meeting whose agenda holds this case (the latest, if more than one), if any. */
+export async function boardMeetingOfCase(db: Executor, complaintId: string) {
+  return db
+    .selectFrom('agenda_items as i')
+    .innerJoin('board_meetings as m', 'm.id', 'i.meeting_id')
+    .select(['m.id', 'm.scheduled_for', 'm.status'])
+    .where('i.complaint_id', '=', complaintId)
+    .where('m.status', '<>', 'closed')
+    .orderBy('m.scheduled_for', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
 export async function assignableInvestigators(db: Executor) {
   return db
     .selectFrom('users as u')

@@ -1,5 +1,5 @@
 import type { Clock } from '../../platform/clock.js';
-import { may, rolesWith } from '../../domain/policy.js';
+import { may as allows, rolesWith } from '../../domain/policy.js';
 import type { Db } from '../../platform/db/database.js';
 import { BOARD_SEES_IDENTITY, seesIdentity, type Viewer } from '../../platform/db/caseAccess.js';
 import {
@@ -8,6 +8,7 @@ import {
   assignableInvestigators,
   attachmentsOf,
   auditTrailOf,
+  boardMeetingOfCase,
   caseHeader,
   complainantsOf,
   deadlinesOf,
@@ -21,6 +22,7 @@ import { restore } from '../../../workflows/complaint.snapshot.js';
 import type { ComplaintContext, ComplaintEventType } from '../../../workflows/complaint.types.js';
 import type { AuditService } from '../../platform/audit/audit.service.js';
 import { timelineOf, type TimelineEntry } from './caseTimeline.js';
+import { boardStepView, type BoardStepView } from './caseBoardStep.js';
 import {
   allegationView,
   deadlineView,
@@ -42,12 +44,18 @@ import {
   type ReportedPeopleView,
 } from './caseFile.view.js';
 
-/** Events a person never sends from the case page: the board's count and the sweeper send them. */
+/**
+ * Events a person never sends from the case page: the board's count and the sweeper send them,
+ * findings and contact details have forms of their own, and opening the vote or recording no
+ * quorum happen on the meeting's page, for every case on its agenda at once (#17 item 1).
+ */
 const NOT_FROM_CASE_PAGE = new Set<ComplaintEventType>([
   'BOARD_DECIDED',
   'RECONSIDERATION_WINDOW_CLOSED',
   'UPDATE_CONTACT',
   'DRAFT_FINDINGS',
+  'OPEN_VOTING',
+  'NO_QUORUM',
 ]);
 /** Allegations can change until the case goes to the board. */
 const EDITABLE_STAGES = new Set(['intake', 'mediation', 'investigation']);
@@ -64,7 +72,7 @@ export function staffActor(viewer: Viewer, assignedToCase: boolean): Actor {
 
 /** Whether the viewer works the case: intake, supervisors, or the investigator assigned to it. */
 export function worksOn(viewer: Viewer, header: CaseFacts): boolean {
-  return may(viewer, 'cases.readAll') || (may(viewer, 'cases.readAssigned') && header.assignedToViewer);
+  return allows(viewer, 'cases.readAll') || (allows(viewer, 'cases.readAssigned') && header.assignedToViewer);
 }
 
 /** What this viewer may do on this case, beside the workflow's events. */
@@ -96,6 +104,8 @@ export interface CaseFileView {
   evidence: EvidenceView[];
   deadlines: DeadlineView[];
   timeline: TimelineEntry[];
+  /** In board review: where the board's part happens (the meeting page), or that it waits for one. */
+  board: BoardStepView | null;
   /** For the assignment and allegation forms; empty when the viewer has neither. */
   investigators: InvestigatorView[];
   officers: OfficerView[];
@@ -128,7 +138,7 @@ export function caseFileService(deps: { db: Db; audit: AuditService; clock: Cloc
         const actor = staffActor(viewer, header.assignedToViewer);
         const allowed = availableEvents(snapshot, actor, now().toISOString());
         const actions = allowed.filter((e) => !NOT_FROM_CASE_PAGE.has(e));
-        const [complainants, reported, allegations, notes, attachments, deadlines, trail] = await Promise.all([
+        const [complainants, reported, allegations, notes, attachments, deadlines, trail, meeting] = await Promise.all([
           may.identity ? complainantsOf(trx, id) : Promise.resolve([]),
           reportedPeopleOf(trx, id),
           allegationsOf(trx, id),
@@ -136,6 +146,7 @@ export function caseFileService(deps: { db: Db; audit: AuditService; clock: Cloc
           attachmentsOf(trx, id),
           deadlinesOf(trx, id),
           auditTrailOf(trx, id),
+          header.stage === 'boardReview' ? boardMeetingOfCase(trx, id) : Promise.resolve(undefined),
         ]);
         const needsPeople = actions.includes('ASSIGN') || may.editAllegations;
         const [investigators, officers] = needsPeople
@@ -161,6 +172,7 @@ export function caseFileService(deps: { db: Db; audit: AuditService; clock: Cloc
           evidence: attachments.map((f) => evidenceView(f, may.works)),
           deadlines: deadlines.map(deadlineView),
           timeline: timelineOf(trail),
+          board: header.stage === 'boardReview' ? boardStepView(meeting, allows(viewer, 'board.takePart')) : null,
           investigators: investigators.map(investigatorView),
           officers: officers.map(officerView),
         };

@@ -13,12 +13,16 @@ export interface QueueQuery {
   category?: string | undefined;
   district?: string | undefined;
   trackingNumber?: string | undefined;
+  /** Only new cases not yet triaged, the oldest received first (instead of the next due first). */
+  untriaged: boolean;
   openOnly: boolean;
   limit: number;
   offset: number;
 }
 
 const RUNNING = ['open', 'warned', 'breached'] as const;
+/** The workflow's state of a complaint received and not yet triaged (before BEGIN_TRIAGE). */
+const UNTRIAGED = 'intake.received';
 
 /**
  * The deadline badge in SQL, on `complaints as c` and the clocks' facts `dl`: the rules of
@@ -67,6 +71,7 @@ function filtersOf(q: QueueQuery, now: Date, soon: Date): Expression<SqlBool> {
   if (q.assigneeId) parts.push(sql`asg.user_id = ${q.assigneeId}`);
   if (q.district) parts.push(sql`c.district = ${q.district}`);
   if (q.trackingNumber) parts.push(sql`c.tracking_number = ${q.trackingNumber}`);
+  if (q.untriaged) parts.push(sql`c.state = ${UNTRIAGED}`);
   if (q.category) {
     parts.push(sql`exists (select 1 from allegations fa where fa.complaint_id = c.id and fa.category = ${q.category})`);
   }
@@ -77,7 +82,7 @@ function filtersOf(q: QueueQuery, now: Date, soon: Date): Expression<SqlBool> {
 /**
  * One page of the queue in one query (the clocks, the assignee, the district and the categories
  * joined or aggregated per row), and the number of matching cases in another. Next due first,
- * cases without a running clock last, then the oldest received.
+ * cases without a running clock last, then the oldest received; new cases the oldest received first.
  */
 export async function queuePage(db: Executor, viewer: Viewer, q: QueueQuery, now: Date, soon: Date) {
   const where = filtersOf(q, now, soon);
@@ -107,7 +112,7 @@ export async function queuePage(db: Executor, viewer: Viewer, q: QueueQuery, now
            where k.code in (select a.category from allegations a where a.complaint_id = c.id))`.as('categories'),
       ])
       .where(where)
-      .orderBy('dl.next_due', (ob) => ob.asc().nullsLast())
+      .$if(!q.untriaged, (qb) => qb.orderBy('dl.next_due', (ob) => ob.asc().nullsLast()))
       .orderBy('c.received_at')
       .orderBy('c.id')
       .limit(q.limit)
@@ -122,6 +127,19 @@ export async function queuePage(db: Executor, viewer: Viewer, q: QueueQuery, now
 }
 
 export type QueueRow = Awaited<ReturnType<typeof queuePage>>['rows'][number];
+
+/** How many of the cases the viewer may see are new and not yet triaged, and how many are open. */
+export async function queueCounts(db: Executor, viewer: Viewer) {
+  const row = await db
+    .selectFrom('complaints as c')
+    .select([
+      sql<number>`count(*) filter (where c.state = ${UNTRIAGED})`.as('untriaged'),
+      sql<number>`count(*) filter (where c.stage <> 'closed')`.as('open'),
+    ])
+    .where(caseVisibleTo(viewer))
+    .executeTakeFirstOrThrow();
+  return { untriaged: Number(row.untriaged), open: Number(row.open) };
+}
 
 /**
  * Per active investigator: their open assigned cases the viewer may see, and how many of those

@@ -38,11 +38,14 @@ export function caseQueueRoutes(services: Deps): Router {
 
   router.get('/cases', requirePermission('cases.read'), async (req, res) => {
     const viewer = viewerOf(req);
-    const [categories, districts, assignees] = await Promise.all([
+    const [categories, districts, assignees, views] = await Promise.all([
       reference.categories(req.language),
       reference.districts(req.language),
       caseQueue.assignees(viewer),
+      caseQueue.views(viewer),
     ]);
+    // Where the whole queue is, for those who start from the new cases: a bare link would show those.
+    const allHref = views?.landing === 'new' ? '/staff/cases?view=all' : '/staff/cases';
     const locals = {
       navCurrent: 'cases',
       values: formValues(req.query),
@@ -54,11 +57,15 @@ export function caseQueueRoutes(services: Deps): Router {
         assignees: assignees?.map((a) => ({ value: a.id, label: a.name })),
       },
       mayCaseload: allowed(req, 'cases.caseload'),
+      views,
+      view: 'all',
+      allHref,
     };
     const parsed = queueQuery({
       categories: categories.map((c) => c.value),
       districts: districts.map((d) => d.value),
       investigators: assignees?.map((a) => a.id),
+      landing: views?.landing,
     }).safeParse(req.query);
     if (!parsed.success) {
       const errors = formErrorsOf(fieldErrors(parsed.error, req.t));
@@ -68,11 +75,15 @@ export function caseQueueRoutes(services: Deps): Router {
     const queue = await caseQueue.page(viewer, filters, req.language);
     const first = (queue.page - 1) * queue.pageSize;
     const last = first + queue.items.length;
-    const at = (page: number) => `/staff/cases${queueSearch(filters, page)}`;
+    const at = (page: number) => {
+      const search = queueSearch(filters, page);
+      return search ? `/staff/cases${search}` : allHref;
+    };
     // A page past the end (cases closed meanwhile) offers the first page instead of the previous one.
     const shown = queue.items.length > 0;
     return res.render('staff/cases/queue.njk', {
       ...locals,
+      view: filters.untriaged ? 'new' : 'all',
       errors: [],
       fieldError: {},
       queue,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { STAGES } from '../../../workflows/complaint.types.js';
-import { BADGE_FILTERS, type QueueFilters } from './caseQueue.service.js';
+import { BADGE_FILTERS, QUEUE_VIEWS, type QueueFilters, type QueueView } from './caseQueue.service.js';
 import { normaliseTrackingNumber } from '../../platform/workflow/complaint.codes.js';
 import { TRACKING_NUMBER } from '../residents/complaint.schemas.js';
 
@@ -12,6 +12,8 @@ export interface QueueChoices {
   districts: readonly string[];
   /** Investigators' ids: only for supervisors, who alone may filter by assignee. */
   investigators?: readonly string[] | undefined;
+  /** Only for those who triage: the list a bare /staff/cases shows ('new' or 'all'). */
+  landing?: QueueView | undefined;
 }
 
 const offered = (values: readonly string[]) =>
@@ -35,6 +37,8 @@ const withoutEmpty = (query: unknown) =>
 /**
  * The queue's query string. `open` is a checkbox that is on by default: the form sends
  * `filtered=1`, so a submitted form without `open` means all cases, and a bare link means open ones.
+ * `view=new` (for those who triage) lists the new cases not yet triaged; a bare link lists them too
+ * when that is where the viewer starts, and `view=all` the whole queue.
  */
 export function queueQuery(choices: QueueChoices) {
   return z.preprocess(
@@ -43,6 +47,7 @@ export function queueQuery(choices: QueueChoices) {
       .strictObject({
         stage: z.enum(STAGES, { error: 'validation.choose' }).optional(),
         ...(choices.investigators ? { assignee: offered(choices.investigators).optional() } : {}),
+        ...(choices.landing ? { view: z.enum(QUEUE_VIEWS, { error: 'queue.views.invalid' }).optional() } : {}),
         deadline: z.union([badge, z.array(badge).max(BADGE_FILTERS.length)], { error: 'validation.choose' }).optional(),
         category: offered(choices.categories).optional(),
         district: offered(choices.districts).optional(),
@@ -58,6 +63,8 @@ export function queueQuery(choices: QueueChoices) {
       })
       .transform(({ deadline, ...q }): QueueFilters => {
         const badges = new Set<string>(([] as string[]).concat(deadline ?? []));
+        const view = 'view' in q ? (q.view as QueueView | undefined) : undefined;
+        const bare = deadline === undefined && Object.entries(q).every(([k, v]) => k === 'lang' || v === undefined);
         return {
           stage: q.stage,
           assigneeId: 'assignee' in q ? (q.assignee as string | undefined) : undefined,
@@ -67,6 +74,7 @@ export function queueQuery(choices: QueueChoices) {
           category: q.category,
           district: q.district,
           trackingNumber: q.number,
+          untriaged: view === 'new' || (bare && choices.landing === 'new') || undefined,
           openOnly: q.open === '1' || q.filtered === undefined,
           page: q.page ?? 1,
         };
@@ -83,6 +91,7 @@ export function queueSearch(filters: QueueFilters, page = 1): string {
   if (filters.category) params.set('category', filters.category);
   if (filters.district) params.set('district', filters.district);
   if (filters.trackingNumber) params.set('number', filters.trackingNumber);
+  if (filters.untriaged) params.set('view', 'new');
   if (filters.openOnly === false) params.set('filtered', '1');
   if (page > 1) params.set('page', String(page));
   const text = params.toString();

@@ -4,7 +4,7 @@ import { may } from '../../domain/policy.js';
 import type { Db } from '../../platform/db/database.js';
 import type { Viewer } from '../../platform/db/caseAccess.js';
 import { assignableInvestigators } from './caseFile.repository.js';
-import { caseloadRows, queuePage, type QueueRow } from './caseQueue.repository.js';
+import { caseloadRows, queueCounts, queuePage, type QueueRow } from './caseQueue.repository.js';
 import type { Language } from '../../platform/i18n.js';
 import type { Stage } from '../../domain/vocabulary.js';
 import { deadlineBadge, dueSoonLimit, type DeadlineBadge } from '../../platform/deadlines/deadlineBadge.js';
@@ -12,6 +12,16 @@ import { deadlineBadge, dueSoonLimit, type DeadlineBadge } from '../../platform/
 export const QUEUE_PAGE_SIZE = 25;
 /** The badges the queue filters by; "on time" is what is left. */
 export const BADGE_FILTERS = ['overdue', 'dueSoon', 'tolled'] as const;
+/** The queue's lists for those who triage: new cases not yet triaged, and all cases. */
+export const QUEUE_VIEWS = ['new', 'all'] as const;
+export type QueueView = (typeof QUEUE_VIEWS)[number];
+
+/** The lists a viewer who triages chooses between: where /staff/cases starts, and their counts. */
+export interface QueueViews {
+  landing: QueueView;
+  /** Open cases the viewer may see, new ones not yet triaged among them. */
+  counts: { new: number; open: number };
+}
 
 /** What the queue can be asked for (the staff pages' form and the staff API both pass these). */
 export interface QueueFilters {
@@ -25,6 +35,8 @@ export interface QueueFilters {
   district?: string | undefined;
   /** Exact, normalised: 'OC-XXXX-XXXX'. */
   trackingNumber?: string | undefined;
+  /** Only new cases not yet triaged, the oldest received first. */
+  untriaged?: boolean | undefined;
   /** Leave out closed cases; true unless said otherwise. */
   openOnly?: boolean | undefined;
   /** From 1; 25 cases a page. */
@@ -81,6 +93,7 @@ export function caseQueueService(deps: { db: Db; clock: Clock }) {
         category: filters.category,
         district: filters.district,
         trackingNumber: filters.trackingNumber,
+        untriaged: filters.untriaged ?? false,
         openOnly: filters.openOnly ?? true,
         limit: QUEUE_PAGE_SIZE,
         offset: (page - 1) * QUEUE_PAGE_SIZE,
@@ -128,6 +141,17 @@ export function caseQueueService(deps: { db: Db; clock: Clock }) {
         categoryNames: row.categories.map((c) => (language === 'es' ? c.es : c.en)),
       }));
       return { items, total, page, pageSize: QUEUE_PAGE_SIZE };
+    },
+
+    /**
+     * For those who triage, the list of new cases beside all cases, with counts; undefined for
+     * others. Those who triage start from the new cases, unless they oversee the caseloads: then
+     * from every open case, the soonest deadline first.
+     */
+    async views(viewer: Viewer): Promise<QueueViews | undefined> {
+      if (!may(viewer, 'cases.triage')) return undefined;
+      const counts = await queueCounts(deps.db, viewer);
+      return { landing: isSupervisor(viewer) ? 'all' : 'new', counts: { new: counts.untriaged, open: counts.open } };
     },
 
     /** The investigators a supervisor may filter by (active users with the role); none for others. */

@@ -19,7 +19,8 @@ interface TrailRow {
 
 /** Reads are in the audit log for oversight of staff, not in the story of the case. */
 const NOT_IN_TIMELINE = new Set(['case.read']);
-const KNOWN = new Set([
+/** The steps of a case's audit trail the timeline tells in words of their own. */
+export const TIMELINE_EVENTS = [
   'complaint.create',
   'evidence.upload',
   'evidence.download',
@@ -28,7 +29,11 @@ const KNOWN = new Set([
   'allegation.update',
   'findings.draft',
   'complaint.legal_hold',
-]);
+  'board.recusal',
+  'board.vote',
+  'survey.answered',
+] as const;
+const KNOWN = new Set<string>(TIMELINE_EVENTS);
 
 export function timelineOf(rows: TrailRow[]): TimelineEntry[] {
   return rows

@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { notFound } from '../../domain/errors.js';
-import { localeOf, type Language } from '../../platform/i18n.js';
+import type { Language } from '../../platform/i18n.js';
+import { formatDay } from '../../platform/dates.js';
 import { disparityQuery, flagsQuery, thresholdsForm } from './earlyIntervention.schemas.js';
 
 import type { Thresholds } from './earlyIntervention.rules.js';
@@ -18,10 +19,7 @@ function queryOf(req: Request) {
 }
 
 /** A day YYYY-MM-DD as the reader reads it (the day itself: no time zone moves it). */
-const dayLabel = (day: string, language: Language) =>
-  new Intl.DateTimeFormat(localeOf(language), { dateStyle: 'long', timeZone: 'UTC' }).format(
-    new Date(`${day}T00:00:00Z`),
-  );
+const dayLabel = (day: string, language: Language) => formatDay(day, language);
 
 /** The saved thresholds as the form's values. */
 const valuesOf = (t: Thresholds): FormBody => ({

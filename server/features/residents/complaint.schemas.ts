@@ -170,6 +170,16 @@ export const statusLookup = z.strictObject({
   accessCode: z.string().trim().min(1, { error: 'status.codeRequired' }).max(60),
 });
 
+/** Where to email a copy of the receipt (never with its access code, #17 item 4). */
+export const receiptEmail = z.strictObject({
+  email: z
+    .string({ error: 'receipt.email.required' })
+    .trim()
+    .min(1, { error: 'receipt.email.required' })
+    .max(254, { error: 'validation.email' })
+    .pipe(z.email({ error: 'validation.email' })),
+});
+
 export const addInformation = z.strictObject({
   information: optionalText(NARRATIVE_MAX),
 });

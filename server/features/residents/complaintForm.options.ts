@@ -23,7 +23,8 @@ export async function complaintOptions(services: Deps, req: Request, step: Step)
           label: t(`complaint.about.filing.${value}`),
           hint: t(`complaint.about.filingHint.${value}`),
         })),
-        languageOptions: LANGUAGE_CODES.map((value) => ({ value, label: t(`complaint.languages.${value}`) })),
+        // Not `languageOptions`: that local is the layout's language switch (#17 item 2).
+        preferredLanguageOptions: LANGUAGE_CODES.map((value) => ({ value, label: t(`complaint.languages.${value}`) })),
         contactOptions: labelled(CONTACT_METHODS, 'complaint.about.contact'),
       };
     case 'demographics':

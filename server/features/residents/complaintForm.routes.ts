@@ -19,10 +19,12 @@ import {
 } from '../../platform/evidence/uploads.js';
 import { PATH, next, removeIndex, stepUrl } from './complaintForm.navigation.js';
 import { complaintFormPages } from './complaintForm.pages.js';
+import { receiptMailRoutes } from './receiptMail.routes.js';
 
 /** The services these routes use, and nothing else (#16): the composition root hands in no more. */
-type Deps = Pick<Services, 'evidence' | 'intake' | 'keys'> &
+type Deps = Pick<Services, 'evidence' | 'intake' | 'keys' | 'receiptMail'> &
   Parameters<typeof complaintFormPages>[0] &
+  Parameters<typeof receiptMailRoutes>[0] &
   Parameters<typeof evidenceUploads>[0] &
   Parameters<typeof withinClientQuota>[0];
 
@@ -32,7 +34,7 @@ type Deps = Pick<Services, 'evidence' | 'intake' | 'keys'> &
  */
 export function complaintFormRoutes(services: Deps, config: Config): Router {
   const router = Router();
-  const { intake, evidence, keys } = services;
+  const { intake, evidence, keys, receiptMail } = services;
   const secure = config.production;
   const limits = config.uploads;
   const { render, renderErrors, renderCheck } = complaintFormPages(services, config);
@@ -69,8 +71,11 @@ export function complaintFormRoutes(services: Deps, config: Config): Router {
       clearCookie(res, DRAFT_COOKIE, PATH);
       return res.render('pages/complaint/receiptShown.njk');
     }
-    res.render('pages/complaint/receipt.njk', { receipt });
+    // With the form to email a copy (never the access code), posted back with this draft's token.
+    const emailOffer = await receiptMail.offer(receipt.complaintId);
+    res.render('pages/complaint/receipt.njk', { receipt, emailOffer, csrf: csrfToken(keys, secret!) });
   });
+  router.use(receiptMailRoutes(services));
 
   router.get(`${PATH}/:step`, async (req, res) => {
     const step = req.params['step'];

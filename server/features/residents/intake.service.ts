@@ -29,7 +29,7 @@ import type { Quotas } from '../../platform/security/quotas.js';
 /** How long a submission's key (an API client's Idempotency-Key) answers with the first receipt. */
 export const SUBMISSION_KEY_LIFETIME_MS = 24 * 60 * 60 * 1000;
 /** How long after filing the browser that filed may show its receipt (and access code) again. */
-const RECEIPT_LIFETIME_MS = 60 * 60 * 1000;
+export const RECEIPT_LIFETIME_MS = 60 * 60 * 1000;
 
 export type { DraftData } from './draft.service.js';
 

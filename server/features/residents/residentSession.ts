@@ -10,6 +10,8 @@ import { hmac, sameSecret, type Keys } from '../../platform/security/keys.js';
 export const DRAFT_COOKIE = 'oc_draft';
 export const CASE_COOKIE = 'oc_case';
 export const CASE_SESSION_MS = 15 * 60 * 1000;
+/** A note, not a session: a case page found no pass, so the lookup form says the look-up has ended (#17). */
+export const PASS_ENDED_COOKIE = 'oc_pass_ended';
 
 export function readCookie(req: Request, name: string): string | undefined {
   const value = parseCookies(req.headers.cookie ?? '')[name];

@@ -9,6 +9,7 @@ import { answerFields } from '../../platform/http/formFields.js';
 import {
   CASE_COOKIE,
   CASE_SESSION_MS,
+  PASS_ENDED_COOKIE,
   clearCookie,
   csrfValid,
   issueCaseToken,
@@ -34,7 +35,9 @@ type Deps = Pick<Services, 'evidence' | 'keys' | 'residentCase' | 'status'> &
 
 /**
  * Status lookup (POST only, R16) and, for the next 15 minutes, the resident's own actions on that
- * one case: add information, update contact details, withdraw, ask for reconsideration.
+ * one case: add information, update contact details, withdraw, ask for reconsideration, sign out.
+ * The lookup answers with a redirect to the case page (a GET read from the pass), so Back from any
+ * later page never asks to send the codes again (#17).
  */
 export function statusRoutes(services: Deps, config: Config): Router {
   const router = Router();
@@ -42,8 +45,11 @@ export function statusRoutes(services: Deps, config: Config): Router {
   const secure = config.production;
   const { lookupErrors, renderCase, page, pageLocals, act } = statusPages(services, config);
 
-  router.get(PATH, (_req, res) => {
-    res.render('pages/status/lookup.njk', { errors: [], fieldError: {}, values: {} });
+  router.get(PATH, (req, res) => {
+    // Sent here from a case page without a pass (ended, signed out, never opened): said once.
+    const passEnded = readCookie(req, PASS_ENDED_COOKIE) !== undefined;
+    if (passEnded) clearCookie(res, PASS_ENDED_COOKIE, PATH);
+    res.render('pages/status/lookup.njk', { errors: [], fieldError: {}, values: {}, passEnded });
   });
 
   router.post(PATH, async (req, res) => {
@@ -59,15 +65,16 @@ export function statusRoutes(services: Deps, config: Config): Router {
     }
     const token = issueCaseToken(keys, result.view.complaintId, new Date());
     setCookie(res, CASE_COOKIE, token, { path: PATH, secure, maxAgeMs: CASE_SESSION_MS });
-    return renderCase(req, res, result.view, token);
+    return res.redirect(303, `${PATH}/case`);
   });
 
-  /** The case of this browser's pass, or a redirect to the lookup form. */
+  /** The case of this browser's pass, or a redirect to the lookup form, which then says why. */
   const openCase = async (req: Request, res: Response) => {
     const token = readCookie(req, CASE_COOKIE);
     const id = verifyCaseToken(keys, token, new Date());
     const view = id ? await status.view(id) : undefined;
     if (!view || !token) {
+      setCookie(res, PASS_ENDED_COOKIE, '1', { path: PATH, secure, maxAgeMs: 5 * 60 * 1000 });
       res.redirect(303, PATH);
       return undefined;
     }
@@ -103,7 +110,8 @@ export function statusRoutes(services: Deps, config: Config): Router {
     res.render('pages/status/decision.njk', { view, decidedAt, lastDay });
   });
 
-  for (const name of ['add-information', 'contact', 'withdraw', 'reconsideration'] as const) {
+  // Each asks before it acts; sign-out's page is its confirmation (#17).
+  for (const name of ['add-information', 'contact', 'withdraw', 'reconsideration', 'sign-out'] as const) {
     router.get(`${PATH}/${name}`, async (req, res) => {
       const opened = await openCase(req, res);
       if (!opened) return;
@@ -206,7 +214,13 @@ export function statusRoutes(services: Deps, config: Config): Router {
       if (!csrfValid(keys, token, req.body?._csrf)) throw formExpired();
     }
     clearCookie(res, CASE_COOKIE, PATH);
-    res.redirect(303, '/');
+    res.redirect(303, `${PATH}/signed-out`);
+  });
+
+  /** Says the resident is signed out and how to look the case up again; a browser still holding a pass goes to its case. */
+  router.get(`${PATH}/signed-out`, (req, res) => {
+    if (verifyCaseToken(keys, readCookie(req, CASE_COOKIE), new Date())) return res.redirect(303, `${PATH}/case`);
+    res.render('pages/status/signed-out.njk');
   });
 
   return router;

@@ -11,11 +11,12 @@
 
 import type { RollupRow } from './transparency.repository.js';
 import { addMonths, type MonthRange } from './dashboard.months.js';
-import type { DashboardLabels } from './dashboard.cells.js';
+import type { CountCell, DashboardLabels, Figure } from './dashboard.cells.js';
 import { dashboardModel, type DashboardModel } from './dashboard.figures.js';
 import { figureTables, type FigureTables } from './dashboard.tables.js';
 
 export {
+  DEFAULT_MONTHS,
   MAX_MONTHS,
   MONTH,
   addMonths,
@@ -44,15 +45,38 @@ export {
   type SurveyRow,
 } from './dashboard.tables.js';
 
-/** The public dashboard of a range: its figures and their tables. */
+/** One figure of the summary at the top of the dashboard, as the model shows it. */
+export interface SummaryFigure {
+  /** Named by the catalogue's dashboard.key.<key>. */
+  key: 'received' | 'closed' | 'median' | 'sustained';
+  /** The model's own text: a rounded count, a number of days, a percentage, or what the small-cell rule says instead. */
+  text: string;
+  /** False when the small-cell rule withholds it ("fewer than 5", "not shown"). */
+  shown: boolean;
+}
+
+/** The public dashboard of a range: a few key figures first, then its figures and their tables. */
 export interface DashboardView {
+  summary: SummaryFigure[];
   model: DashboardModel;
   tables: FigureTables;
 }
 
+/** Complaints received and closed, the median days to close and the sustained rate: the model's cells, unchanged. */
+export function summaryFigures(model: DashboardModel): SummaryFigure[] {
+  const count = (c: CountCell) => ({ text: c.text, shown: !c.suppressed });
+  const figure = (f: Figure) => ({ text: f.text, shown: f.value !== null });
+  return [
+    { key: 'received', ...count(model.received.total) },
+    { key: 'closed', ...count(model.closing.closed) },
+    { key: 'median', ...figure(model.closing.median) },
+    { key: 'sustained', ...figure(model.sustained.percent) },
+  ];
+}
+
 export function dashboardView(rows: readonly RollupRow[], range: MonthRange, labels: DashboardLabels): DashboardView {
   const model = dashboardModel(rows, range, labels);
-  return { model, tables: figureTables([model], labels) };
+  return { summary: summaryFigures(model), model, tables: figureTables([model], labels) };
 }
 
 export interface AnnualReportModel {

@@ -3,6 +3,9 @@
 /** The longest range the dashboard shows at once. */
 export const MAX_MONTHS = 36;
 
+/** The range shown when none is asked for (and how far back a blank "from" reaches): the last 12 months. */
+export const DEFAULT_MONTHS = 12;
+
 /** A month as 'YYYY-MM'. */
 /** A month 'YYYY-MM' from 1900 on: earlier years are no agency's records, and year 0 is no month at all. */
 export const MONTH = /^(19\d{2}|[2-9]\d{3})-(0[1-9]|1[0-2])$/;

@@ -65,7 +65,8 @@ export function dashboardRoutes(services: Deps, config: Config): Router {
     const results = await fragments(fragmentKey(updated, req.language, 'dashboard', range.from, range.to), async () =>
       renderToString(res, 'pages/dashboard/results.njk', await dashboard.dashboard(range, req.language)),
     );
-    return renderRange(res, 200, { results, values: range, updated });
+    // The range form stays open once a range has been asked for; the default range leads with the figures.
+    return renderRange(res, 200, { results, values: range, updated, rangeAsked: Object.keys(asked).length > 0 });
   });
 
   router.get('/reports', async (req, res) => {

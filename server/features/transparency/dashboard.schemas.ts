@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_MONTHS, MONTH, addMonths, monthsCovered, type MonthRange } from './dashboard.model.js';
+import { DEFAULT_MONTHS, MAX_MONTHS, MONTH, addMonths, monthsCovered, type MonthRange } from './dashboard.model.js';
 
 /** The dashboard's range form (a GET form: from and to, 'YYYY-MM'). Messages are catalogue keys. */
 
@@ -12,7 +12,7 @@ const month = (invalid: string) =>
     .optional();
 
 /**
- * The range asked for: a blank "to" is this month, a blank "from" the 36th month back from "to".
+ * The range asked for: a blank "to" is this month, a blank "from" the 12th month back from "to".
  * At most 36 months, "to" not before "from" and not after this month (in the agency's time zone).
  */
 export function rangeQuery(currentMonth: string) {
@@ -34,7 +34,7 @@ function rangeQuerySchema(currentMonth: string) {
     .transform(({ from, to }): MonthRange => {
       const last = to || currentMonth;
       // A blank "from" never reaches before the first month there can be.
-      const earliest = addMonths(last, -(MAX_MONTHS - 1));
+      const earliest = addMonths(last, -(DEFAULT_MONTHS - 1));
       return { from: from || (earliest < '1900-01' ? '1900-01' : earliest), to: last };
     })
     .check((ctx) => {

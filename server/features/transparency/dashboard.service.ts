@@ -12,7 +12,7 @@ import {
 import { localeOf, type Language, type Translator } from '../../platform/i18n.js';
 import { FINDINGS } from '../cases/caseFile.schemas.js';
 import {
-  MAX_MONTHS,
+  DEFAULT_MONTHS,
   addMonths,
   annualReportModel,
   dashboardView,
@@ -96,10 +96,10 @@ export function dashboardService(deps: {
   return {
     currentMonth,
 
-    /** The last 36 months, up to and including this one. */
+    /** The last 12 months, up to and including this one: what /dashboard shows when no range is asked for. */
     defaultRange(): MonthRange {
       const to = currentMonth();
-      return { from: addMonths(to, -(MAX_MONTHS - 1)), to };
+      return { from: addMonths(to, -(DEFAULT_MONTHS - 1)), to };
     },
 
     lastUpdated: () => deps.statistics.recentlyUpdated(),

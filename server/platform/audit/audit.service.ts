@@ -61,7 +61,9 @@ export function auditService(db: Db, now: Clock = systemClock) {
       const bad = Object.keys(details).find((key) => FORBIDDEN_DETAIL.test(key));
       if (bad) throw new Error(`audit details may not carry '${bad}'`);
       // The chain's lock is held until commit: after a transaction's first append, its own last row
-      // is the head, so later appends in it need neither the lock again nor the read.
+      // is the head, so later appends in it need neither the lock again nor the read. (Nothing here
+      // uses savepoints: a ROLLBACK TO SAVEPOINT after an append would leave this memory stale, so
+      // code that adds one must forget the transaction's entry in `appendedIn` when it rolls back.)
       const prevHash = appendedIn.get(trx) ?? (await lockedHead(trx));
       const fields = {
         occurredAt: now(),

@@ -17,7 +17,8 @@ export interface FieldMessage {
  */
 export function sendProblem(req: Request, res: Response, problem: Problem, errors?: FieldMessage[]) {
   const t = req.t;
-  const messageKey = problem.messageKey ?? problem.titleKey;
+  // A program reading a conflict needs to know both causes: a stale version, or a step not possible now.
+  const messageKey = problem.messageKey ?? (problem.code === 'conflict' ? 'errors.apiConflict' : problem.titleKey);
   const fields =
     errors ?? (problem.field ? [{ field: problem.field, text: t ? t(messageKey) : messageKey }] : undefined);
   return res.status(problem.status).json({

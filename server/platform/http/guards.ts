@@ -42,13 +42,13 @@ export const requireUser: RequestHandler = (req, res, next) => {
     user: req.user,
     roles,
     adminNeedsCode: waitsForSecondFactor(req),
-    nav: NAVIGATION.filter((item) => may(roles, item.permission)),
+    nav: NAVIGATION.filter((item) => !item.permission || may(roles, item.permission)),
   };
   next();
 };
 
 /** A role this user holds but may not use until they pass a second factor in this session. */
-function waitsForSecondFactor(req: Request): boolean {
+export function waitsForSecondFactor(req: Request): boolean {
   return req.session.secondFactor !== true && (req.user?.roles ?? []).some(needsSecondFactor);
 }
 

@@ -1,9 +1,15 @@
 import type { Language, Translator } from '../i18n.js';
 import type { PublicStage } from '../../../workflows/complaint.types.js';
+import { formatDay } from '../dates.js';
 
 /** The closed set of emails this system sends, each with the data it needs (no narrative, ever). */
 export interface EmailTemplates {
   complaintReceived: { trackingNumber: string; statusUrl: string };
+  /**
+   * A copy of the receipt, asked for on the receipt page (#17 item 4): days as 'YYYY-MM-DD' in the
+   * agency's zone, acknowledgeBy '' when no clock runs. Never the access code.
+   */
+  receiptCopy: { trackingNumber: string; receivedOn: string; acknowledgeBy: string; statusUrl: string };
   stageChanged: { trackingNumber: string; stage: PublicStage; statusUrl: string };
   staffNotice: {
     trackingNumber: string;
@@ -35,6 +41,7 @@ export interface EmailTemplates {
 export type TemplateName = keyof EmailTemplates;
 export const TEMPLATE_NAMES: readonly TemplateName[] = [
   'complaintReceived',
+  'receiptCopy',
   'stageChanged',
   'staffNotice',
   'deadlineWarning',
@@ -75,10 +82,15 @@ export function renderEmail<T extends TemplateName>(
   if ('alert' in data) values['alertName'] = t(`email.adminAlert.kind.${data.alert}`);
   if ('about' in data) values['aboutText'] = t(`email.staffNotice.about.${data.about}`);
   if ('deadline' in data) values['deadlineName'] = t(`deadline.${data.deadline}`);
-  if ('reconsiderationLastDay' in data) {
-    values['reconsiderationDate'] = new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' }).format(
-      new Date(`${data.reconsiderationLastDay}T12:00:00Z`),
-    );
+  // Calendar days, written as the reader reads them (never through a time zone).
+  if ('reconsiderationLastDay' in data)
+    values['reconsiderationDate'] = formatDay(data.reconsiderationLastDay, language);
+  if ('dueDate' in data) values['dueDate'] = formatDay(data.dueDate, language);
+  if ('receivedOn' in data) {
+    values['receivedDate'] = formatDay(data.receivedOn, language);
+    values['acknowledgeText'] = data.acknowledgeBy
+      ? t(`${base}.acknowledgeBy`, { date: formatDay(data.acknowledgeBy, language) })
+      : t(`${base}.acknowledge`);
   }
   if ('findings' in data) {
     values['findingsText'] = data.findings.map((f) => `- ${f.category}: ${t(`finding.${f.finding}`)}`).join('\n');

@@ -7,10 +7,11 @@ export type OutboxRow = Selectable<OutboxTable>;
 export async function enqueueMessage(
   trx: Executor,
   message: { recipient: string; template: string; language: Language; data: Record<string, unknown> },
+  dueAt: Date,
 ): Promise<string> {
   const { id } = await trx
     .insertInto('outbox')
-    .values({ ...message, data: JSON.stringify(message.data) })
+    .values({ ...message, data: JSON.stringify(message.data), next_attempt_at: dueAt })
     .returning('id')
     .executeTakeFirstOrThrow();
   return id;

@@ -109,12 +109,17 @@ export function outboxService(options: OutboxOptions) {
       trx: Executor,
       message: { to: string; template: T; language: Language; data: EmailTemplates[T] },
     ): Promise<string> {
-      return enqueueMessage(trx, {
-        recipient: message.to,
-        template: message.template,
-        language: message.language,
-        data: message.data as unknown as Record<string, unknown>,
-      });
+      return enqueueMessage(
+        trx,
+        {
+          recipient: message.to,
+          template: message.template,
+          language: message.language,
+          data: message.data as unknown as Record<string, unknown>,
+        },
+        // Due now by the same clock the sender reads (a test's clock too), not the database's.
+        now(),
+      );
     },
 
     /** Told of each message dead-lettered (the admins' alert), with the server's reason. */
