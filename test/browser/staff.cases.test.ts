@@ -75,10 +75,23 @@ checkStaffPages(
       as: 'investigator',
       path: (f) => `/staff/cases/${f['caseId'] as string}`,
       then: async (page) => {
-        await Promise.all([page.waitForNavigation(), page.click('form[action$="/findings"] button[type="submit"]')]);
+        await Promise.all([page.waitForNavigation(), page.click('form[action$="/findings"] button[value="submit"]')]);
       },
     },
     { name: 'case file for a supervisor', as: 'supervisor', path: (f) => `/staff/cases/${f['caseId'] as string}` },
+    {
+      name: 'confirm an irreversible step (a withdrawal)',
+      as: 'intake',
+      path: (f) => `/staff/cases/${f['caseId'] as string}`,
+      then: async (page) => {
+        await Promise.all([page.waitForNavigation(), page.click('form[action$="/actions/WITHDRAW"] button')]);
+      },
+    },
+    {
+      name: 'confirm submitting findings (not yet complete)',
+      as: 'investigator',
+      path: (f) => `/staff/cases/${f['caseId'] as string}/findings/submit`,
+    },
     {
       name: 'edit an allegation',
       as: 'investigator',
@@ -154,7 +167,8 @@ describe('a complaint from received to findings submitted, in the browser', func
         await select.selectOption('not_sustained');
       for (const area of await page.$$('form[action$="/findings"] textarea'))
         await area.fill('No video; accounts differ.');
-      await click(page, 'form[action$="/findings"] button');
+      await click(page, 'form[action$="/findings"] button[value="submit"]');
+      await click(page, 'form[action$="/findings/submit"] button');
     });
     expect(await state()).to.equal('investigation.findingsDrafted');
     await as(staff.supervisor, async (page) => {

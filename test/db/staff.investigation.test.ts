@@ -146,24 +146,91 @@ describe('one complete investigation through the staff HTML forms', () => {
     const page = await casePage(agent);
     const ids = [...page.html.matchAll(/name="finding-([0-9a-f-]{36})"/g)].map((m) => m[1]!);
     expect(ids).to.have.length(3);
-    const incomplete = await agent
-      .post(`/staff/cases/${caseId}/findings`)
-      .type('form')
-      .send({ _csrf: page.csrf, version: String(page.version), [`finding-${ids[0]}`]: 'sustained' });
+    const findings = (fields: Record<string, string>) =>
+      agent
+        .post(`/staff/cases/${caseId}/findings`)
+        .type('form')
+        .send({ _csrf: page.csrf, version: String(page.version), ...fields });
+    const drafted = async () =>
+      (
+        await database.db
+          .selectFrom('allegations')
+          .select(['draft_finding', 'draft_rationale'])
+          .where('complaint_id', '=', caseId)
+          .orderBy('created_at')
+          .orderBy('id')
+          .execute()
+      ).map((d) => [d.draft_finding, d.draft_rationale]);
+    // #17 item 9: a partial draft is saved as it is, and nothing is submitted.
+    const partial = await findings({ intent: 'save', [`finding-${ids[0]}`]: 'sustained' });
+    expect(partial.status).to.equal(303);
+    expect(partial.headers['location']).to.equal(`/staff/cases/${caseId}#findings`);
+    expect(await state()).to.equal('investigation.active');
+    expect(await drafted()).to.deep.equal([
+      ['sustained', null],
+      [null, null],
+      [null, null],
+    ]);
+    const saved = await casePage(agent);
+    expect(saved.html).to.contain('Your draft findings are saved. Nothing has been sent');
+    expect(saved.html).to.match(/<option value="sustained"\s+selected/);
+    // Neither a bad finding in a draft nor a form without its button saves anything.
+    expect((await findings({ intent: 'save', [`finding-${ids[1]}`]: 'guilty' })).status).to.equal(400);
+    expect((await findings({ [`finding-${ids[1]}`]: 'sustained' })).status).to.equal(400);
+    // Submitting needs every finding and its reasons; refused, the draft stays as it was.
+    const incomplete = await findings({ intent: 'submit', [`finding-${ids[1]}`]: 'sustained' });
     expect(incomplete.status).to.equal(400);
-    const form: Record<string, string> = { _csrf: page.csrf, version: String(page.version) };
+    expect(errorsOf(incomplete.text).length).to.be.at.least(5);
+    expect(await drafted()).to.deep.equal([
+      ['sustained', null],
+      [null, null],
+      [null, null],
+    ]);
+    // Confirming drafts that are not complete is refused too, on the case page.
+    const early = await agent
+      .post(`/staff/cases/${caseId}/findings/submit`)
+      .type('form')
+      .send({ _csrf: page.csrf, version: String(page.version) });
+    expect(early.status).to.equal(400);
+    expect(early.text).to.contain('Every allegation needs a finding and its reasons');
+    expect(await state()).to.equal('investigation.active');
+    const form: Record<string, string> = { intent: 'submit' };
     for (const [i, id] of ids.entries()) {
       form[`finding-${id}`] = i === 0 ? 'sustained' : 'not_sustained';
       form[`rationale-${id}`] = 'The body-worn camera video shows it.';
     }
-    await agent.post(`/staff/cases/${caseId}/findings`).type('form').send(form).expect(303);
+    const submitted = await findings(form);
+    expect(submitted.status).to.equal(303);
+    expect(submitted.headers['location']).to.equal(`/staff/cases/${caseId}/findings/submit`);
+    expect(await state(), 'not yet: the confirmation comes first').to.equal('investigation.active');
+    const confirm = await agent.get(`/staff/cases/${caseId}/findings/submit`).expect(200);
+    expect(confirm.text).to.contain('you cannot change them unless a supervisor sends them back');
+    expect(confirm.text).to.contain('The body-worn camera video shows it.');
+    await agent
+      .post(`/staff/cases/${caseId}/findings/submit`)
+      .type('form')
+      .send({ _csrf: csrfOf(confirm.text), version: String(versionOf(confirm.text)) })
+      .expect(303);
     expect(await state()).to.equal('investigation.findingsDrafted');
+    const after = await casePage(agent);
+    expect(after.html).to.contain('The findings were submitted. A supervisor now reviews them');
     const drafts = await database.db
       .selectFrom('allegations')
       .select('draft_finding')
       .where('complaint_id', '=', caseId)
       .execute();
     expect(drafts.map((d) => d.draft_finding).sort()).to.deep.equal(['not_sustained', 'not_sustained', 'sustained']);
+    // Submitted findings are no longer a draft: saving again is a conflict, and nothing changes.
+    expect((await findings({ ...form, intent: 'save' })).status).to.equal(409);
+    const late = await agent.get(`/staff/cases/${caseId}/findings/submit`).expect(200);
+    expect(late.text).to.contain('These findings are no longer being drafted').and.not.to.contain('findings/submit"');
+    const audited = await database.db
+      .selectFrom('audit_events')
+      .select('details')
+      .where('event_type', '=', 'findings.draft_saved')
+      .where('object_id', '=', caseId)
+      .execute();
+    expect(audited).to.have.length(2);
   });
 
   it('the investigator downloads the evidence as an attachment with the R20 headers, audited', async () => {

@@ -1,14 +1,16 @@
 import { Router, type Request } from 'express';
 import { notFound } from '../../domain/errors.js';
-import { STAFF_EVENTS, eventForms, findingsForm, plainEvent } from './caseFile.schemas.js';
+import { CONFIRMED_EVENTS, STAFF_EVENTS, eventForms, plainEvent } from './caseFile.schemas.js';
 import type { Services } from '../../compose.js';
 import type { DispatchEvent } from '../../platform/workflow/workflow.service.js';
-import type { Finding } from '../../domain/vocabulary.js';
 import type { ComplaintEventType } from '../../../workflows/complaint.types.js';
 import { fieldErrors } from '../../platform/http/formErrors.js';
 import { answerFields } from '../../platform/http/formFields.js';
 import { caseFilePage, onCase } from './caseFile.page.js';
 import { viewerOf } from '../../platform/http/guards.js';
+import { caseFindingsRoutes } from './caseFindings.routes.js';
+import { staffActor } from './caseFile.service.js';
+import { mayActorSend } from '../../../workflows/complaint.permissions.js';
 
 const FROM_FORMS = new Set<ComplaintEventType>(STAFF_EVENTS);
 
@@ -19,7 +21,10 @@ function eventOf(req: Request): ComplaintEventType {
 }
 
 /** The services these routes use, and nothing else (#16): the composition root hands in no more. */
-type Deps = Pick<Services, 'caseWork'> & Parameters<typeof caseFilePage>[0] & Parameters<typeof onCase>[0];
+type Deps = Pick<Services, 'caseWork' | 'caseFile'> &
+  Parameters<typeof caseFilePage>[0] &
+  Parameters<typeof onCase>[0] &
+  Parameters<typeof caseFindingsRoutes>[0];
 
 /**
  * The workflow's actions from the case page: each event with the details it needs, and the
@@ -34,7 +39,7 @@ export function caseActionRoutes(services: Deps): Router {
     '/cases/:id/actions/:event',
     onCase(services, async (req, res, id) => {
       const type = eventOf(req);
-      const fields = answerFields(req.body);
+      const { confirm, ...fields } = answerFields(req.body);
       const schema = (eventForms as Record<string, typeof plainEvent>)[type] ?? plainEvent;
       const parsed = schema.safeParse(fields);
       if (!parsed.success) {
@@ -42,41 +47,23 @@ export function caseActionRoutes(services: Deps): Router {
       }
       const { version, ...details } = parsed.data as { version: number } & Record<string, string>;
       const viewer = viewerOf(req);
-      if (type === 'ADD_INFORMATION') {
-        await caseWork.recordInformation(viewer, id, details['information'] ?? '', version, String(req.id));
-      } else {
-        await caseWork.act(viewer, id, { type, ...details } as DispatchEvent, version, String(req.id));
+      if (CONFIRMED_EVENTS.has(type) && confirm !== 'yes') {
+        // An irreversible step is confirmed on a page that says what it will do (#17 item 10).
+        const header = await services.caseFile.header(viewer, id);
+        if (!header || !mayActorSend(staffActor(viewer, header.assignedToViewer), type)) throw notFound();
+        if (header.version !== version) return page(req, res, id, 409, { conflict: true });
+        return res.render('staff/cases/confirm.njk', { navCurrent: 'cases', h: header, type, version, details });
       }
-      req.session.flash = `caseFile.done.${type}`;
+      const done =
+        type === 'ADD_INFORMATION'
+          ? await caseWork.recordInformation(viewer, id, details['information'] ?? '', version, String(req.id))
+          : await caseWork.act(viewer, id, { type, ...details } as DispatchEvent, version, String(req.id));
+      // A withdrawal closes a complaint not yet investigated; later, it asks a supervisor to decide.
+      req.session.flash = `caseFile.done.${type === 'WITHDRAW' && done.state === 'closed' ? 'WITHDRAW_CLOSED' : type}`;
       res.redirect(303, `/staff/cases/${id}`);
     }),
   );
 
-  router.post(
-    '/cases/:id/findings',
-    onCase(services, async (req, res, id) => {
-      const viewer = viewerOf(req);
-      const ids = await caseWork.allegationIds(viewer, id);
-      const fields = answerFields(req.body);
-      const parsed = findingsForm(ids).safeParse(fields);
-      if (!parsed.success) {
-        return page(req, res, id, 400, {
-          errors: fieldErrors(parsed.error, req.t),
-          values: fields,
-          openForm: 'findings',
-        });
-      }
-      const data = parsed.data as Record<string, string | number>;
-      const drafts = ids.map((a) => ({
-        id: a,
-        finding: data[`finding-${a}`] as Finding,
-        rationale: String(data[`rationale-${a}`]),
-      }));
-      await caseWork.draftFindings(viewer, id, drafts, Number(data['version']), String(req.id));
-      req.session.flash = 'caseFile.done.DRAFT_FINDINGS';
-      res.redirect(303, `/staff/cases/${id}`);
-    }),
-  );
-
+  router.use(caseFindingsRoutes(services));
   return router;
 }

@@ -53,12 +53,26 @@ export const eventForms = {
 
 export const plainEvent = z.strictObject({ version });
 
-/** Draft findings: `finding-<allegation id>` and `rationale-<allegation id>` for every allegation. */
-export function findingsForm(allegationIds: string[]) {
-  const shape: Record<string, z.ZodType> = { version };
+/**
+ * The findings form (#17 item 9): `finding-<allegation id>` and `rationale-<allegation id>` for every
+ * allegation, and what to do with them. Saving keeps a partial draft (any field may be blank);
+ * submitting needs a finding and its reasons for every allegation.
+ */
+export function findingsForm(allegationIds: string[], intent: 'save' | 'submit') {
+  const shape: Record<string, z.ZodType> = { version, intent: z.literal(intent) };
   for (const id of allegationIds) {
-    shape[`finding-${id}`] = z.enum(FINDINGS, { error: 'caseFile.findings.findingRequired' });
-    shape[`rationale-${id}`] = text(5000, 'caseFile.findings.rationaleRequired');
+    shape[`finding-${id}`] =
+      intent === 'submit'
+        ? z.enum(FINDINGS, { error: 'caseFile.findings.findingRequired' })
+        : z.union([z.literal(''), z.enum(FINDINGS)], { error: 'caseFile.findings.findingRequired' }).optional();
+    shape[`rationale-${id}`] =
+      intent === 'submit' ? text(5000, 'caseFile.findings.rationaleRequired') : optionalText(5000);
   }
   return z.strictObject(shape);
 }
+
+/** Which button of the findings form was pressed; anything else is refused with the form's errors. */
+export const findingsIntent = z.enum(['save', 'submit']);
+
+/** The confirmation of an irreversible step (#17 item 10): the same form again, with `confirm=yes`. */
+export const CONFIRMED_EVENTS = new Set<ComplaintEventType>(['DISMISS', 'WITHDRAW', 'CLOSE_WITHDRAWN']);

@@ -83,10 +83,11 @@ export async function allegationIdsOf(db: Executor, complaintId: string): Promis
   return rows.map((r) => r.id);
 }
 
+/** A draft per allegation; a blank finding or reason is kept blank (a partial draft, #17 item 9). */
 export async function saveDraftFindings(
   db: Executor,
   complaintId: string,
-  drafts: Array<{ id: string; finding: Finding; rationale: string }>,
+  drafts: Array<{ id: string; finding: Finding | null; rationale: string | null }>,
 ): Promise<void> {
   for (const d of drafts) {
     await db
@@ -96,6 +97,28 @@ export async function saveDraftFindings(
       .where('complaint_id', '=', complaintId)
       .execute();
   }
+}
+
+/** The allegations' drafts, in the order the case page lists them. */
+export async function draftFindingsOf(db: Executor, complaintId: string) {
+  return db
+    .selectFrom('allegations')
+    .select(['id', 'draft_finding', 'draft_rationale'])
+    .where('complaint_id', '=', complaintId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+/** The case's workflow state, its row locked until the transaction ends: nobody moves it meanwhile. */
+export async function lockedStateOf(db: Executor, complaintId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('complaints')
+    .select('state')
+    .where('id', '=', complaintId)
+    .forUpdate()
+    .executeTakeFirst();
+  return row?.state;
 }
 
 /** Ends the current assignment (if any) and gives the case to this investigator. */

@@ -4,19 +4,16 @@ import type { Db } from '../../platform/db/database.js';
 import type { Viewer } from '../../platform/db/caseAccess.js';
 import { attachmentOf } from './caseFile.repository.js';
 import {
-  allegationIdsOf,
   categoryExists,
   insertAllegation,
   insertNote,
   isAssignableInvestigator,
   officerExists,
   reassign,
-  saveDraftFindings,
   updateAllegation,
   type AllegationValues,
 } from './caseWork.repository.js';
 import { insertAttachments } from '../residents/intake.repository.js';
-import type { Finding } from '../../domain/vocabulary.js';
 import { getSetting } from '../../platform/db/settings.repository.js';
 import { BOARD_SEES_IDENTITY } from '../../platform/db/caseAccess.js';
 import type { AuditService } from '../../platform/audit/audit.service.js';
@@ -27,7 +24,6 @@ import type { EvidenceService, StoredEvidence } from '../../platform/evidence/ev
 import type { EvidenceStorage } from '../../platform/evidence/evidence.storage.js';
 import { attachmentRow, auditEvidence } from '../residents/complaintParts.js';
 import type { DispatchEvent, WorkflowService } from '../../platform/workflow/workflow.service.js';
-import { mayActorSend } from '../../../workflows/complaint.permissions.js';
 
 /** The case is not there for this viewer (R14), or the thing asked for is not on it: HTTP 404. */
 export class CaseNotVisible extends NotFound {
@@ -50,8 +46,8 @@ export class EvidenceMissing extends NotFound {
 
 /** A value of the form that the database says is wrong (an unknown category or investigator): a field error. */
 export class InvalidChoice extends InvalidField {
-  constructor(field: string) {
-    super(field);
+  constructor(field: string, messageKey?: string) {
+    super(field, messageKey);
     this.name = 'InvalidChoice';
   }
 }
@@ -60,7 +56,7 @@ export type CaseWorkService = ReturnType<typeof caseWorkService>;
 
 /**
  * The changes staff make to a case: workflow events with their details, notes, allegations,
- * evidence, draft findings. Each checks that the viewer may see the case and do this, writes in
+ * evidence (draft findings: caseFindings.service.ts). Each checks that the viewer may see the case and do this, writes in
  * one transaction and is audited.
  */
 export function caseWorkService(deps: {
@@ -120,33 +116,6 @@ export function caseWorkService(deps: {
           await insertNote(trx, { complaintId: id, authorId: viewer.userId, kind: 'complainant_update', body: text });
         },
       });
-    },
-
-    /** Draft findings, one per allegation, with the DRAFT_FINDINGS event. */
-    async draftFindings(
-      viewer: Viewer,
-      id: string,
-      drafts: Array<{ id: string; finding: Finding; rationale: string }>,
-      expectedVersion: number,
-      requestId?: string,
-    ) {
-      const header = await openFor(viewer, id);
-      const ids = await allegationIdsOf(db, id);
-      if (ids.length === 0 || drafts.length !== ids.length || !drafts.every((d) => ids.includes(d.id))) {
-        throw new InvalidChoice('findings');
-      }
-      return deps.workflow.dispatch(id, { type: 'DRAFT_FINDINGS' }, staffActor(viewer, header.assignedToViewer), {
-        expectedVersion,
-        requestId,
-        within: (trx) => saveDraftFindings(trx, id, drafts),
-      });
-    },
-
-    /** Allegation ids of the case, for the findings form of someone whose role may draft findings. */
-    async allegationIds(viewer: Viewer, id: string) {
-      const header = await openFor(viewer, id);
-      if (!mayActorSend(staffActor(viewer, header.assignedToViewer), 'DRAFT_FINDINGS')) throw new CaseNotVisible();
-      return allegationIdsOf(db, id);
     },
 
     async addNote(viewer: Viewer, id: string, note: { kind: 'note' | 'interview'; body: string }, requestId?: string) {
