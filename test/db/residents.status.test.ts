@@ -78,6 +78,25 @@ describe('status lookup and the resident’s own case (R10, R16)', () => {
       .expect(200);
   });
 
+  it('promises no date of a clock that has stopped, even one that stopped late (breached)', async () => {
+    const filed = await fileThroughForm(app.app, { language: 'en', answers: SPANISH_RESIDENT });
+    const id = await complaintId(filed.trackingNumber);
+    const asked = () =>
+      request(app.app)
+        .post('/api/v1/status')
+        .set('X-Forwarded-For', '192.0.2.77')
+        .send({ trackingNumber: filed.trackingNumber, accessCode: filed.accessCode })
+        .expect(200);
+    expect((await asked()).body.nextStep.targetDate).to.match(/^\d{4}-/);
+    await database.db
+      .updateTable('deadlines')
+      .set({ status: 'breached', completed_at: new Date() })
+      .where('complaint_id', '=', id)
+      .where('kind', '=', 'acknowledge')
+      .execute();
+    expect((await asked()).body.nextStep?.targetDate ?? null).to.equal(null);
+  });
+
   it('answers an unknown number and a wrong code identically', async () => {
     const wrongCode = await lookup(browser(), spanish.trackingNumber, 'AAAA-BBBB-CCCC-DDDD');
     const unknown = await lookup(browser(), 'OC-2222-2222', 'AAAA-BBBB-CCCC-DDDD');

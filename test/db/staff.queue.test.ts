@@ -60,6 +60,13 @@ describe('deadline badge (pure)', () => {
     expect(badgeOf('investigation', [{ due_at: at(-1), status: 'breached', tolled_at: null }], NOW)).to.equal(
       'overdue',
     );
+    // A clock stopped after its breach keeps 'breached' as its verdict, but no longer runs: the
+    // acknowledgement was late once, the case is not overdue for ever after.
+    const stopped = { due_at: at(-10), status: 'breached', tolled_at: null, completed_at: at(-2) };
+    expect(clockFacts([stopped]).breached).to.equal(false);
+    expect(badgeOf('investigation', [stopped, { due_at: at(40), status: 'open', tolled_at: null }], NOW)).to.equal(
+      'onTime',
+    );
   });
 });
 
@@ -97,7 +104,7 @@ describe('the case queue and caseloads (/staff/cases)', () => {
         .selectFrom('complaints')
         .select(['id', 'tracking_number', 'stage', 'state', 'district', 'received_at'])
         .execute(),
-      db.selectFrom('deadlines').select(['complaint_id', 'due_at', 'status', 'tolled_at']).execute(),
+      db.selectFrom('deadlines').select(['complaint_id', 'due_at', 'status', 'tolled_at', 'completed_at']).execute(),
       db.selectFrom('allegations').select(['complaint_id', 'category']).execute(),
       db.selectFrom('assignments').select(['complaint_id', 'user_id']).where('ended_at', 'is', null).execute(),
     ]);
@@ -183,6 +190,13 @@ describe('the case queue and caseloads (/staff/cases)', () => {
       .set({ status: 'warned' })
       .where('id', '=', await clockOf(ids.inv2, 0))
       .execute();
+    // Clocks stopped late keep 'breached' as their verdict: they must not make a case overdue.
+    await db
+      .updateTable('deadlines')
+      .set({ status: 'breached', due_at: new Date(Date.now() - 40 * DAY) })
+      .where('completed_at', 'is not', null)
+      .where('kind', '=', 'acknowledge')
+      .execute();
 
     const accounts = {
       intake: 'intake@example.org',
@@ -197,6 +211,19 @@ describe('the case queue and caseloads (/staff/cases)', () => {
       as[key as keyof typeof as] = await signIn(app, { email, password: DEMO_PASSWORD });
     }
     all = await expected();
+  });
+
+  it('has stopped clocks that breached on open cases not overdue, so the queue is tested on them', async () => {
+    const late = await database.db
+      .selectFrom('deadlines')
+      .select('complaint_id')
+      .where('status', '=', 'breached')
+      .where('completed_at', 'is not', null)
+      .execute();
+    const lateIds = new Set(late.map((d) => d.complaint_id));
+    expect(
+      all.filter((c) => lateIds.has(c.id) && c.stage !== 'closed' && c.badge !== 'overdue'),
+    ).to.have.length.greaterThan(0);
   });
 
   it('has cases with every badge, so the filters below are tested on something', () => {

@@ -57,6 +57,7 @@ function visibleCases(db: Executor, viewer: Viewer) {
           ])
           .whereRef('d.complaint_id', '=', 'c.id')
           .where('d.status', 'in', RUNNING)
+          .where('d.completed_at', 'is', null)
           .as('dl'),
       (join) => join.onTrue(),
     )

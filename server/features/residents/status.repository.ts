@@ -40,7 +40,7 @@ export async function statusRow(
         where a.complaint_id = c.id) as allegations,
       (select json_build_object('kind', d.kind, 'due_at', d.due_at)
          from deadlines d
-        where d.complaint_id = c.id and d.status in ('open', 'warned', 'breached')
+        where d.complaint_id = c.id and d.status in ('open', 'warned', 'breached') and d.completed_at is null
           and d.kind <> 'statutory' and d.tolled_at is null
         order by d.due_at limit 1) as next_deadline,
       ${attempts} as attempts

@@ -11,13 +11,14 @@ export type DeadlineBadge = (typeof DEADLINE_BADGES)[number];
 export const DUE_SOON_DAYS = 14;
 const DAY_MS = 86_400_000;
 
-/** A clock still running: not met, not cancelled. */
+/** A clock still running: not met, not cancelled, not stopped (a stopped clock keeps 'breached' as its verdict). */
 export const RUNNING_STATUSES = ['open', 'warned', 'breached'] as const;
 
 export interface Clock {
   due_at: Date | string;
   status: string;
   tolled_at: Date | string | null;
+  completed_at?: Date | string | null;
 }
 
 /** What the badge depends on, as the queue's query returns it per case. */
@@ -39,7 +40,9 @@ export function dueSoonLimit(now: Date): Date {
 
 /** The facts of a case's clocks (rows of the deadlines table, any status). */
 export function clockFacts(clocks: readonly Clock[]): ClockFacts {
-  const running = clocks.filter((c) => (RUNNING_STATUSES as readonly string[]).includes(c.status));
+  const running = clocks.filter(
+    (c) => (RUNNING_STATUSES as readonly string[]).includes(c.status) && (c.completed_at ?? null) === null,
+  );
   const ticking = running.filter((c) => c.tolled_at === null);
   const dues = ticking.map((c) => new Date(c.due_at).getTime());
   return {
