@@ -14,6 +14,7 @@ import type { ContactOnFile } from './residentCase.service.js';
 
 import { byField, type FieldError } from '../../platform/http/formErrors.js';
 import { csrfToken } from './residentSession.js';
+import { NARRATIVE_MAX } from './complaint.schemas.js';
 
 export const PATH = '/status';
 const DONE = new Set(['information', 'contact', 'withdrawn', 'reconsideration']);
@@ -34,9 +35,10 @@ export function statusPages(services: Deps, config: Config) {
     res.status(code).render('pages/status/lookup.njk', { errors, fieldError: byField(errors), values: kept });
   };
 
-  const renderCase = (req: Request, res: Response, view: StatusView, token: string) => {
+  // The case page has no form of its own (its actions are links to theirs): no token to sign.
+  const renderCase = (req: Request, res: Response, view: StatusView) => {
     const done = typeof req.query['done'] === 'string' && DONE.has(req.query['done']) ? req.query['done'] : undefined;
-    res.render('pages/status/case.njk', { view, csrf: csrfToken(keys, token), done });
+    res.render('pages/status/case.njk', { view, done });
   };
 
   const page = (name: string) => `pages/status/${name}.njk`;
@@ -46,6 +48,7 @@ export function statusPages(services: Deps, config: Config) {
     errors: [],
     fieldError: {},
     values: {},
+    informationMax: NARRATIVE_MAX,
     // Only the add-information page offers files.
     maxFiles:
       name === 'add-information' ? await residentCase.filesLeft(opened.view.complaintId, config.uploads.maxFiles) : 0,

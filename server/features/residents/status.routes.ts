@@ -83,7 +83,7 @@ export function statusRoutes(services: Deps, config: Config): Router {
 
   router.get(`${PATH}/case`, async (req, res) => {
     const opened = await openCase(req, res);
-    if (opened) renderCase(req, res, opened.view, opened.token);
+    if (opened) renderCase(req, res, opened.view);
   });
 
   /**
