@@ -4,7 +4,7 @@ import type { Express } from 'express';
 import nunjucks from 'nunjucks';
 import type { Language } from '../domain/vocabulary.js';
 import { lastDayOf } from '../../workflows/deadline.policy.js';
-import { formatDay, formatInstant } from './dates.js';
+import { formatDay, formatInstant, localeOf } from './dates.js';
 
 export const VIEWS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../views');
 
@@ -41,6 +41,10 @@ export function setUpViews(
   });
   env.addFilter('localDateTime', (value: Date | string | null | undefined, language: Language) =>
     value === null || value === undefined ? '' : formatInstant(value, language, timeZone, 'dateTime'),
+  );
+  // A count as the reader writes numbers: "20,000".
+  env.addFilter('number', (value: number, language: Language) =>
+    new Intl.NumberFormat(localeOf(language)).format(value),
   );
   env.addFilter('base64', (value: string) => Buffer.from(String(value)).toString('base64'));
   app.set('view engine', 'njk');

@@ -185,8 +185,8 @@ describe('residents file a complaint through the form (no JavaScript)', () => {
         step: 'what',
         fields: { narrative: 'x'.repeat(20_001) },
         field: 'narrative',
-        en: /20000 characters or fewer/,
-        es: /20000/,
+        en: /Shorten what happened to 20,000 characters or fewer/,
+        es: /Acorte lo que pasó a 20,000 caracteres o menos/,
       },
       {
         step: 'what',
@@ -344,6 +344,165 @@ describe('residents file a complaint through the form (no JavaScript)', () => {
     expect(page.text).to.include('href="#field-about"');
   });
 
+  describe('the check page shows every answer, in the reader’s language (#17 item 7)', () => {
+    /** The check page's answers, by question: each a text, or a list's items joined by ' | '. */
+    const answersOf = (html: string) =>
+      Object.fromEntries(
+        [
+          ...html.matchAll(
+            /<dt class="app-check-answers__key">([^<]*)<\/dt>\s*<dd class="app-check-answers__value[^"]*">([\s\S]*?)<\/dd>/g,
+          ),
+        ].map((m) => [
+          m[1]!.replace(/&#39;/g, "'"),
+          m[2]!
+            .replace(/<\/li><li>/g, ' | ')
+            .replace(/<[^>]*>/g, '')
+            .replace(/&#39;/g, "'")
+            .trim(),
+        ]),
+      );
+    const cases = [
+      {
+        language: 'en',
+        expected: {
+          Date: 'October 1, 2026',
+          'What kind of misconduct?': 'Use of force | Discourtesy',
+          'Mailing address': '12 Elm Street\nApartment 4',
+          'How should we contact you?': 'Letter by mail',
+          'Which language should we use with you?': 'Español (Spanish)',
+          Age: '25 to 34',
+          Gender: 'Woman',
+          'Race or ethnicity': 'Hispanic or Latino | White',
+          'Officers involved': 'Officer Smith · Badge number 4471 · Tall, moustache',
+          Witnesses: 'Maria Lopez · 555-0100 · Saw the push',
+        },
+      },
+      {
+        language: 'es',
+        expected: {
+          Fecha: '1 de octubre de 2026',
+          '¿Qué tipo de mala conducta?': 'Uso de la fuerza | Descortesía',
+          'Dirección postal': '12 Elm Street\nApartment 4',
+          '¿Cómo quiere que nos comuniquemos con usted?': 'Carta por correo',
+          Edad: 'De 25 a 34',
+          Género: 'Mujer',
+          'Raza u origen étnico': 'Hispano o latino | Blanco',
+        },
+      },
+    ] as const;
+    for (const c of cases) {
+      it(`the date as a day, the categories as a list, address, contact preference and demographics (${c.language})`, async () => {
+        const agent = request.agent(app.app);
+        const csrf = await startForm(agent, c.language);
+        const answers = {
+          ...NAMED_ANSWERS,
+          'about-you': {
+            ...NAMED_ANSWERS['about-you']!,
+            address: '12 Elm Street\r\nApartment 4',
+            preferredContact: 'mail',
+            preferredLanguage: 'es',
+          },
+          demographics: { ageRange: '25_34', gender: 'woman', races: ['hispanic', 'white'] },
+        };
+        for (const [step, fields] of Object.entries(answers)) {
+          await agent
+            .post(`/complaint/${step}`)
+            .type('form')
+            .send({ _csrf: csrf, ...fields, action: 'continue' })
+            .expect(303);
+        }
+        const page = await agent.get('/complaint/check').expect(200);
+        expect(page.text).to.include(`<html lang="${c.language}">`);
+        const shown = answersOf(page.text);
+        for (const [question, answer] of Object.entries(c.expected)) {
+          expect(shown[question]?.replace(/\r\n/g, '\n'), question).to.equal(answer);
+        }
+        expect(page.text, 'no day written as the form posts it').not.to.include('2026-10-01');
+        expect(page.text, 'no list run together with semicolons').not.to.match(/;\s*<\/dd>|;\s*;/);
+        // Each answer links to its step, at the field, and the error summary's anchors are on those links.
+        expect(page.text).to.include(
+          'href="/complaint/demographics?from=check#field-gender" id="field-demographics-gender"',
+        );
+        expect(page.text).to.include('href="/complaint/about-you?from=check#field-address" id="field-about-address"');
+      });
+    }
+  });
+
+  describe('what the form says is what it does, in the reader’s language (#17 item 11)', () => {
+    const overLimit = 'Esto es lo que pasó. '.repeat(953).trim(); // 20,012 characters
+    const cases = [
+      {
+        language: 'en',
+        error: /^Shorten what happened to 20,000 characters or fewer\./,
+        limit: 'You can enter up to 20,000 characters.',
+        left: 'data-text-left-other="{n} characters left"',
+        drag: 'data-text-drag="Drag files here or"',
+        required: 'You must answer two questions: what happened, and who is filing',
+      },
+      {
+        language: 'es',
+        error: /^Acorte lo que pasó a 20,000 caracteres o menos\./,
+        limit: 'Puede escribir hasta 20,000 caracteres.',
+        left: 'data-text-left-other="Quedan {n} caracteres"',
+        drag: 'data-text-drag="Arrastre los archivos aquí o"',
+        required: 'Debe responder dos preguntas: qué pasó y quién presenta la queja',
+      },
+    ] as const;
+    for (const c of cases) {
+      it(`a narrative over 20,000 characters is refused, never cut: no maxlength, a counter, the text kept (${c.language})`, async () => {
+        expect(overLimit).to.have.length(20_012);
+        const agent = request.agent(app.app);
+        const csrf = await startForm(agent, c.language);
+        const page = await agent.get('/complaint/what').expect(200);
+        const textarea = /<textarea[^>]*id="field-narrative"[^>]*>/.exec(page.text)![0];
+        expect(textarea, 'no maxlength to cut a paste short').not.to.include('maxlength');
+        expect(page.text).to.include('<div class="usa-character-count" data-maxlength="20000"');
+        expect(page.text).to.include(c.limit).and.include(c.left);
+        const refused = await agent
+          .post('/complaint/what')
+          .type('form')
+          .send({ _csrf: csrf, narrative: overLimit, action: 'continue' })
+          .expect(400);
+        expect(errorsOf(refused.text)[0]).to.match(c.error);
+        expect(refused.text, 'the whole text comes back to shorten').to.include(`>${overLimit}</textarea>`);
+        const exactly = 'x'.repeat(20_000);
+        await agent.post('/complaint/what').type('form').send({ _csrf: csrf, narrative: exactly }).expect(303);
+      });
+
+      it(`the file input carries the catalogue's texts for USWDS's drop zone (${c.language})`, async () => {
+        const agent = request.agent(app.app);
+        await startForm(agent, c.language);
+        const page = await agent.get('/complaint/evidence').expect(200);
+        expect(page.text).to.include('class="usa-file-input" id="field-evidence"').and.include(c.drag);
+      });
+
+      it(`the incident date gives no format of its own beside the browser's date picker (${c.language})`, async () => {
+        const agent = request.agent(app.app);
+        await startForm(agent, c.language);
+        const page = await agent.get('/complaint/when-where').expect(200);
+        const input = /<input[^>]*id="field-incidentDate"[^>]*>/.exec(page.text)![0];
+        expect(input).to.include('type="date"').and.not.include('aria-describedby');
+        expect(page.text).not.to.match(/\d{4}-\d{2}-\d{2}/);
+      });
+
+      it(`the start page names the two answers the form requires, and no more are (${c.language})`, async () => {
+        const start = await request(app.app).get(`/complaint?lang=${c.language}`).expect(200);
+        expect(start.text).to.include(c.required);
+        expect(start.text).not.to.match(/Only the first question|Solo la primera pregunta/);
+        const agent = request.agent(app.app);
+        const csrf = await startForm(agent, c.language);
+        await agent.post('/complaint/what').type('form').send({ _csrf: csrf, narrative: 'Only this.' }).expect(303);
+        await agent.post('/complaint/about-you').type('form').send({ _csrf: csrf, filing: 'anonymous' }).expect(303);
+        await agent
+          .post('/complaint/check')
+          .type('form')
+          .send({ _csrf: csrf, consent: 'yes', truthful: 'yes' })
+          .expect(303)
+          .expect('location', '/complaint/receipt');
+      });
+    }
+  });
+
   it('refuses a form without its token (R13) and a step without a draft goes back to the start', async () => {
     const agent = request.agent(app.app);
     await startForm(agent);
@@ -411,11 +570,21 @@ describe('residents file a complaint through the form (no JavaScript)', () => {
     expect(code).to.match(/^[0-9A-Z]{4}-/);
     const start = await agent.get('/complaint').expect(200);
     expect(start.text).not.to.contain('href="/complaint/receipt"');
-    const second = await agent.get('/complaint/receipt').expect(200);
-    expect(second.text).to.contain('Your receipt was shown once').and.to.contain('href="/status"');
-    expect(second.text).not.to.contain(code).and.not.to.contain('id="tracking-number"');
-    expect(second.text).not.to.contain('id="access-code"');
-    expect(String(second.headers['set-cookie'])).to.match(/Expires=Thu, 01 Jan 1970/);
+    // The header's language switch on the receipt shows the same receipt in the other language.
+    const spanish = await agent.get('/complaint/receipt?lang=es').expect(200);
+    expect(spanish.text).to.contain('<html lang="es"');
+    expect(receiptCodes(spanish.text).accessCode).to.equal(code);
+    // Only for a few minutes: later, a switch meets the page that says how to look the case up.
+    await database.db
+      .updateTable('complaints')
+      .set({ receipt_shown_at: new Date(Date.now() - 6 * 60_000) })
+      .where('narrative', '=', 'Twice')
+      .execute();
+    const late = await agent.get('/complaint/receipt?lang=en').expect(200);
+    expect(late.text).to.contain('Your receipt was shown once').and.not.to.contain(code);
+    expect(late.text).to.contain('href="/status"').and.not.to.contain('id="tracking-number"');
+    expect(late.text).not.to.contain('id="access-code"');
+    expect(String(late.headers['set-cookie'])).to.match(/Expires=Thu, 01 Jan 1970/);
     await agent.get('/complaint/receipt').expect(303).expect('Location', '/complaint');
   });
 

@@ -357,6 +357,32 @@ describe('closing surveys (issue #7)', () => {
       expect(await surveyOf(spanish.id)).to.include({ answered_at: null, respect: null });
     });
 
+    it('the form says what it requires, as the validation does: no one question, but one answer or a comment (#17 item 11)', async () => {
+      const promise = {
+        en: 'no question is required, but send at least one answer or a comment',
+        es: 'ninguna es obligatoria, pero envíe al menos una respuesta o un comentario',
+      };
+      for (const [language, survey] of [
+        ['en', english],
+        ['es', spanish],
+      ] as const) {
+        const form = await browser().get(`/survey/${survey.token}`).expect(200);
+        expect(form.text, language).to.include(promise[language]);
+        expect(form.text, language).not.to.match(/Every question is optional|Todas las preguntas son opcionales/);
+      }
+      // As said: nothing is refused (the case above), a comment alone or any one question is enough.
+      const onlyComment = await openSurvey('only-comment@example.com');
+      const agent = browser();
+      const csrf = csrfOf((await agent.get(`/survey/${onlyComment.token}`).expect(200)).text);
+      await post(agent, onlyComment.token, { _csrf: csrf, comment: 'Just this.' }).expect(200);
+      expect(await surveyOf(onlyComment.id)).to.include({ comment: 'Just this.', respect: null });
+      const onlyLast = await openSurvey('only-last@example.com');
+      const other = browser();
+      const token = csrfOf((await other.get(`/survey/${onlyLast.token}`).expect(200)).text);
+      await post(other, onlyLast.token, { _csrf: token, trust: '2' }).expect(200);
+      expect(await surveyOf(onlyLast.id)).to.include({ trust: 2, respect: null, comment: null });
+    });
+
     it('a rejected form keeps the answers given', async () => {
       const agent = browser();
       const csrf = csrfOf((await agent.get(`/survey/${english.token}`).expect(200)).text);

@@ -16,8 +16,6 @@ export const optionalText = (max: number) =>
     .optional()
     .transform((v) => (v === '' ? undefined : v));
 
-const requiredText = (max: number, error: string) => z.string().trim().min(1, { error }).max(max);
-
 export const NARRATIVE_MAX = 20_000;
 export const MAX_OFFICERS = 10;
 export const MAX_WITNESSES = 10;
@@ -42,7 +40,12 @@ export const RACES = [
 const isoDate = z.iso.date({ error: 'validation.date' });
 
 export const whatStep = z.strictObject({
-  narrative: requiredText(NARRATIVE_MAX, 'complaint.what.narrativeRequired'),
+  // Over the limit is refused with its own message, never cut (#17 item 11): the page keeps the text.
+  narrative: z
+    .string()
+    .trim()
+    .min(1, { error: 'complaint.what.narrativeRequired' })
+    .max(NARRATIVE_MAX, { error: 'complaint.what.narrativeTooLong' }),
 });
 
 export const whenWhereStep = z.strictObject({
@@ -181,7 +184,12 @@ export const receiptEmail = z.strictObject({
 });
 
 export const addInformation = z.strictObject({
-  information: optionalText(NARRATIVE_MAX),
+  information: z
+    .string()
+    .trim()
+    .max(NARRATIVE_MAX, { error: 'status.addInformation.tooLong' })
+    .optional()
+    .transform((v) => (v === '' ? undefined : v)),
 });
 
 export const contactUpdate = z

@@ -33,11 +33,6 @@ export async function complaintOptions(services: Deps, req: Request, step: Step)
         genderOptions: labelled(GENDERS, 'complaint.demographics.gender'),
         raceOptions: labelled(RACES, 'complaint.demographics.race'),
       };
-    case 'check':
-      return {
-        districts: await services.reference.districts(req.language),
-        categories: await services.reference.categories(req.language),
-      };
     default:
       return {};
   }

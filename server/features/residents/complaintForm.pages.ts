@@ -11,6 +11,7 @@ import type { DraftData } from './intake.service.js';
 import { assembled, STEPS, stepOfField, type Step } from './complaintForm.steps.js';
 import { byField, fieldErrors, type FieldError } from '../../platform/http/formErrors.js';
 import { complaintOptions } from './complaintForm.options.js';
+import { checkAnswers } from './complaintForm.check.js';
 import { DRAFT_COOKIE, csrfToken, readCookie } from './residentSession.js';
 import { PATH, stepUrl } from './complaintForm.navigation.js';
 
@@ -66,14 +67,19 @@ export function complaintFormPages(services: Deps, config: Config) {
     return render(req, res, step, draft, { errors, fieldError: byField(errors), values });
   };
 
-  const renderCheck = (req: Request, res: Response, draft: DraftData, errors: FieldError[] = []) => {
+  const renderCheck = async (req: Request, res: Response, draft: DraftData, errors: FieldError[] = []) => {
     const whole = assembled(draft, req.language, { consent: true, truthful: true });
     const missing = whole.success
       ? []
       : fieldErrors(whole.error, req.t).filter((e) => stepOfField(e.field) !== 'check');
     const all = [...missing.map((e) => ({ ...e, step: stepOfField(e.field) })), ...errors];
+    const lists = {
+      districts: await services.reference.districts(req.language),
+      categories: await services.reference.categories(req.language),
+    };
+    const sections = checkAnswers(draft, lists, req.t, req.language);
     if (errors.length) res.status(400);
-    return render(req, res, 'check', draft, { errors: all, fieldError: byField(errors), missing });
+    return render(req, res, 'check', draft, { errors: all, fieldError: byField(errors), missing, sections });
   };
 
   return { render, renderErrors, renderCheck };

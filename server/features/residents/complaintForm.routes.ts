@@ -64,7 +64,7 @@ export function complaintFormRoutes(services: Deps, config: Config): Router {
 
   router.get(`${PATH}/receipt`, async (req, res) => {
     const secret = readCookie(req, DRAFT_COOKIE);
-    const receipt = secret ? await intake.showReceiptOnce(secret) : undefined;
+    const receipt = secret ? await intake.showReceiptOnce(secret, typeof req.query['lang'] === 'string') : undefined;
     if (!receipt) return res.redirect(303, PATH);
     if (receipt === 'shown') {
       // Shown once already: the next person at this computer learns how to look it up, not the code.

@@ -76,6 +76,16 @@ export async function takeReceipt(db: Executor, submissionTokens: readonly strin
     .executeTakeFirst();
 }
 
+/** The receipt of this browser's complaint, shown already but no earlier than `shownAfter`. */
+export async function receiptShownSince(db: Executor, submissionTokens: readonly string[], shownAfter: Date) {
+  return db
+    .selectFrom('complaints')
+    .select(['id', 'tracking_number', 'received_at', 'access_code_hash'])
+    .where('submission_token', 'in', submissionTokens)
+    .where('receipt_shown_at', '>', shownAfter)
+    .executeTakeFirst();
+}
+
 /** Forgets submission keys (idempotency keys, draft secrets) of complaints filed before `before`. */
 export async function forgetSubmissionKeys(
   db: Executor,

@@ -7,6 +7,7 @@ import {
   complaintBySubmission,
   forgetSubmissionKeys,
   insertComplaintParts,
+  receiptShownSince,
   takeReceipt,
 } from './intake.repository.js';
 import { activeCategories, activeDistricts } from '../../platform/reference/reference.repository.js';
@@ -14,12 +15,7 @@ import { draftService } from './draft.service.js';
 import { auditEvidence, complaintRowOf, partsOf } from './complaintParts.js';
 import type { ComplaintSubmission } from './complaint.schemas.js';
 import type { AuditService } from '../../platform/audit/audit.service.js';
-import {
-  accessCodeFor,
-  accessCodeOf,
-  hashAccessCode,
-  newTrackingNumber,
-} from '../../platform/workflow/complaint.codes.js';
+import * as codes from '../../platform/workflow/complaint.codes.js';
 import type { EvidenceService, StoredEvidence } from '../../platform/evidence/evidence.service.js';
 import { hmacHex, hmacHexAll, type Keys } from '../../platform/security/keys.js';
 import type { WorkflowService } from '../../platform/workflow/workflow.service.js';
@@ -30,6 +26,8 @@ import type { Quotas } from '../../platform/security/quotas.js';
 export const SUBMISSION_KEY_LIFETIME_MS = 24 * 60 * 60 * 1000;
 /** How long after filing the browser that filed may show its receipt (and access code) again. */
 export const RECEIPT_LIFETIME_MS = 60 * 60 * 1000;
+/** How long after the receipt was shown its page may be shown again in another language. */
+export const RECEIPT_RESHOW_MS = 5 * 60 * 1000;
 
 export type { DraftData } from './draft.service.js';
 
@@ -97,7 +95,7 @@ export function intakeService(deps: {
     return {
       complaintId: row.id,
       trackingNumber: row.tracking_number,
-      accessCode: accessCodeOf(deps.keys.rings.accessCode, secret, row.access_code_hash),
+      accessCode: codes.accessCodeOf(deps.keys.rings.accessCode, secret, row.access_code_hash),
       receivedAt: row.received_at,
       acknowledgeBy: await acknowledgeDue(deps.db, row.id),
       created,
@@ -174,12 +172,12 @@ export function intakeService(deps: {
       }
       const evidence = options.evidence ?? [];
       const token = submissionToken(options.secret);
-      const accessCode = accessCodeFor(deps.keys.accessCode, options.secret);
+      const accessCode = codes.accessCodeFor(deps.keys.accessCode, options.secret);
       for (let attempt = 1; ; attempt++) {
         // What the receipt shows is known here: the complaint is not read back.
         const filed = {
-          tracking_number: newTrackingNumber(),
-          access_code_hash: hashAccessCode(deps.keys.accessCode, accessCode),
+          tracking_number: codes.newTrackingNumber(),
+          access_code_hash: codes.hashAccessCode(deps.keys.accessCode, accessCode),
           received_at: now(),
         };
         let id: string;
@@ -223,10 +221,13 @@ export function intakeService(deps: {
      * The receipt with its access code for the browser that filed, once (a shared computer must not
      * show it to the next person): 'shown' when it was shown already or the hour to show it is over.
      */
-    async showReceiptOnce(secret: string): Promise<Receipt | 'shown' | undefined> {
+    async showReceiptOnce(secret: string, languageSwitch = false): Promise<Receipt | 'shown' | undefined> {
       const at = now();
       const tokens = submissionTokens(secret);
-      const row = await takeReceipt(deps.db, tokens, new Date(at.getTime() - RECEIPT_LIFETIME_MS), at);
+      const row =
+        (await takeReceipt(deps.db, tokens, new Date(at.getTime() - RECEIPT_LIFETIME_MS), at)) ??
+        // The person who just filed may switch the receipt's language: the same page, for minutes.
+        (languageSwitch ? await receiptShownSince(deps.db, tokens, new Date(at.getTime() - RECEIPT_RESHOW_MS)) : null);
       if (row) return receiptOf(row, secret, true);
       return (await complaintBySubmission(deps.db, tokens)) ? 'shown' : undefined;
     },

@@ -18,6 +18,7 @@ export function setUpStaticResources(): Router {
   }
   router.use('/assets/app.css', cacheable, express.static(path.join(APP_ASSETS, 'app.css'), options));
   router.use('/assets/print.js', cacheable, express.static(path.join(APP_ASSETS, 'print.js'), options));
+  router.use('/assets/uswds-i18n.js', cacheable, express.static(path.join(APP_ASSETS, 'uswds-i18n.js'), options));
   // A missing or refused asset is a short, uncached 404: no page, no shared cache keeping it.
   router.use('/assets', (_req, res) => {
     res.status(404).setHeader('Cache-Control', 'no-store').type('text/plain').send('Not found');
