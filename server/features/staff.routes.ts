@@ -80,8 +80,8 @@ export function staffRoutes(services: Deps, config: Config): Router {
  */
 function homeOf(req: Request): string {
   if (allowed(req, 'cases.readAll') || allowed(req, 'cases.readAssigned')) return '/staff/cases';
-  if (allowed(req, 'board.takePart')) return '/staff/board';
   if (allowed(req, 'admin.use')) return '/staff/admin';
+  if (allowed(req, 'board.takePart')) return '/staff/board';
   if (waitsForSecondFactor(req)) return '/staff/account/two-factor';
   return '/staff/account';
 }

@@ -8,6 +8,7 @@ import { createTranslator } from '../../server/platform/i18n.js';
 import { services as buildServices } from '../../server/compose.js';
 import { createApp } from '../../server/app.js';
 import { silentLogger } from '../support/logger.js';
+import { createAdmin, signInAdminAs } from '../support/admin.js';
 import { newTotpSecret, totpCode } from '../../server/platform/security/totp.js';
 import { passwordProblem } from '../../server/platform/security/passwordPolicy.js';
 import { SESSION_IDLE_MS, SESSION_LIFETIME_MS } from '../../server/features/accounts/session.service.js';
@@ -60,6 +61,9 @@ describe('staff sign-in (R7–R13)', () => {
     expect(await landing(['board', 'supervisor'])).to.equal('/staff/cases');
     // An admin without a second factor in this session: nothing is theirs until they set one up.
     expect(await landing(['admin'])).to.equal('/staff/account/two-factor');
+    // With it, at the administration: organising board meetings is part of an admin's work, not its start.
+    const admin = await signInAdminAs(app, database.db, await createAdmin(services, database.db));
+    expect((await admin.get('/staff').expect(303)).headers['location']).to.equal('/staff/admin');
   });
   it('signs in with the right password and rotates the session id (R11)', async () => {
     const staff = await createStaff(database.db, ['intake']);
