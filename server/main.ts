@@ -1,13 +1,13 @@
 import type { Server } from 'node:http';
 import { createApp } from './app.js';
-import { openContext } from './cli/context.js';
+import { APP, openContext } from './cli/context.js';
 import { migrateToLatest } from './platform/db/migrator.js';
 import { createTranslator } from './platform/i18n.js';
 import { demoBanner } from './demo/demo.banner.js';
 import { services } from './compose.js';
 
 // The composition root: config, database, migrations, services, the app, and a graceful stop.
-const context = await openContext('the app (npm start)');
+const context = await openContext(APP);
 const { config, logger, database } = context;
 await migrateToLatest(database.db);
 const translator = createTranslator();

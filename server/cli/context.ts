@@ -17,6 +17,9 @@ export function pgliteDir(config: Config): string {
 }
 
 /** Config, logger and database for a command or the server; exits with a clear message on bad config. */
+/** What the app's own start-up calls itself (server/main.ts). */
+export const APP = 'the app (npm start)';
+
 export async function openContext(who: string): Promise<CliContext> {
   let config: Config;
   try {
@@ -31,7 +34,13 @@ export async function openContext(who: string): Promise<CliContext> {
   const logger = createLogger(config.logLevel);
   const release = config.databaseUrl ? () => {} : acquireEmbeddedLock(config.dataDir, who);
   try {
-    const database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: pgliteDir(config), logger });
+    const database = await openDatabase({
+      databaseUrl: config.databaseUrl,
+      pgliteDir: pgliteDir(config),
+      logger,
+      // The app's requests are held to the timeout; a tool run by hand (a migration, a seed) is not.
+      statementTimeoutMs: who === APP ? config.statementTimeoutMs : 0,
+    });
     return {
       config,
       logger,

@@ -28,6 +28,9 @@ type Deps = Pick<Services, 'mail'> &
 
 export function routes(services: Deps, config: Config): Router {
   const router = Router();
+  // The APIs first: a resident's or a client's request meets no page router on its way (#18).
+  router.use(apiRoutes(services, config));
+  router.use(staffApiRoutes(services));
   router.use(homeRoutes(services));
   router.use(complaintFormRoutes(services, config));
   router.use(statusRoutes(services, config));
@@ -35,8 +38,6 @@ export function routes(services: Deps, config: Config): Router {
   router.use(boardRoutes(services, config));
   router.use(dashboardRoutes(services, config));
   router.use(openDataRoutes(services, config));
-  router.use(apiRoutes(services, config));
-  router.use(staffApiRoutes(services));
   router.use('/staff', staffRoutes(services, config));
   if (!config.production) router.use(devMailRoutes(services.mail));
   return router;

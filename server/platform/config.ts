@@ -15,6 +15,12 @@ const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional(),
+  /**
+   * On PostgreSQL, the longest a statement of the app may run (ms; 0: no limit). A slow query then
+   * fails alone (503) instead of holding a pooled connection for minutes (#18 item 3). Jobs that
+   * need longer (the statistics refresh, a purge) lift it for their own transaction.
+   */
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
   DATA_DIR: z.string().min(1).default('./data'),
   UPLOAD_DIR: z.string().min(1).default('./uploads'),
   UPLOAD_MAX_FILES: z.coerce.number().int().min(1).max(50).default(10),
@@ -80,6 +86,8 @@ export interface Config {
   production: boolean;
   port: number;
   databaseUrl: string | undefined;
+  /** The app's statement timeout on PostgreSQL, ms (0: none); command-line tools use none. */
+  statementTimeoutMs: number;
   dataDir: string;
   uploadDir: string;
   uploads: { maxFiles: number; maxBytes: number };
@@ -145,6 +153,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     production,
     port: env.PORT,
     databaseUrl: env.DATABASE_URL,
+    statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
     dataDir,
     uploadDir: path.resolve(env.UPLOAD_DIR),
     uploads: { maxFiles: env.UPLOAD_MAX_FILES, maxBytes: env.UPLOAD_MAX_MB * 1024 * 1024 },

@@ -1,3 +1,4 @@
+import { syncAllCaseClocks } from '../../server/platform/deadlines/deadline.repository.js';
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { checkStaffPages } from '../support/staffBrowser.js';
@@ -65,6 +66,8 @@ checkStaffPages(
         .where('id', '=', d.id)
         .execute();
     }
+    // Edited behind the deadline service's back: copy the clocks' facts onto the cases.
+    await syncAllCaseClocks(db);
     return {
       staff: {
         supervisor: demoStaff('supervisor@example.org'),

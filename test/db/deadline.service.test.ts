@@ -86,6 +86,41 @@ describe('deadlines in the database: clocks and the sweeper', () => {
     expect(row!.next_check_at!.toISOString()).to.equal(row!.warn_at!.toISOString());
   });
 
+  it('keeps the facts of the running clocks on the case, in the same transaction as each change (#18)', async () => {
+    const facts = async () => {
+      const c = await database.db
+        .selectFrom('complaints')
+        .select(['next_due_at', 'clock_breached', 'clock_warned', 'clock_tolled'])
+        .where('id', '=', complaintId)
+        .executeTakeFirstOrThrow();
+      return { next: c.next_due_at?.toISOString() ?? null, b: c.clock_breached, w: c.clock_warned, t: c.clock_tolled };
+    };
+    const at = (ms: number) => new Date(ms);
+    await start('investigation');
+    const investigationDue = (await rows())[0]!.due_at.toISOString();
+    expect(await facts()).to.deep.equal({ next: investigationDue, b: false, w: false, t: false });
+    await start('acknowledge');
+    const acknowledgeDue = (await rows())[1]!.due_at.toISOString();
+    expect(await facts()).to.deep.equal({ next: acknowledgeDue, b: false, w: false, t: false });
+    await database.db.transaction().execute((trx) => deadlines.stop(trx, complaintId, 'acknowledge', at(clock + DAY)));
+    expect(await facts()).to.deep.equal({ next: investigationDue, b: false, w: false, t: false });
+    clock = Date.parse('2027-04-01T07:00:00Z');
+    expect((await deadlines.sweep()).warned).to.equal(1);
+    expect(await facts()).to.deep.equal({ next: investigationDue, b: false, w: true, t: false });
+    await database.db.transaction().execute((trx) => deadlines.pause(trx, complaintId, at(clock), 'written_waiver'));
+    expect(await facts()).to.deep.equal({ next: null, b: false, w: false, t: true });
+    await database.db.transaction().execute((trx) => deadlines.resume(trx, complaintId, at(clock + 10 * DAY)));
+    const moved = (await rows())[0]!.due_at.toISOString();
+    expect(moved > investigationDue).to.equal(true);
+    expect(await facts()).to.deep.equal({ next: moved, b: false, w: true, t: false });
+    clock = Date.parse('2027-06-01T07:00:00Z');
+    expect((await deadlines.sweep()).breached).to.equal(1);
+    expect(await facts()).to.deep.equal({ next: moved, b: true, w: false, t: false });
+    // A clock that breached and then stopped no longer runs: nothing is due, nothing overdue.
+    await database.db.transaction().execute((trx) => deadlines.stop(trx, complaintId, 'investigation', at(clock)));
+    expect(await facts()).to.deep.equal({ next: null, b: false, w: false, t: false });
+  });
+
   it('warns the investigator, then flags the breach to the investigator and supervisors, once each', async () => {
     await start();
     expect(await deadlines.sweep()).to.deep.equal({ warned: 0, breached: 0 });

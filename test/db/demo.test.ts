@@ -1,3 +1,4 @@
+import { syncAllCaseClocks } from '../../server/platform/deadlines/deadline.repository.js';
 import { expect } from 'chai';
 import { createTranslator } from '../../server/platform/i18n.js';
 import type { DemoResult } from '../../server/demo/demo.service.js';
@@ -144,6 +145,33 @@ describe('demo agency', () => {
     expect(Math.max(...perComplaint.values())).to.be.at.most(3);
     expect(allegations.filter((a) => a.outcome === 'decided').every((a) => a.finding !== null)).to.equal(true);
     expect(allegations.filter((a) => a.outcome === null).every((a) => a.finding === null)).to.equal(true);
+
+    // Each open case runs its clocks (#18): the statutory year and its stage's, a spread of due
+    // dates (on time, warned, breached), and the case's columns say the same as its clocks.
+    const clocks = await database.db
+      .selectFrom('deadlines as d')
+      .innerJoin('complaints as c', 'c.id', 'd.complaint_id')
+      .where('c.access_code_hash', 'like', 'synthetic:%')
+      .select(['c.id', 'c.stage', 'd.kind', 'd.status'])
+      .execute();
+    const open = complaints.filter((c) => c.stage !== 'closed').length;
+    expect(clocks.filter((d) => d.kind === 'statutory')).to.have.length(open);
+    expect(clocks.some((d) => d.stage === 'closed')).to.equal(false);
+    expect(new Set(clocks.map((d) => d.status))).to.deep.equal(new Set(['open', 'warned', 'breached']));
+    const before = await database.db
+      .selectFrom('complaints')
+      .select(['id', 'next_due_at', 'clock_breached', 'clock_warned', 'clock_tolled'])
+      .where('access_code_hash', 'like', 'synthetic:%')
+      .orderBy('id')
+      .execute();
+    await syncAllCaseClocks(database.db);
+    const after = await database.db
+      .selectFrom('complaints')
+      .select(['id', 'next_due_at', 'clock_breached', 'clock_warned', 'clock_tolled'])
+      .where('access_code_hash', 'like', 'synthetic:%')
+      .orderBy('id')
+      .execute();
+    expect(before).to.deep.equal(after);
 
     // Every synthetic snapshot is one the machine can load and act on.
     const stored = await database.db

@@ -6,6 +6,7 @@ import { earlyInterventionService } from '../../server/features/officers/earlyIn
 import { THRESHOLDS_SETTING } from '../../server/features/officers/earlyIntervention.rules.js';
 import { signInAdmin } from '../support/admin.js';
 import { testApp, testConfig } from '../support/app.js';
+import type { Services } from '../../server/compose.js';
 import { useDatabase } from '../support/database.js';
 import { csrfOf, errorsOf, type Agent } from '../support/resident.js';
 import { createStaff, signIn } from '../support/staff.js';
@@ -126,6 +127,7 @@ describe('staff: early intervention and the disparity view', () => {
   const storedThresholds = async () =>
     (await db().selectFrom('settings').select('value').where('key', '=', THRESHOLDS_SETTING).executeTakeFirst())?.value;
 
+  let statistics: () => Services['statistics'];
   before(async () => {
     const config = testConfig();
     const built = testApp(database.handle, {
@@ -149,6 +151,7 @@ describe('staff: early intervention and the disparity view', () => {
       if (role === 'supervisor') supervisorId = staff.id;
       as[role] = await signIn(app, staff);
     }
+    statistics = () => built.services.statistics;
     const admin = await signInAdmin(app, built.services, db(), ['admin']);
     as.admin = admin.agent;
     adminId = admin.admin.id;
@@ -589,6 +592,21 @@ describe('staff: early intervention and the disparity view', () => {
       const género = tableRows(spanish.text, 'género del denunciante</caption>');
       expect(género.get('Mujer')).to.deep.equal(['menos de 5', 'menos de 5', '0', 'no se muestra']);
       expect(género.get('Sin respuesta')).to.deep.equal(['5', '0', '0', 'no se muestra']);
+    });
+
+    it('reads the same figures from the days the statistics refresh keeps (#18 item 1)', async () => {
+      const captions = [
+        'All complaints received in the period',
+        'gender</caption>',
+        'race or ethnicity</caption>',
+        'age</caption>',
+      ];
+      const figures = (html: string) => captions.map((caption) => [...tableRows(html, caption).entries()]);
+      const counted = figures((await as.supervisor.get(WINDOW).expect(200)).text);
+      await statistics().refresh();
+      const kept = await db().selectFrom('disparity_days').select('day').execute();
+      expect(kept.length).to.be.greaterThan(0);
+      expect(figures((await as.supervisor.get(WINDOW).expect(200)).text)).to.deep.equal(counted);
     });
 
     it('shows the last 12 months by default', async () => {

@@ -178,6 +178,38 @@ describe('staff: the officer roster', () => {
       expect(spanish.text).to.include('Historial de quejas');
     });
 
+    it('shows a long history 50 allegations a page, with counts over all of it (#18)', async () => {
+      const { officer_id: id } = await officerWithHistory();
+      const someCase = await db().selectFrom('complaints').select('id').executeTakeFirstOrThrow();
+      const added = await db()
+        .insertInto('allegations')
+        .values(Array.from({ length: 120 }, () => ({ complaint_id: someCase.id, officer_id: id, category: 'force' })))
+        .returning('id')
+        .execute();
+      const all = await db().selectFrom('allegations').select(['finding']).where('officer_id', '=', id).execute();
+      const rowsOn = (html: string) => (html.match(/href="\/staff\/cases\//g) ?? []).length;
+      const first = await as.supervisor.get(`/staff/officers/${id}`).expect(200);
+      const pages = Math.ceil(all.length / 50);
+      expect(rowsOn(first.text)).to.equal(50);
+      expect(first.text).to.include(`(page 1 of ${pages})`);
+      expect(first.text).to.include(`Sustained findings: ${all.filter((a) => a.finding === 'sustained').length}`);
+      expect(first.text).to.include(`href="/staff/officers/${id}?page=2"`).and.not.to.include('Newer allegations');
+      const last = await as.supervisor.get(`/staff/officers/${id}?page=${pages}`).expect(200);
+      expect(rowsOn(last.text)).to.equal(all.length - 50 * (pages - 1));
+      expect(last.text).to.include('Newer allegations').and.not.to.include('Older allegations');
+      // A page that is no number shows the first.
+      const odd = await as.supervisor.get(`/staff/officers/${id}?page=abc`).expect(200);
+      expect(rowsOn(odd.text)).to.equal(50);
+      await db()
+        .deleteFrom('allegations')
+        .where(
+          'id',
+          'in',
+          added.map((a) => a.id),
+        )
+        .execute();
+    });
+
     it('is 404 for other roles, unknown and malformed ids', async () => {
       const { officer_id: id } = await officerWithHistory();
       const before = (await auditRows('officer.read')).length;

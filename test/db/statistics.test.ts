@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import pg from 'pg';
 import { MEASURES, rollupRows } from '../../server/features/transparency/transparency.repository.js';
 import type { Services } from '../../server/compose.js';
 import { testApp } from '../support/app.js';
@@ -199,5 +200,34 @@ describe('public statistics: the rollups and the open-data rows are rebuilt from
       { month: '2026-02-01', key: '', count: 1 },
       { month: '2026-03-01', key: '', count: 6 },
     ]);
+  });
+
+  it('rebuilds on the timer once across instances: fresh figures are left be (#18 item 4)', async () => {
+    const done = await services.statistics.refresh();
+    const other = testApp(database.handle).services;
+    // Another instance's timer, minutes later: the figures are fresh, so it does not rebuild.
+    other.statistics.start(60 * 60_000);
+    other.statistics.stop();
+    expect(await other.statistics.scheduled()).to.equal(undefined);
+    expect((await other.statistics.lastUpdated())?.toISOString()).to.equal(done.toISOString());
+  });
+
+  it('gives way to a rebuild under way in another instance instead of waiting for it (PostgreSQL)', async function () {
+    if (!database.handle.url) return this.skip();
+    const holder = new pg.Client({ connectionString: database.handle.url });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query(`select pg_advisory_xact_lock(hashtext('statistics.rebuild'))`);
+      await db().deleteFrom('settings').where('key', '=', 'statistics.refreshed_at').execute();
+      const started = Date.now();
+      expect(await services.statistics.scheduled()).to.equal(undefined);
+      expect(Date.now() - started).to.be.below(2_000);
+      expect(await services.statistics.lastUpdated()).to.equal(undefined);
+    } finally {
+      await holder.query('rollback');
+      await holder.end();
+    }
+    expect(await services.statistics.scheduled()).to.be.instanceOf(Date);
   });
 });

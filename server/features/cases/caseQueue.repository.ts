@@ -2,6 +2,7 @@ import { rolesWith } from '../../domain/policy.js';
 import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
 import { caseVisibleTo, type Viewer } from '../../platform/db/caseAccess.js';
 import type { Executor } from '../../platform/db/executor.js';
+import { PREPARED } from '../../platform/db/prepared.js';
 import type { Stage } from '../../platform/db/schema.js';
 
 /** What the queue is asked for, in the database's terms. */
@@ -20,7 +21,6 @@ export interface QueueQuery {
   offset: number;
 }
 
-const RUNNING = ['open', 'warned', 'breached'] as const;
 /** The workflow's state of a complaint received and not yet triaged (before BEGIN_TRIAGE). */
 const UNTRIAGED = 'intake.received';
 
@@ -30,14 +30,14 @@ const UNTRIAGED = 'intake.received';
  */
 function badgeSql(now: Date, soon: Date): RawBuilder<string | null> {
   return sql<string | null>`case when c.stage = 'closed' then null
-    when dl.breached or dl.next_due < ${now} then 'overdue'
-    when dl.warned or dl.next_due <= ${soon} then 'dueSoon'
-    when dl.tolled then 'tolled' else 'onTime' end`;
+    when c.clock_breached or c.next_due_at < ${now} then 'overdue'
+    when c.clock_warned or c.next_due_at <= ${soon} then 'dueSoon'
+    when c.clock_tolled then 'tolled' else 'onTime' end`;
 }
 
 /**
- * The complaints with their current assignment and one row of facts about their running clocks
- * (a lateral aggregate over deadlines_complaint), limited to what the viewer may see (R14).
+ * The complaints with their current assignment, limited to what the viewer may see (R14). The
+ * facts of each case's running clocks are columns of the case (#18), kept by the deadline service.
  */
 function visibleCases(db: Executor, viewer: Viewer) {
   return db
@@ -45,24 +45,11 @@ function visibleCases(db: Executor, viewer: Viewer) {
     .leftJoin('assignments as asg', (join) =>
       join.onRef('asg.complaint_id', '=', 'c.id').on('asg.ended_at', 'is', null),
     )
-    .innerJoinLateral(
-      (eb) =>
-        eb
-          .selectFrom('deadlines as d')
-          .select([
-            sql<Date | null>`min(d.due_at) filter (where d.tolled_at is null)`.as('next_due'),
-            sql<boolean>`coalesce(bool_or(d.status = 'breached'), false)`.as('breached'),
-            sql<boolean>`coalesce(bool_or(d.status = 'warned' and d.tolled_at is null), false)`.as('warned'),
-            sql<boolean>`coalesce(bool_or(d.tolled_at is not null), false)`.as('tolled'),
-          ])
-          .whereRef('d.complaint_id', '=', 'c.id')
-          .where('d.status', 'in', RUNNING)
-          .where('d.completed_at', 'is', null)
-          .as('dl'),
-      (join) => join.onTrue(),
-    )
     .where(caseVisibleTo(viewer));
 }
+
+/** The queue counts the matching cases up to this many; pages go no further (bounded pagination). */
+export const COUNT_CAP = 10_000;
 
 /** The query's filters as one condition (true when there are none). */
 function filtersOf(q: QueueQuery, now: Date, soon: Date): Expression<SqlBool> {
@@ -102,10 +89,10 @@ export async function queuePage(db: Executor, viewer: Viewer, q: QueueQuery, now
         'dis.name_es as district_es',
         'asg.user_id as assignee_id',
         'u.display_name as assignee_name',
-        'dl.next_due',
-        'dl.breached',
-        'dl.warned',
-        'dl.tolled',
+        'c.next_due_at as next_due',
+        'c.clock_breached as breached',
+        'c.clock_warned as warned',
+        'c.clock_tolled as tolled',
         sql<Array<{ code: string; en: string; es: string }>>`(
           select coalesce(json_agg(json_build_object('code', k.code, 'en', k.name_en, 'es', k.name_es)
                    order by k.position, k.code), '[]'::json)
@@ -113,18 +100,28 @@ export async function queuePage(db: Executor, viewer: Viewer, q: QueueQuery, now
            where k.code in (select a.category from allegations a where a.complaint_id = c.id))`.as('categories'),
       ])
       .where(where)
-      .$if(!q.untriaged, (qb) => qb.orderBy('dl.next_due', (ob) => ob.asc().nullsLast()))
+      .modifyFront(sql.raw(PREPARED))
+      .$if(!q.untriaged, (qb) => qb.orderBy('c.next_due_at', (ob) => ob.asc().nullsLast()))
       .orderBy('c.received_at')
       .orderBy('c.id')
       .limit(q.limit)
       .offset(q.offset)
       .execute(),
-    visibleCases(db, viewer)
+    // Counted up to a cap (#18): past it the page says "more than", and no request counts a million rows.
+    db
+      .selectFrom(
+        visibleCases(db, viewer)
+          .select(sql`1`.as('one'))
+          .where(where)
+          .limit(COUNT_CAP + 1)
+          .as('m'),
+      )
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where(where)
+      .modifyFront(sql.raw(PREPARED))
       .executeTakeFirstOrThrow(),
   ]);
-  return { rows, total: Number(count.n) };
+  const n = Number(count.n);
+  return { rows, total: Math.min(n, COUNT_CAP), more: n > COUNT_CAP };
 }
 
 export type QueueRow = Awaited<ReturnType<typeof queuePage>>['rows'][number];

@@ -87,7 +87,13 @@ export function caseQueueRoutes(services: Deps): Router {
       errors: [],
       fieldError: {},
       queue,
-      range: { from: first + 1, to: last, total: queue.total },
+      // Past the count's cap, "more than 10,000" in the reader's digits.
+      range: {
+        from: first + 1,
+        to: last,
+        total: queue.totalCapped ? queue.total.toLocaleString(req.language) : queue.total,
+      },
+      capped: queue.totalCapped,
       previousHref: queue.page > 1 && shown ? at(queue.page - 1) : undefined,
       nextHref: shown && queue.total > last ? at(queue.page + 1) : undefined,
       firstHref: queue.page > 1 && !shown ? at(1) : undefined,

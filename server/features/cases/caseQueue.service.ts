@@ -4,7 +4,7 @@ import { may } from '../../domain/policy.js';
 import type { Db } from '../../platform/db/database.js';
 import type { Viewer } from '../../platform/db/caseAccess.js';
 import { assignableInvestigators } from './caseFile.repository.js';
-import { caseloadRows, queueCounts, queuePage, type QueueRow } from './caseQueue.repository.js';
+import { COUNT_CAP, caseloadRows, queueCounts, queuePage, type QueueRow } from './caseQueue.repository.js';
 import type { Language } from '../../platform/i18n.js';
 import type { Stage } from '../../domain/vocabulary.js';
 import { deadlineBadge, dueSoonLimit, type DeadlineBadge } from '../../platform/deadlines/deadlineBadge.js';
@@ -63,6 +63,8 @@ export interface QueueItem {
 export interface QueueList<T = QueueItem> {
   items: T[];
   total: number;
+  /** More cases match than were counted (COUNT_CAP): `total` is a lower bound. */
+  totalCapped: boolean;
   page: number;
   pageSize: number;
 }
@@ -83,7 +85,9 @@ export function caseQueueService(deps: { db: Db; clock: Clock }) {
   async function load(viewer: Viewer, filters: QueueFilters) {
     const at = now();
     const page = Math.max(1, Math.floor(filters.page ?? 1));
-    const { rows, total } = await queuePage(
+    // Past the counted cases there is nothing to read: narrower filters find those cases instead.
+    if ((page - 1) * QUEUE_PAGE_SIZE >= COUNT_CAP) return { rows: [], total: COUNT_CAP, more: true, page, at };
+    const { rows, total, more } = await queuePage(
       deps.db,
       viewer,
       {
@@ -101,7 +105,7 @@ export function caseQueueService(deps: { db: Db; clock: Clock }) {
       at,
       dueSoonLimit(at),
     );
-    return { rows, total, page, at };
+    return { rows, total, more, page, at };
   }
 
   const itemOf = (row: QueueRow, at: Date): QueueItem => {
@@ -128,19 +132,19 @@ export function caseQueueService(deps: { db: Db; clock: Clock }) {
   return {
     /** One page (25) of the cases this viewer may see, matching the filters. */
     async list(viewer: Viewer, filters: QueueFilters = {}): Promise<QueueList> {
-      const { rows, total, page, at } = await load(viewer, filters);
-      return { items: rows.map((row) => itemOf(row, at)), total, page, pageSize: QUEUE_PAGE_SIZE };
+      const { rows, total, more, page, at } = await load(viewer, filters);
+      return { items: rows.map((row) => itemOf(row, at)), total, totalCapped: more, page, pageSize: QUEUE_PAGE_SIZE };
     },
 
     /** The same page with the names of districts and categories in the reader's language. */
     async page(viewer: Viewer, filters: QueueFilters, language: Language) {
-      const { rows, total, page, at } = await load(viewer, filters);
+      const { rows, total, more, page, at } = await load(viewer, filters);
       const items = rows.map((row) => ({
         ...itemOf(row, at),
         districtName: (language === 'es' ? row.district_es : row.district_en) ?? row.district,
         categoryNames: row.categories.map((c) => (language === 'es' ? c.es : c.en)),
       }));
-      return { items, total, page, pageSize: QUEUE_PAGE_SIZE };
+      return { items, total, totalCapped: more, page, pageSize: QUEUE_PAGE_SIZE };
     },
 
     /**

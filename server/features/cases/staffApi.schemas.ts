@@ -158,7 +158,8 @@ export const caseQueuePage = z.object({
       badge: z.enum(DEADLINE_BADGES).nullable().describe('Null for a closed case'),
     }),
   ),
-  total: z.number().int(),
+  total: z.number().int().describe('Matching cases, counted up to 10,000'),
+  totalCapped: z.boolean().describe('More cases match than were counted: total is a lower bound'),
   page: z.number().int(),
   pageSize: z.number().int(),
 });

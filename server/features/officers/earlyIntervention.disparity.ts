@@ -3,7 +3,7 @@
  * group's counts and sustained rate after the public small-cell rule.
  */
 
-import type { DisparityRow } from './earlyIntervention.repository.js';
+import type { DisparityRow } from './disparity.repository.js';
 import { AGE_RANGES, GENDERS, RACES } from '../residents/complaint.schemas.js';
 import { showCount, showRate, type ShownCount } from '../../domain/suppression.js';
 

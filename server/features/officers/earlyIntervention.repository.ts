@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../platform/db/executor.js';
+import { splitWindow, type SplitWindow } from './earlyIntervention.windows.js';
 
 // Early intervention and the disparity view. Every query filters by its window on indexed columns
 // (complaints.received_at, allegations.officer_id, allegations.complaint_id) and aggregates in SQL,
@@ -36,30 +37,51 @@ export interface FlaggedOfficerRow {
 const inList = (codes: string[]) =>
   codes.length ? sql`in (${sql.join(codes.map((c) => sql`${c}`))})` : sql`in (select null::text where false)`;
 
+/** The SQL condition "this instant falls in the window's partial days". */
+export function inPartial(column: RawBuilder<unknown>, window: SplitWindow): RawBuilder<boolean> {
+  return sql<boolean>`(${sql.join(
+    window.partial.map((p) => sql`(${column} >= ${p.from} and ${column} ${p.inclusive ? sql`<=` : sql`<`} ${p.to})`),
+    sql` or `,
+  )})`;
+}
+
 /**
- * The three counts of every officer with at least one of them, as a subquery: one pass over the
- * complaints received in the wider of the complaints and force windows, one over the sustained
- * allegations decided in their window.
+ * The three counts of every officer with at least one of them, as a subquery. The whole days of
+ * each window come from the per-day counts the triggers keep (#18 item 1: a few thousand rows at
+ * a million complaints); the partial days at the windows' ends from the complaints and
+ * allegations themselves, which hold a day's worth of rows at most.
  */
 function countsQuery(c: FlagCriteria) {
-  const since = c.complaintsSince < c.forceSince ? c.complaintsSince : c.forceSince;
+  const complaints = splitWindow(c.complaintsSince, c.until);
+  const force = splitWindow(c.forceSince, c.until);
+  const sustained = splitWindow(c.sustainedSince, c.until);
+  const received = sql.ref('c.received_at');
+  const decided = sql.ref('a.decided_at');
   return sql`
     select officer_id, sum(complaints)::int as complaints, sum(force)::int as force,
         sum(sustained)::int as sustained
       from (
+        select officer_id, complaints, 0 as force, 0 as sustained
+          from officer_day_complaints where day >= ${complaints.fromDay} and day < ${complaints.toDay}
+        union all
+        select officer_id, 0, allegations, 0
+          from officer_day_categories
+          where day >= ${force.fromDay} and day < ${force.toDay} and category ${inList(c.forceCategories)}
+        union all
+        select officer_id, 0, 0, sustained
+          from officer_day_sustained where day >= ${sustained.fromDay} and day < ${sustained.toDay}
+        union all
         select a.officer_id,
-            count(distinct a.complaint_id) filter (where c.received_at >= ${c.complaintsSince}) as complaints,
-            count(*) filter (where c.received_at >= ${c.forceSince} and a.category ${inList(c.forceCategories)})
-              as force,
-            0 as sustained
+            count(distinct a.complaint_id) filter (where ${inPartial(received, complaints)}),
+            count(*) filter (where ${inPartial(received, force)} and a.category ${inList(c.forceCategories)}),
+            0
           from complaints c join allegations a on a.complaint_id = c.id
-          where c.received_at >= ${since} and c.received_at <= ${c.until} and a.officer_id is not null
+          where (${inPartial(received, complaints)} or ${inPartial(received, force)}) and a.officer_id is not null
           group by a.officer_id
         union all
         select a.officer_id, 0, 0, count(*)
           from allegations a
-          where a.finding = 'sustained' and a.decided_at >= ${c.sustainedSince} and a.decided_at <= ${c.until}
-            and a.officer_id is not null
+          where a.finding = 'sustained' and ${inPartial(decided, sustained)} and a.officer_id is not null
           group by a.officer_id
       ) parts
       group by officer_id`;
@@ -146,60 +168,4 @@ export async function flaggedCases(
     where n <= ${perOfficer}
     order by officer_id, n`.execute(db);
   return rows.map(({ n: _n, officer_total, ...row }) => ({ ...row, officer_total: Number(officer_total) }));
-}
-
-export type DisparityDimension = 'all' | 'ageRange' | 'gender' | 'race';
-
-export interface DisparityRow {
-  dimension: DisparityDimension;
-  /** The answer given; '' when the complaint has none (no complainant, no demographics, or the question skipped). */
-  value: string;
-  complaints: number;
-  /** Complaints with at least one allegation that has a finding. */
-  decided: number;
-  /** Complaints with at least one sustained allegation. */
-  sustained: number;
-}
-
-/**
- * Complaints received in [from, until) by the complainant's answers to the voluntary questions:
- * age range, gender, and each race chosen (a complaint counts once under every race chosen), with
- * how many of them have a decided allegation and how many a sustained one; and the total ('all').
- */
-export async function disparityCounts(db: Executor, from: Date, until: Date): Promise<DisparityRow[]> {
-  const { rows } = await sql<DisparityRow>`
-    with base as materialized (
-      select p.demographics as d, x.decided, x.sustained
-        from complaints c
-        left join complainants p on p.complaint_id = c.id and p.role = 'complainant'
-        cross join lateral (
-          select coalesce(bool_or(a.finding is not null), false) as decided,
-              coalesce(bool_or(a.finding = 'sustained'), false) as sustained
-            from allegations a where a.complaint_id = c.id
-        ) x
-        where c.received_at >= ${from} and c.received_at < ${until}
-    ),
-    answers as (
-      select 'all' as dimension, '' as value, decided, sustained from base
-      union all
-      select 'ageRange', coalesce(case when jsonb_typeof(d) = 'object' then d ->> 'ageRange' end, ''), decided,
-          sustained
-        from base
-      union all
-      select 'gender', coalesce(case when jsonb_typeof(d) = 'object' then d ->> 'gender' end, ''), decided, sustained
-        from base
-      union all
-      select 'race', coalesce(r.value, ''), decided, sustained
-        from base
-        left join lateral jsonb_array_elements_text(
-          case when jsonb_typeof(d) = 'object' and jsonb_typeof(d -> 'races') = 'array' then d -> 'races'
-            else '[]'::jsonb end
-        ) r(value) on true
-    )
-    select dimension, value, count(*)::int as complaints, (count(*) filter (where decided))::int as decided,
-        (count(*) filter (where sustained))::int as sustained
-      from answers
-      group by dimension, value
-      order by dimension, value`.execute(db);
-  return rows;
 }

@@ -92,11 +92,19 @@ export async function updateOfficer(db: Executor, id: string, values: Updateable
   return result.numUpdatedRows > 0n;
 }
 
-/** Every allegation naming the officer, on the cases this viewer may see (R14), newest complaint first. */
-export async function officerHistory(db: Executor, officerId: string, viewer: Viewer) {
-  return db
+/** The officer's allegations a page of their history shows (#18: bounded at any size). */
+export const HISTORY_PAGE_SIZE = 50;
+
+const historyOf = (db: Executor, officerId: string, viewer: Viewer) =>
+  db
     .selectFrom('allegations as a')
     .innerJoin('complaints as c', 'c.id', 'a.complaint_id')
+    .where('a.officer_id', '=', officerId)
+    .where(caseVisibleTo(viewer));
+
+/** One page of the allegations naming the officer, on the cases this viewer may see (R14), newest complaint first. */
+export async function officerHistory(db: Executor, officerId: string, viewer: Viewer, page: number) {
+  return historyOf(db, officerId, viewer)
     .innerJoin('allegation_categories as k', 'k.code', 'a.category')
     .select([
       'a.id',
@@ -108,10 +116,23 @@ export async function officerHistory(db: Executor, officerId: string, viewer: Vi
       'k.name_en as category_en',
       'k.name_es as category_es',
     ])
-    .where('a.officer_id', '=', officerId)
-    .where(caseVisibleTo(viewer))
     .orderBy('c.received_at', 'desc')
     .orderBy('c.tracking_number')
     .orderBy('a.created_at')
+    .orderBy('a.id')
+    .limit(HISTORY_PAGE_SIZE)
+    .offset((page - 1) * HISTORY_PAGE_SIZE)
     .execute();
+}
+
+/** How many allegations name the officer, complaints since `since`, and sustained findings. */
+export async function officerHistoryCounts(db: Executor, officerId: string, viewer: Viewer, since: Date) {
+  const row = await historyOf(db, officerId, viewer)
+    .select([
+      sql<number>`count(*)`.as('allegations'),
+      sql<number>`count(distinct c.id) filter (where c.received_at >= ${since})`.as('recent'),
+      sql<number>`count(*) filter (where a.finding = 'sustained')`.as('sustained'),
+    ])
+    .executeTakeFirstOrThrow();
+  return { allegations: Number(row.allegations), recent: Number(row.recent), sustained: Number(row.sustained) };
 }

@@ -119,9 +119,18 @@ export function officerRoutes(services: Deps): Router {
   router.use(officerImportRoutes(services));
 
   router.get('/officers/:id', requirePermission('officers.history'), async (req, res) => {
-    const page = await officers.view(viewerOf(req), idOf(req), req.language, String(req.id));
+    // A page number out of range or not a number shows the first page.
+    const asked = Number(req.query['page']);
+    const number = Number.isSafeInteger(asked) && asked >= 1 && asked <= 100_000 ? asked : 1;
+    const page = await officers.view(viewerOf(req), idOf(req), req.language, String(req.id), number);
     if (!page) throw notFound();
-    res.render('staff/officers/show.njk', { navCurrent: 'officers', ...page });
+    const at = (n: number) => `/staff/officers/${page.officer.id}${n > 1 ? `?page=${n}` : ''}`;
+    res.render('staff/officers/show.njk', {
+      navCurrent: 'officers',
+      ...page,
+      previousHref: page.page > 1 ? at(Math.min(page.page - 1, page.pages)) : undefined,
+      nextHref: page.page < page.pages ? at(page.page + 1) : undefined,
+    });
   });
 
   const editable = async (req: Request) => {

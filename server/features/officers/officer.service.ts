@@ -11,6 +11,8 @@ import {
   lockRoster,
   officerById,
   officerHistory,
+  officerHistoryCounts,
+  HISTORY_PAGE_SIZE,
   officersByBadges,
   rosterPage,
   updateOfficer,
@@ -92,13 +94,18 @@ export function officerService(deps: { db: Db; audit: AuditService; clock: Clock
       return row && toOfficer(row, language);
     },
 
-    /** The officer page: details, every allegation naming them, and counts. The read is audited. */
-    async view(viewer: Viewer, id: string, language: Language, requestId: string) {
+    /**
+     * The officer page: details, counts, and one page (50) of the allegations naming them, newest
+     * first (#18: an officer named in thousands of complaints is still one small page). Audited.
+     */
+    async view(viewer: Viewer, id: string, language: Language, requestId: string, page = 1) {
       allow(viewer, 'officers.history');
       return db.transaction().execute(async (trx) => {
         const row = await officerById(trx, id);
         if (!row) return undefined;
-        const history = (await officerHistory(trx, id, viewer)).map((h) => ({
+        const since = DateTime.fromJSDate(now()).minus({ months: 12 }).toJSDate();
+        const counted = await officerHistoryCounts(trx, id, viewer, since);
+        const history = (await officerHistory(trx, id, viewer, page)).map((h) => ({
           complaintId: h.complaint_id,
           trackingNumber: h.tracking_number,
           receivedAt: h.received_at,
@@ -112,10 +119,13 @@ export function officerService(deps: { db: Db; audit: AuditService; clock: Clock
           object: { type: 'officer', id },
           requestId,
         });
-        const since = DateTime.fromJSDate(now()).minus({ months: 12 }).toJSDate();
-        const recent = new Set(history.filter((h) => new Date(h.receivedAt) >= since).map((h) => h.complaintId));
-        const sustained = history.filter((h) => h.finding === 'sustained').length;
-        return { officer: toOfficer(row, language), history, counts: { recentComplaints: recent.size, sustained } };
+        return {
+          officer: toOfficer(row, language),
+          history,
+          counts: { recentComplaints: counted.recent, sustained: counted.sustained },
+          page,
+          pages: Math.max(1, Math.ceil(counted.allegations / HISTORY_PAGE_SIZE)),
+        };
       });
     },
 

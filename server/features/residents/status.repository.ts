@@ -1,5 +1,6 @@
 import { sql, type Compilable } from 'kysely';
 import type { Executor } from '../../platform/db/executor.js';
+import { PREPARED } from '../../platform/db/prepared.js';
 import type { PublicHistoryEntry } from '../../platform/db/schema.js';
 
 export interface StatusRow {
@@ -30,7 +31,7 @@ export async function statusRow(
 ): Promise<StatusRow> {
   const match = 'id' in by ? sql`c.id = ${by.id}` : sql`c.tracking_number = ${by.trackingNumber}`;
   const attempts = reserve ? sql`(select json_object_agg(r.bucket, r.failures) from reserved r)` : sql`null::json`;
-  const { rows } = await sql<StatusRow>`
+  const { rows } = await sql<StatusRow>`${sql.raw(PREPARED)}
     ${reserve ? sql`with reserved as (${reserve}) ` : sql``}
     select c.id, c.tracking_number, c.access_code_hash, c.snapshot, c.machine_version, c.anonymous, c.outcome,
       c.public_history,

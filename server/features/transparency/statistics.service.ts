@@ -3,11 +3,13 @@ import type { Db } from '../../platform/db/database.js';
 import { getSetting, putSetting } from '../../platform/db/settings.repository.js';
 import { lockForRebuild, rebuildOpenData, rebuildRollups } from './transparency.repository.js';
 import type { Logger } from '../../platform/logger.js';
+import { rebuildDisparityDays } from '../officers/disparity.repository.js';
 import { repeating } from '../../platform/operations/repeating.js';
 
 const REFRESHED_AT = 'statistics.refreshed_at';
 /** How long pages reuse a read of the rebuild time: another instance's rebuild shows within this. */
 const RECENT_READ_MS = 1_000;
+const DEFAULT_INTERVAL_MS = 15 * 60_000;
 
 export type StatisticsService = ReturnType<typeof statisticsService>;
 
@@ -27,31 +29,48 @@ export function statisticsService(deps: { db: Db; timeZone: string; logger: Logg
   let recent: { value: Date | undefined; readAt: number } | undefined;
   let rebuilds = 0;
 
-  const refresh = async (): Promise<Date> => {
+  /** Rebuilds now; with `wait` false, gives up (undefined) when another instance is rebuilding. */
+  const rebuild = async (wait: boolean): Promise<Date | undefined> => {
     const at = now();
-    await deps.db.transaction().execute(async (trx) => {
-      await lockForRebuild(trx);
+    const done = await deps.db.transaction().execute(async (trx) => {
+      if (!(await lockForRebuild(trx, wait))) return false;
       await rebuildRollups(trx, deps.timeZone);
       await rebuildOpenData(trx, deps.timeZone);
+      await rebuildDisparityDays(trx, deps.timeZone, at);
       await putSetting(trx, REFRESHED_AT, at.toISOString());
+      return true;
     });
+    if (!done) return undefined;
     rebuilds += 1;
     recent = { value: at, readAt: performance.now() };
     return at;
   };
+  const refresh = async (): Promise<Date> => (await rebuild(true))!;
+  let interval = DEFAULT_INTERVAL_MS;
+  /**
+   * The timer's refresh, once per cluster (#18 item 4): with several instances, one rebuilds and
+   * the others find the figures fresh (or the rebuild under way) and leave them be.
+   */
+  const scheduled = async (): Promise<Date | undefined> => {
+    const last = await lastUpdated();
+    if (last && now().getTime() - last.getTime() < interval / 2) return undefined;
+    return rebuild(false);
+  };
   const logFailure = (error: Error) =>
     deps.logger.warn({ err: { message: error.message } }, 'statistics refresh failed');
-  const timer = repeating(refresh, logFailure);
+  const timer = repeating(scheduled, logFailure);
   return {
     refresh,
+    scheduled,
 
     /** One rebuild now, without waiting for it; a failure is logged. */
     refreshSoon(): void {
       refresh().catch(logFailure);
     },
 
-    /** Rebuilds the statistics every so often (15 minutes by default). */
-    start(intervalMs = 15 * 60_000): void {
+    /** Rebuilds the statistics every so often (15 minutes by default), once across the instances. */
+    start(intervalMs = DEFAULT_INTERVAL_MS): void {
+      interval = intervalMs;
       timer.start(intervalMs);
     },
     stop: timer.stop,

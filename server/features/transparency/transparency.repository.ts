@@ -30,9 +30,20 @@ export type SurveyQuestion = (typeof SURVEY_QUESTIONS)[number];
 const monthOf = (column: string, timeZone: string) =>
   sql<string>`date_trunc('month', ${sql.ref(column)} at time zone ${timeZone})::date`;
 
-/** One rebuild at a time across instances; plain reads are not blocked by this lock mode. */
-export async function lockForRebuild(trx: Executor): Promise<void> {
-  await sql`lock table stats_rollup, open_data_rows in exclusive mode`.execute(trx);
+/**
+ * One rebuild at a time across instances (#18 item 4), held until the transaction ends; readers
+ * are not blocked. With `wait` false, answers false at once when another instance is rebuilding.
+ * A rebuild reads every case, so the app's statement timeout (#18 item 3) is lifted for it.
+ */
+export async function lockForRebuild(trx: Executor, wait = true): Promise<boolean> {
+  await sql`set local statement_timeout = 0`.execute(trx);
+  if (wait) {
+    await sql`select pg_advisory_xact_lock(hashtext('statistics.rebuild'))`.execute(trx);
+    return true;
+  }
+  const { rows } = await sql<{ locked: boolean }>`
+    select pg_try_advisory_xact_lock(hashtext('statistics.rebuild')) as locked`.execute(trx);
+  return rows[0]?.locked === true;
 }
 
 export async function rebuildRollups(trx: Executor, timeZone: string): Promise<void> {

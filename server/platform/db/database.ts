@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
 import type { Database } from './schema.js';
+import { preparingPool } from './prepared.js';
 
 export type Db = Kysely<Database>;
 
@@ -25,6 +26,8 @@ export interface DatabaseOptions {
   pglite?: PGliteInterface;
   logger: Logger;
   poolSize?: number;
+  /** PostgreSQL: the longest a statement may run, in ms (0 or absent: no limit). */
+  statementTimeoutMs?: number;
 }
 
 // Both drivers read bigint as a number and date as 'YYYY-MM-DD' (see PGLITE_PARSERS).
@@ -58,7 +61,7 @@ function openPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: url,
     // Timestamps are exchanged in UTC on both drivers; the agency's zone is applied in code.
-    options: '-c TimeZone=UTC',
+    options: `-c TimeZone=UTC -c statement_timeout=${options.statementTimeoutMs ?? 0}`,
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
@@ -77,7 +80,7 @@ function openPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
   const lost = (err: Error) => options.logger.warn({ err: { message: err.message } }, 'database connection lost');
   pool.on('error', lost);
   pool.on('connect', (client) => client.on('error', lost));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
   return {
     db,
     kind: 'postgres',

@@ -8,6 +8,7 @@ const UNAVAILABLE_CODES = new Set([
   '57P01', // admin_shutdown
   '57P02', // crash_shutdown
   '57P03', // cannot_connect_now
+  '57014', // query_canceled: the statement ran past the app's statement timeout (#18 item 3)
   '08000',
   '08001',
   '08003',

@@ -38,6 +38,11 @@ export interface ComplaintsTable {
   updated_at: Timestamp;
   /** The public stages reached, oldest first, for the status lookup. */
   public_history: ColumnType<PublicHistoryEntry[], string | undefined, string>;
+  /** The facts of the running clocks (#18), kept with them by the deadline service. */
+  next_due_at: Timestamp | null;
+  clock_breached: Generated<boolean>;
+  clock_warned: Generated<boolean>;
+  clock_tolled: Generated<boolean>;
 }
 
 export interface ComplainantsTable {
@@ -69,6 +74,35 @@ export interface AllegationsTable {
   discipline_recommendation: string | null;
   decided_at: Timestamp | null;
   created_at: CreatedAt;
+  /** The complaint's received day (UTC), set by a trigger: the officer counts below need it (#18). */
+  received_on: Generated<DateOnly>;
+}
+
+/** Per officer and UTC day, kept by statement triggers on allegations (#18 item 1): early intervention. */
+export interface OfficerDayCategoriesTable {
+  officer_id: string;
+  day: DateOnly;
+  category: string;
+  allegations: number;
+}
+export interface OfficerDayComplaintsTable {
+  officer_id: string;
+  day: DateOnly;
+  complaints: number;
+}
+/** The disparity view's complaints by day received, answer, decided and sustained (#18): the statistics refresh writes it. */
+export interface DisparityDaysTable {
+  day: DateOnly;
+  dimension: string;
+  value: string;
+  complaints: number;
+  decided: number;
+  sustained: number;
+}
+export interface OfficerDaySustainedTable {
+  officer_id: string;
+  day: DateOnly;
+  sustained: number;
 }
 
 export interface AssignmentsTable {

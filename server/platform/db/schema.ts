@@ -16,6 +16,10 @@ import type {
   ComplaintDraftsTable,
   ReportedOfficersTable,
   WitnessesTable,
+  OfficerDayCategoriesTable,
+  OfficerDayComplaintsTable,
+  OfficerDaySustainedTable,
+  DisparityDaysTable,
 } from './schema.cases.js';
 import type { DeadlinePoliciesTable, HolidaysTable, DeadlinesTable } from './schema.deadlines.js';
 import type { AuditEventsTable, OutboxTable, SettingsTable } from './schema.operations.js';
@@ -79,6 +83,10 @@ export interface Database {
   rate_limits: RateLimitsTable;
   password_resets: PasswordResetsTable;
   api_tokens: ApiTokensTable;
+  officer_day_categories: OfficerDayCategoriesTable;
+  officer_day_complaints: OfficerDayComplaintsTable;
+  officer_day_sustained: OfficerDaySustainedTable;
+  disparity_days: DisparityDaysTable;
 }
 
 export type User = Selectable<UsersTable>;

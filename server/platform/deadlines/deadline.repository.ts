@@ -1,4 +1,4 @@
-import { sql, type Insertable, type Selectable } from 'kysely';
+import { sql, type Insertable, type RawBuilder, type Selectable } from 'kysely';
 import { assigneeContacts, supervisorContacts } from '../workflow/complaint.repository.js';
 import type { Executor } from '../db/executor.js';
 import type { DeadlinesTable } from '../db/schema.js';
@@ -6,9 +6,11 @@ import type { DeadlinesTable } from '../db/schema.js';
 export type DeadlineRow = Selectable<DeadlinesTable>;
 const RUNNING = ['open', 'warned', 'breached'] as const;
 
-export async function insertDeadline(trx: Executor, row: Insertable<DeadlinesTable>): Promise<void> {
-  await trx.insertInto('deadlines').values(row).execute();
-}
+/** A new clock's row. */
+export type NewDeadline = Pick<
+  Insertable<DeadlinesTable>,
+  'complaint_id' | 'kind' | 'starts_at' | 'due_at' | 'warn_at' | 'next_check_at'
+>;
 
 export async function runningDeadlines(trx: Executor, complaintId: string, kind?: string): Promise<DeadlineRow[]> {
   let query = trx
@@ -19,6 +21,102 @@ export async function runningDeadlines(trx: Executor, complaintId: string, kind?
     .where('completed_at', 'is', null);
   if (kind) query = query.where('kind', '=', kind);
   return query.execute();
+}
+
+/** The facts of a case's running clocks, from rows (due_at, status, tolled_at, completed_at). */
+const FACTS = sql`min(r.due_at) filter (where r.tolled_at is null) as next_due,
+  coalesce(bool_or(r.status = 'breached'), false) as breached,
+  coalesce(bool_or(r.status = 'warned' and r.tolled_at is null), false) as warned,
+  coalesce(bool_or(r.tolled_at is not null), false) as tolled`;
+
+/**
+ * Copies the facts of a case's running clocks onto the case (#18): the earliest due time of those
+ * not tolled, and whether any is breached, warned (and not tolled) or tolled. `rows` is the case's
+ * clocks as they are after the change (a change made in the same statement is not visible to it).
+ */
+const setFacts = (complaintId: string, rows: RawBuilder<unknown>) => sql`
+  update complaints c
+     set next_due_at = f.next_due, clock_breached = f.breached, clock_warned = f.warned, clock_tolled = f.tolled
+    from (select ${FACTS} from (${rows}) r
+           where r.status in ('open', 'warned', 'breached') and r.completed_at is null) f
+   where c.id = ${complaintId}
+     and (c.next_due_at is distinct from f.next_due or c.clock_breached <> f.breached
+          or c.clock_warned <> f.warned or c.clock_tolled <> f.tolled)`;
+
+const clocksOf = (complaintId: string) =>
+  sql`select due_at, status, tolled_at, completed_at from deadlines where complaint_id = ${complaintId}`;
+
+/** Recomputes the case's clock facts from its clocks (after changes made row by row). */
+export async function syncCaseClocks(trx: Executor, complaintId: string): Promise<void> {
+  await setFacts(complaintId, clocksOf(complaintId)).execute(trx);
+}
+
+/** Starts a clock and keeps the case's facts, in one statement. */
+export async function insertDeadline(trx: Executor, row: NewDeadline): Promise<void> {
+  await sql`
+    with added as (
+      insert into deadlines (complaint_id, kind, starts_at, due_at, warn_at, next_check_at)
+      values (${row.complaint_id}, ${row.kind}, ${row.starts_at}, ${row.due_at}, ${row.warn_at}, ${row.next_check_at})
+      returning due_at
+    )
+    ${setFacts(
+      row.complaint_id,
+      sql`${clocksOf(row.complaint_id)}
+          union all select due_at, 'open', null::timestamptz, null::timestamptz from added`,
+    )}`.execute(trx);
+}
+
+/**
+ * Stops the running clocks of a kind at `at` and keeps the case's facts, in one statement. Each is
+ * met, or breached if it already was or was judged late: a tolled clock is judged when it stopped.
+ */
+export async function stopDeadlines(trx: Executor, complaintId: string, kind: string, at: Date): Promise<void> {
+  await sql`
+    with stopped as (
+      update deadlines
+         set status = case when status = 'breached' or coalesce(tolled_at, ${at}::timestamptz) >= due_at
+                           then 'breached' else 'met' end,
+             completed_at = ${at}, next_check_at = null
+       where complaint_id = ${complaintId} and kind = ${kind}
+         and status in ('open', 'warned', 'breached') and completed_at is null
+      returning id
+    )
+    ${setFacts(complaintId, sql`${clocksOf(complaintId)} and id not in (select id from stopped)`)}`.execute(trx);
+}
+
+/** Tolls the running clocks that can be (a breach stays a breach) and keeps the case's facts, in one statement. */
+export async function pauseDeadlines(trx: Executor, complaintId: string, at: Date, reason: string): Promise<void> {
+  await sql`
+    with paused as (
+      update deadlines set tolled_at = ${at}, tolled_reason = ${reason}, next_check_at = null
+       where complaint_id = ${complaintId} and status in ('open', 'warned') and completed_at is null
+         and tolled_at is null
+      returning id
+    )
+    ${setFacts(
+      complaintId,
+      sql`select d.due_at, d.status, case when p.id is null then d.tolled_at else ${at}::timestamptz end as tolled_at,
+                 d.completed_at
+            from deadlines d left join paused p on p.id = d.id
+           where d.complaint_id = ${complaintId}`,
+    )}`.execute(trx);
+}
+
+/** The same for every case at once, after clocks were written in bulk (the bench's seeder). */
+export async function syncAllCaseClocks(db: Executor): Promise<void> {
+  await sql`
+    update complaints c
+       set next_due_at = d.next_due, clock_breached = d.breached, clock_warned = d.warned, clock_tolled = d.tolled
+      from (select k.id,
+                   min(x.due_at) filter (where x.tolled_at is null) as next_due,
+                   coalesce(bool_or(x.status = 'breached'), false) as breached,
+                   coalesce(bool_or(x.status = 'warned' and x.tolled_at is null), false) as warned,
+                   coalesce(bool_or(x.tolled_at is not null), false) as tolled
+              from complaints k
+              left join deadlines x on x.complaint_id = k.id and x.status in ('open', 'warned', 'breached')
+                                   and x.completed_at is null
+             group by k.id) d
+     where c.id = d.id`.execute(db);
 }
 
 export async function updateDeadline(

@@ -7,7 +7,10 @@ import {
   claimDueDeadlines,
   insertDeadline,
   policyOverrides,
+  pauseDeadlines,
   runningDeadlines,
+  stopDeadlines,
+  syncCaseClocks,
   updateDeadline,
   type DeadlineRow,
 } from './deadline.repository.js';
@@ -119,23 +122,12 @@ export function deadlineService(options: DeadlineOptions) {
     },
 
     async stop(trx: Executor, complaintId: string, kind: DeadlineKind, at: Date): Promise<void> {
-      for (const row of await runningDeadlines(trx, complaintId, kind)) {
-        // A tolled clock stood still from tolled_at: it is judged at that moment, not now.
-        const judgedAt = row.tolled_at ?? at;
-        await updateDeadline(trx, row.id, {
-          status: row.status === 'breached' || judgedAt >= row.due_at ? 'breached' : 'met',
-          completed_at: at,
-          next_check_at: null,
-        });
-      }
+      await stopDeadlines(trx, complaintId, kind, at);
     },
 
+    /** Tolls the running clocks; a deadline already missed stays missed (tolling cannot undo a breach). */
     async pause(trx: Executor, complaintId: string, at: Date, reason: string): Promise<void> {
-      for (const row of await runningDeadlines(trx, complaintId)) {
-        // A deadline already missed stays missed: tolling cannot undo a breach.
-        if (row.tolled_at || row.status === 'breached') continue;
-        await updateDeadline(trx, row.id, { tolled_at: at, tolled_reason: reason, next_check_at: null });
-      }
+      await pauseDeadlines(trx, complaintId, at, reason);
     },
 
     async resume(trx: Executor, complaintId: string, at: Date): Promise<void> {
@@ -153,6 +145,7 @@ export function deadlineService(options: DeadlineOptions) {
           next_check_at: warnPending ? due.warnAt : due.dueAt,
         });
       }
+      await syncCaseClocks(trx, complaintId);
     },
 
     /** The policy in force for every clock: the admin's where set, else the default. */
@@ -179,6 +172,7 @@ export function deadlineService(options: DeadlineOptions) {
               result.warned++;
             }
           }
+          for (const complaintId of new Set(rows.map((r) => r.complaint_id))) await syncCaseClocks(trx, complaintId);
           return rows.length;
         });
         if (handled < SWEEP_BATCH) return result;
