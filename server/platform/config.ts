@@ -38,6 +38,13 @@ const envSchema = z.object({
     .min(0)
     .max(7 * 24 * 60)
     .default(60),
+  /** Evidence in an S3-compatible bucket, not UPLOAD_DIR/files (#18 item 5); keys come from the AWS SDK's own chain. */
+  EVIDENCE_S3_BUCKET: z.stringFormat('bucket', /^[a-z\d][a-z\d.-]{1,61}[a-z\d]$/, 'must be a bucket name').optional(),
+  EVIDENCE_S3_PREFIX: z.string().endsWith('/', 'must end in /').default('evidence/'),
+  EVIDENCE_S3_REGION: z.stringFormat('region', /^[a-z\d-]+$/, 'must be a region like us-east-1').default('us-east-1'),
+  EVIDENCE_S3_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  EVIDENCE_S3_FORCE_PATH_STYLE: z.stringbool('must be true or false').default(false),
+  EVIDENCE_S3_SSE: z.enum(['AES256', 'aws:kms'], { error: 'must be AES256 or aws:kms' }).optional(),
   /** The bearer token a Prometheus scraper sends for /metrics; without it /metrics is not served. */
   METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   /** Where the audit chain's checkpoints are written, outside the database (default DATA_DIR/audit-checkpoints). */
@@ -91,6 +98,7 @@ export interface Config {
   dataDir: string;
   uploadDir: string;
   uploads: { maxFiles: number; maxBytes: number };
+  evidenceStore: ReturnType<typeof evidenceStore>;
   /** The token /metrics asks for; undefined: no /metrics. */
   metricsToken: string | undefined;
   /** Audit chain checkpoints: a folder outside the database, and an address to mail them to. */
@@ -157,6 +165,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     dataDir,
     uploadDir: path.resolve(env.UPLOAD_DIR),
     uploads: { maxFiles: env.UPLOAD_MAX_FILES, maxBytes: env.UPLOAD_MAX_MB * 1024 * 1024 },
+    evidenceStore: evidenceStore(env),
     metricsToken: env.METRICS_TOKEN,
     auditCheckpoints: {
       dir: path.resolve(env.AUDIT_CHECKPOINT_DIR ?? path.join(dataDir, 'audit-checkpoints')),
@@ -188,6 +197,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     demoPassword: env.DEMO_PASSWORD,
     logLevel: env.LOG_LEVEL,
   };
+}
+
+function evidenceStore(env: Env) {
+  const { EVIDENCE_S3_BUCKET: bucket, EVIDENCE_S3_PREFIX: prefix, EVIDENCE_S3_REGION: region } = env;
+  if (!bucket) return { kind: 'local' as const };
+  const more = { endpoint: env.EVIDENCE_S3_ENDPOINT, serverSideEncryption: env.EVIDENCE_S3_SSE };
+  return { kind: 's3' as const, bucket, prefix, region, forcePathStyle: env.EVIDENCE_S3_FORCE_PATH_STYLE, ...more };
 }
 
 function trustProxyValue(value: string): boolean | number | string {

@@ -15,6 +15,7 @@ import { checkpointStore } from './audit/audit.checkpoints.js';
 import { auditService } from './audit/audit.service.js';
 import { deadlineService } from './deadlines/deadline.service.js';
 import { evidenceJanitor } from './evidence/evidence.janitor.js';
+import { s3EvidenceStorage } from './evidence/evidence.s3.js';
 import { evidenceService } from './evidence/evidence.service.js';
 import { localEvidenceStorage } from './evidence/evidence.storage.js';
 import { mailService, type MailService } from './mail/mail.service.js';
@@ -63,7 +64,11 @@ export function platform({ config, database, translator, logger, mail, now }: Pl
   });
   const keys = deriveKeys(config.secrets);
   const usage = quotas({ db, key: keys.client, clock });
-  const storage = localEvidenceStorage(path.join(config.uploadDir, 'files'));
+  // Uploads arrive in UPLOAD_DIR/incoming either way; what is accepted is stored here (#18 item 5).
+  const storage =
+    config.evidenceStore.kind === 's3'
+      ? s3EvidenceStorage(config.evidenceStore)
+      : localEvidenceStorage(path.join(config.uploadDir, 'files'));
   const alerts = alertsService({ db, outbox, quotas: usage, logger, publicBaseUrl: config.publicBaseUrl });
   outbox.onDeadLetter((reason) => {
     void alerts.raise(

@@ -1,3 +1,4 @@
+import { pipeline } from 'node:stream/promises';
 import { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
 import type { Config } from '../../platform/config.js';
@@ -170,8 +171,8 @@ export function caseFileRoutes(services: Deps, config: Config): Router {
     res.setHeader('Content-Length', String(file.size));
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
-    file.stream.on('error', () => res.destroy());
-    file.stream.pipe(res);
+    // pipeline closes the file (or the object store's connection) when the client goes away too.
+    pipeline(file.stream, res).catch(() => res.destroy());
   });
 
   router.use(caseActionRoutes(services));

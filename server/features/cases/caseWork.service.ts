@@ -1,4 +1,4 @@
-import { InvalidField, NotFound } from '../../domain/errors.js';
+import { InvalidField, NotFound, Unavailable } from '../../domain/errors.js';
 import type { Readable } from 'node:stream';
 import type { Db } from '../../platform/db/database.js';
 import type { Viewer } from '../../platform/db/caseAccess.js';
@@ -203,8 +203,12 @@ export function caseWorkService(deps: {
           details: { attachment: attachmentId, copy },
         }),
       );
-      // A record whose file is gone (restored from a backup without its files) is not served half.
-      const size = await deps.storage.size(name).catch(() => undefined);
+      // A record whose file is gone (restored from a backup without its files) is not served half;
+      // a store that cannot answer now (an object store's outage) is a 503, not a missing file.
+      const size = await deps.storage.size(name).catch((error: unknown) => {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw new Unavailable();
+      });
       if (size === undefined) throw new EvidenceMissing(attachmentId);
       const stream: Readable = deps.storage.open(name);
       return {

@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { ID_PATTERN } from '../../domain/ids.js';
 
 /** Names are made here as lower-case UUIDs; only such names are ever opened. */
-const isStoredName = (name: string) => ID_PATTERN.test(name) && name === name.toLowerCase();
+export const isStoredName = (name: string) => ID_PATTERN.test(name) && name === name.toLowerCase();
 
 /**
  * Where evidence files live, behind one interface so an object store can replace the local folder.
