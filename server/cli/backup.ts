@@ -67,6 +67,14 @@ await runCommand(async () => {
   process.stdout.write(
     `Wrote ${folder}\n  database: ${database}, ${files} evidence files, ${checkpoint.count} audit events\n`,
   );
+  // Evidence in a bucket is not in this folder: say so, rather than let "0 evidence files" pass.
+  const store = config.evidenceStore;
+  if (store.kind === 's3') {
+    process.stdout.write(
+      `  evidence is in the bucket ${store.bucket} (${store.prefix}), not in this backup: ` +
+        `back it up with the storage provider's versioning or replication\n`,
+    );
+  }
 });
 
 /** pg_dump to a file readable only by its owner; the password goes by environment, not argv (ps shows argv). */
