@@ -446,3 +446,30 @@ describe('guessing passwords slows down but never keeps the holder out (R7)', ()
     expect(steps.length + signedIn).to.equal(29);
   });
 });
+
+describe('a moment of overload does not sign anyone out (#18)', () => {
+  const database = useDatabase();
+
+  it('a session that fails to load answers 503 once, and the person is still signed in afterwards', async () => {
+    let failNext = false;
+    const { app } = testApp(database.handle, {
+      override: (base) => ({
+        sessions: {
+          ...base.sessions,
+          get: (id: string) => {
+            if (!failNext) return base.sessions.get(id);
+            failNext = false;
+            return Promise.reject(Object.assign(new Error('timeout exceeded when trying to connect'), {}));
+          },
+        },
+      }),
+    });
+    const staff = await createStaff(database.db, ['intake']);
+    const agent = await signIn(app, staff);
+    await agent.get('/staff/cases').expect(200);
+    failNext = true;
+    const busy = await agent.get('/staff/cases');
+    expect(busy.status).to.equal(503);
+    await agent.get('/staff/cases').expect(200);
+  });
+});

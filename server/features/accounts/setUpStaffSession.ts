@@ -103,7 +103,9 @@ export function setUpStaffSession(deps: {
       resave: false,
       saveUninitialized: false,
       rolling: true,
-      unset: 'destroy',
+      // A session that failed to load (the database busy) leaves req.session unset: with 'destroy' the
+      // person was signed out by a moment's overload. Sign-out destroys the session itself.
+      unset: 'keep',
       cookie: { path: '/staff', httpOnly: true, sameSite: 'lax', secure: deps.secure, maxAge: SESSION_IDLE_MS },
     }),
   );

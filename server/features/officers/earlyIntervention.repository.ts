@@ -135,10 +135,26 @@ export interface FlaggedCaseRow {
   officer_total: number;
 }
 
+/** UTC day of an instant, as the allegations' received_on holds it. */
+const utcDay = (at: Date) => at.toISOString().slice(0, 10);
+
+/**
+ * "The allegation's complaint was received in [since, until]", on the allegation's own received
+ * day (the index) and, on the two edge days only, on the complaint's exact time.
+ */
+function receivedIn(since: Date, until: Date) {
+  const [first, last] = [utcDay(since), utcDay(until)];
+  // A scalar subquery, looked up by id for the edge days' rows (an EXISTS was hashed over every complaint).
+  const exact = sql`(select x.received_at from complaints x where x.id = a.complaint_id) between ${since} and ${until}`;
+  return sql`((a.received_on > ${first} and a.received_on < ${last})
+    or (a.received_on in (${first}, ${last}) and ${exact}))`;
+}
+
 /**
  * The allegations behind the counts of these officers: on complaints received in the complaints
  * window, of a force category on complaints received in the force window, or sustained and decided
- * in the sustained window. Newest complaint first, at most `perOfficer` for each officer.
+ * in the sustained window. Newest complaint first, at most `perOfficer` for each officer, found per
+ * officer on the index of their allegations by day received (#18: a few rows, whatever the size).
  */
 export async function flaggedCases(
   db: Executor,
@@ -147,25 +163,28 @@ export async function flaggedCases(
   perOfficer: number,
 ): Promise<FlaggedCaseRow[]> {
   if (officerIds.length === 0) return [];
-  const { rows } = await sql<FlaggedCaseRow & { n: string; officer_total: string }>`
-    select * from (
-      select a.officer_id, c.id as complaint_id, c.tracking_number, c.received_at, a.category,
-          k.name_en as category_en, k.name_es as category_es, a.finding, a.decided_at,
-          row_number() over (partition by a.officer_id
-            order by c.received_at desc, c.tracking_number, a.created_at, a.id) as n,
-          count(*) over (partition by a.officer_id) as officer_total
-        from allegations a
-        join complaints c on c.id = a.complaint_id
-        join allegation_categories k on k.code = a.category
-        where a.officer_id in (${sql.join(officerIds)})
-          and (
-            (c.received_at >= ${c.complaintsSince} and c.received_at <= ${c.until})
-            or (a.category ${inList(c.forceCategories)}
-              and c.received_at >= ${c.forceSince} and c.received_at <= ${c.until})
-            or (a.finding = 'sustained' and a.decided_at >= ${c.sustainedSince} and a.decided_at <= ${c.until})
-          )
-    ) cases
-    where n <= ${perOfficer}
-    order by officer_id, n`.execute(db);
-  return rows.map(({ n: _n, officer_total, ...row }) => ({ ...row, officer_total: Number(officer_total) }));
+  const behind = sql`(${receivedIn(c.complaintsSince, c.until)}
+    or (a.category ${inList(c.forceCategories)} and ${receivedIn(c.forceSince, c.until)})
+    or (a.finding = 'sustained' and a.decided_at >= ${c.sustainedSince} and a.decided_at <= ${c.until}))`;
+  const { rows } = await sql<FlaggedCaseRow & { officer_total: string }>`
+    select o.officer_id, x.complaint_id, x.tracking_number, x.received_at, x.category, x.category_en,
+        x.category_es, x.finding, x.decided_at, t.n as officer_total
+      from unnest(${officerIds}::uuid[]) as o(officer_id)
+      cross join lateral (select count(*) as n from allegations a where a.officer_id = o.officer_id and ${behind}) t
+      -- The day of the newest perOfficer-th allegation: only days from it on can hold the newest ones.
+      cross join lateral (
+        select min(received_on) as day from (
+          select a.received_on from allegations a where a.officer_id = o.officer_id and ${behind}
+           order by a.received_on desc limit ${perOfficer}) newest) edge
+      cross join lateral (
+        select c.id as complaint_id, c.tracking_number, c.received_at, a.category, k.name_en as category_en,
+            k.name_es as category_es, a.finding, a.decided_at
+          from allegations a
+          join complaints c on c.id = a.complaint_id
+          join allegation_categories k on k.code = a.category
+         where a.officer_id = o.officer_id and a.received_on >= edge.day and ${behind}
+         order by c.received_at desc, c.tracking_number, a.created_at, a.id
+         limit ${perOfficer}) x
+     order by o.officer_id, x.received_at desc, x.tracking_number`.execute(db);
+  return rows.map(({ officer_total, ...row }) => ({ ...row, officer_total: Number(officer_total) }));
 }

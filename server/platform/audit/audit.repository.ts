@@ -6,7 +6,7 @@ import type { Insertable, Selectable } from 'kysely';
 export type AuditRow = Selectable<AuditEventsTable>;
 
 // Any constant will do, as long as nothing else takes this advisory lock.
-const CHAIN_LOCK = 7_310_042;
+export const CHAIN_LOCK = 7_310_042;
 
 /** Serialises appends until the caller's transaction ends, so concurrent writers never fork the chain. */
 export async function lockChain(trx: Executor): Promise<void> {
