@@ -1,5 +1,4 @@
 import { sql, type Insertable, type RawBuilder, type Selectable } from 'kysely';
-import { assigneeContacts, supervisorContacts } from '../workflow/complaint.repository.js';
 import type { Executor } from '../db/executor.js';
 import type { DeadlinesTable } from '../db/schema.js';
 
@@ -133,35 +132,52 @@ export async function updateDeadline(
 }
 
 /**
- * The rows whose next check has come, locked for this sweeper; other instances skip them. Reads
- * only the partial index on next_check_at, so its cost follows the due rows, not the open cases.
+ * One pass of the sweep over up to `limit` rows whose next check has come, in one statement: each
+ * is warned (checked again when due) or, once due, breached; rows another sweeper holds are
+ * skipped. Reads only the partial index on next_check_at, so its cost follows the due rows.
  */
-export async function claimDueDeadlines(trx: Executor, now: Date, limit: number): Promise<DeadlineRow[]> {
-  const { rows } = await sql<DeadlineRow>`
-    select * from deadlines
-     where next_check_at is not null and next_check_at <= ${now}
-     order by next_check_at
-     limit ${limit}
-     for update skip locked`.execute(trx);
+export async function sweepDueDeadlines(trx: Executor, now: Date, limit: number) {
+  const { rows } = await sql<{ complaint_id: string; kind: string; due_at: Date; status: 'warned' | 'breached' }>`
+    with due as (
+      select id from deadlines
+       where next_check_at is not null and next_check_at <= ${now}
+       order by next_check_at
+       limit ${limit}
+       for update skip locked
+    )
+    update deadlines d
+       set status = case when ${now}::timestamptz >= d.due_at then 'breached' else 'warned' end,
+           next_check_at = case when ${now}::timestamptz >= d.due_at then null else d.due_at end
+      from due where d.id = due.id
+    returning d.complaint_id, d.kind, d.due_at, d.status`.execute(trx);
   return rows;
 }
 
-/** Who hears about a case's deadlines: its investigator(s), and for breaches every supervisor. */
-export async function caseWatchers(trx: Executor, complaintId: string) {
-  const complaint = await trx
-    .selectFrom('complaints')
-    .select('tracking_number')
-    .where('id', '=', complaintId)
-    .executeTakeFirstOrThrow();
-  const assignees = await assigneeContacts(trx, complaintId);
-  const supervisors = await supervisorContacts(trx);
-  return {
-    trackingNumber: complaint.tracking_number,
-    recipients: [
-      ...assignees.map((u) => ({ ...u, supervisor: false })),
-      ...supervisors.map((u) => ({ ...u, supervisor: true })),
-    ],
-  };
+/** Recomputes the clock facts of many cases at once (after the sweep). */
+export async function syncManyCaseClocks(trx: Executor, complaintIds: string[]): Promise<void> {
+  if (complaintIds.length === 0) return;
+  await sql`
+    update complaints c
+       set next_due_at = f.next_due, clock_breached = f.breached, clock_warned = f.warned, clock_tolled = f.tolled
+      from (select k.id, ${FACTS}
+              from unnest(${complaintIds}::uuid[]) as k(id)
+              left join deadlines r on r.complaint_id = k.id and r.status in ('open', 'warned', 'breached')
+                                   and r.completed_at is null
+             group by k.id) f
+     where c.id = f.id
+       and (c.next_due_at is distinct from f.next_due or c.clock_breached <> f.breached
+            or c.clock_warned <> f.warned or c.clock_tolled <> f.tolled)`.execute(trx);
+}
+
+/** The tracking numbers of these cases and the investigators assigned to them now, in one read. */
+export async function casesWatchers(trx: Executor, complaintIds: string[]) {
+  const { rows } = await sql<{ id: string; tracking_number: string; email: string | null; language: string | null }>`
+    select c.id, c.tracking_number, u.email, u.language
+      from complaints c
+      left join assignments a on a.complaint_id = c.id and a.ended_at is null
+      left join users u on u.id = a.user_id and u.disabled_at is null
+     where c.id = any(${complaintIds}::uuid[])`.execute(trx);
+  return rows;
 }
 
 export async function policyOverrides(db: Executor) {

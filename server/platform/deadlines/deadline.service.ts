@@ -3,8 +3,9 @@ import Holidays from 'date-holidays';
 import type { Db } from '../db/database.js';
 import {
   adminHolidays,
-  caseWatchers,
-  claimDueDeadlines,
+  casesWatchers,
+  sweepDueDeadlines,
+  syncManyCaseClocks,
   insertDeadline,
   policyOverrides,
   pauseDeadlines,
@@ -12,7 +13,6 @@ import {
   stopDeadlines,
   syncCaseClocks,
   updateDeadline,
-  type DeadlineRow,
 } from './deadline.repository.js';
 import type { Executor } from '../db/executor.js';
 import { oncePerTransaction } from '../db/transactionMemo.js';
@@ -27,8 +27,10 @@ import {
   type DeadlinePolicy,
 } from '../../../workflows/deadline.policy.js';
 import type { OutboxService } from '../mail/outbox.service.js';
+import { supervisorContacts } from '../workflow/complaint.repository.js';
+import type { Language } from '../../domain/vocabulary.js';
 
-const SWEEP_BATCH = 100;
+const SWEEP_BATCH = 1_000;
 
 export interface DeadlineOptions {
   db: Db;
@@ -80,21 +82,36 @@ export function deadlineService(options: DeadlineOptions) {
 
   const caseUrl = (complaintId: string) => `${options.publicBaseUrl}/staff/cases/${complaintId}`;
 
-  async function notify(trx: Executor, row: DeadlineRow, template: 'deadlineWarning' | 'deadlineBreached') {
-    const { trackingNumber, recipients } = await caseWatchers(trx, row.complaint_id);
-    const dueDate = lastDayOf(row.due_at, options.timeZone);
-    // Warnings go to the investigator; a breach also goes to every supervisor. Before a case has
-    // an investigator (acknowledge, triage, mediation), its clocks are the supervisors' to watch.
-    const assigned = recipients.filter((r) => !r.supervisor);
-    const to = template === 'deadlineBreached' || assigned.length === 0 ? recipients : assigned;
-    for (const recipient of new Map(to.map((r) => [r.email.toLowerCase(), r])).values()) {
-      await outbox.enqueue(trx, {
-        to: recipient.email,
+  type Swept = Awaited<ReturnType<typeof sweepDueDeadlines>>[number];
+
+  /**
+   * The mail of one sweep pass, queued in one statement. Warnings go to the investigator; a breach
+   * also goes to every supervisor. Before a case has an investigator (acknowledge, triage,
+   * mediation), its clocks are the supervisors' to watch. One message per address and clock.
+   */
+  async function notifyAll(trx: Executor, rows: Swept[]) {
+    if (rows.length === 0) return;
+    const ids = [...new Set(rows.map((r) => r.complaint_id))];
+    const [watchers, supervisors] = await Promise.all([casesWatchers(trx, ids), supervisorContacts(trx)]);
+    const messages = rows.flatMap((row) => {
+      const mine = watchers.filter((w) => w.id === row.complaint_id);
+      const assigned = mine.flatMap((w) => (w.email ? [{ email: w.email, language: w.language as Language }] : []));
+      const template = row.status === 'breached' ? ('deadlineBreached' as const) : ('deadlineWarning' as const);
+      const to = template === 'deadlineBreached' || assigned.length === 0 ? [...assigned, ...supervisors] : assigned;
+      const data = {
+        trackingNumber: mine[0]?.tracking_number ?? '',
+        deadline: row.kind,
+        dueDate: lastDayOf(row.due_at, options.timeZone),
+        caseUrl: caseUrl(row.complaint_id),
+      };
+      return [...new Map(to.map((r) => [r.email.toLowerCase(), r])).values()].map((r) => ({
+        to: r.email,
         template,
-        language: recipient.language,
-        data: { trackingNumber, deadline: row.kind, dueDate, caseUrl: caseUrl(row.complaint_id) },
-      });
-    }
+        language: r.language,
+        data,
+      }));
+    });
+    await outbox.enqueueMany(trx, messages);
   }
 
   return {
@@ -159,20 +176,12 @@ export function deadlineService(options: DeadlineOptions) {
       const result = { warned: 0, breached: 0 };
       for (;;) {
         const at = now();
+        // Set-based (#18): a batch is a handful of statements, however many rows are due.
         const handled = await db.transaction().execute(async (trx) => {
-          const rows = await claimDueDeadlines(trx, at, SWEEP_BATCH);
-          for (const row of rows) {
-            if (at >= row.due_at) {
-              await updateDeadline(trx, row.id, { status: 'breached', next_check_at: null });
-              await notify(trx, row, 'deadlineBreached');
-              result.breached++;
-            } else {
-              await updateDeadline(trx, row.id, { status: 'warned', next_check_at: row.due_at });
-              await notify(trx, row, 'deadlineWarning');
-              result.warned++;
-            }
-          }
-          for (const complaintId of new Set(rows.map((r) => r.complaint_id))) await syncCaseClocks(trx, complaintId);
+          const rows = await sweepDueDeadlines(trx, at, SWEEP_BATCH);
+          await syncManyCaseClocks(trx, [...new Set(rows.map((r) => r.complaint_id))]);
+          await notifyAll(trx, rows);
+          for (const row of rows) result[row.status === 'breached' ? 'breached' : 'warned']++;
           return rows.length;
         });
         if (handled < SWEEP_BATCH) return result;

@@ -17,6 +17,19 @@ export async function enqueueMessage(
   return id;
 }
 
+/** Queues many messages in one statement (the deadline sweep's warnings and breaches). */
+export async function enqueueMessages(
+  trx: Executor,
+  messages: Array<{ recipient: string; template: string; language: Language; data: Record<string, unknown> }>,
+  dueAt: Date,
+): Promise<void> {
+  if (messages.length === 0) return;
+  await trx
+    .insertInto('outbox')
+    .values(messages.map((m) => ({ ...m, data: JSON.stringify(m.data), next_attempt_at: dueAt })))
+    .execute();
+}
+
 /**
  * Takes up to `limit` due messages for this worker: they become 'sending' with a lease, so other
  * instances skip them (FOR UPDATE SKIP LOCKED) and a crashed worker's claim expires.
