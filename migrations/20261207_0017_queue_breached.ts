@@ -6,6 +6,8 @@ import { sql, type Kysely } from 'kysely';
 // Frozen in time.
 
 export async function up(db: Kysely<any>): Promise<void> {
+  // Built over every complaint: no statement timeout for this migration's transaction.
+  await sql`set local statement_timeout = 0`.execute(db);
   await sql`create index complaints_breached_open on complaints (district, next_due_at)
               where clock_breached and stage <> 'closed'`.execute(db);
 }

@@ -17,8 +17,8 @@ const envSchema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional(),
   /**
    * On PostgreSQL, the longest a statement of the app may run (ms; 0: no limit). A slow query then
-   * fails alone (503) instead of holding a pooled connection for minutes (#18 item 3). Jobs that
-   * need longer (the statistics refresh, a purge) lift it for their own transaction.
+   * fails alone (503) instead of holding a pooled connection for minutes (#18 item 3). The
+   * statistics rebuild and the migrations lift it for their own transaction.
    */
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
   DATA_DIR: z.string().min(1).default('./data'),

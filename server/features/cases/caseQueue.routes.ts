@@ -87,7 +87,7 @@ export function caseQueueRoutes(services: Deps): Router {
       errors: [],
       fieldError: {},
       queue,
-      // Past the count's cap, "more than 10,000" in the reader's digits.
+      // Past the count's cap, "more than 1,000" in the reader's digits.
       range: {
         from: first + 1,
         to: last,

@@ -4,7 +4,7 @@ import { may } from '../../domain/policy.js';
 import type { Db } from '../../platform/db/database.js';
 import type { Viewer } from '../../platform/db/caseAccess.js';
 import { assignableInvestigators } from './caseFile.repository.js';
-import { COUNT_CAP, caseloadRows, queueCounts, queuePage, type QueueRow } from './caseQueue.repository.js';
+import { caseloadRows, queueCounts, queuePage, type QueueRow } from './caseQueue.repository.js';
 import type { Language } from '../../platform/i18n.js';
 import type { Stage } from '../../domain/vocabulary.js';
 import { deadlineBadge, dueSoonLimit, type DeadlineBadge } from '../../platform/deadlines/deadlineBadge.js';
@@ -85,8 +85,6 @@ export function caseQueueService(deps: { db: Db; clock: Clock }) {
   async function load(viewer: Viewer, filters: QueueFilters) {
     const at = now();
     const page = Math.max(1, Math.floor(filters.page ?? 1));
-    // Past the counted cases there is nothing to read: narrower filters find those cases instead.
-    if ((page - 1) * QUEUE_PAGE_SIZE >= COUNT_CAP) return { rows: [], total: COUNT_CAP, more: true, page, at };
     const { rows, total, more } = await queuePage(
       deps.db,
       viewer,

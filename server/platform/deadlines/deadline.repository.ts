@@ -132,23 +132,33 @@ export async function updateDeadline(
 }
 
 /**
- * One pass of the sweep over up to `limit` rows whose next check has come, in one statement: each
- * is warned (checked again when due) or, once due, breached; rows another sweeper holds are
- * skipped. Reads only the partial index on next_check_at, so its cost follows the due rows.
+ * The cases with clocks due for a check, locked for this sweeper in the order every workflow step
+ * takes its locks (the case first, then its clocks), so a sweep and a staff action on one case
+ * wait for each other instead of deadlocking; a case another transaction holds is left for the
+ * next pass. Reads the partial index on next_check_at: the cost follows the due rows.
  */
-export async function sweepDueDeadlines(trx: Executor, now: Date, limit: number) {
+export async function lockCasesWithDueClocks(trx: Executor, now: Date, limit: number): Promise<string[]> {
+  const { rows } = await sql<{ id: string }>`
+    select c.id from complaints c
+     where c.id in (select complaint_id from deadlines
+                     where next_check_at is not null and next_check_at <= ${now}
+                     order by next_check_at limit ${limit})
+     order by c.id
+     for update skip locked`.execute(trx);
+  return rows.map((r) => r.id);
+}
+
+/**
+ * The sweep's step on those cases' due clocks, in one statement: each is warned (checked again when
+ * due) or, once due, breached.
+ */
+export async function sweepDueDeadlines(trx: Executor, complaintIds: string[], now: Date) {
+  if (complaintIds.length === 0) return [];
   const { rows } = await sql<{ complaint_id: string; kind: string; due_at: Date; status: 'warned' | 'breached' }>`
-    with due as (
-      select id from deadlines
-       where next_check_at is not null and next_check_at <= ${now}
-       order by next_check_at
-       limit ${limit}
-       for update skip locked
-    )
     update deadlines d
        set status = case when ${now}::timestamptz >= d.due_at then 'breached' else 'warned' end,
            next_check_at = case when ${now}::timestamptz >= d.due_at then null else d.due_at end
-      from due where d.id = due.id
+     where d.complaint_id = any(${complaintIds}::uuid[]) and d.next_check_at is not null and d.next_check_at <= ${now}
     returning d.complaint_id, d.kind, d.due_at, d.status`.execute(trx);
   return rows;
 }

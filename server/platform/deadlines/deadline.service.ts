@@ -4,6 +4,7 @@ import type { Db } from '../db/database.js';
 import {
   adminHolidays,
   casesWatchers,
+  lockCasesWithDueClocks,
   sweepDueDeadlines,
   syncManyCaseClocks,
   insertDeadline,
@@ -178,13 +179,15 @@ export function deadlineService(options: DeadlineOptions) {
         const at = now();
         // Set-based (#18): a batch is a handful of statements, however many rows are due.
         const handled = await db.transaction().execute(async (trx) => {
-          const rows = await sweepDueDeadlines(trx, at, SWEEP_BATCH);
-          await syncManyCaseClocks(trx, [...new Set(rows.map((r) => r.complaint_id))]);
+          const cases = await lockCasesWithDueClocks(trx, at, SWEEP_BATCH);
+          const rows = await sweepDueDeadlines(trx, cases, at);
+          await syncManyCaseClocks(trx, cases);
           await notifyAll(trx, rows);
           for (const row of rows) result[row.status === 'breached' ? 'breached' : 'warned']++;
-          return rows.length;
+          return cases.length;
         });
-        if (handled < SWEEP_BATCH) return result;
+        // Until nothing more is due, or what is left is held by others (the next pass takes it).
+        if (handled === 0) return result;
       }
     },
 

@@ -17,17 +17,25 @@ export async function enqueueMessage(
   return id;
 }
 
-/** Queues many messages in one statement (the deadline sweep's warnings and breaches). */
+const ENQUEUE_CHUNK = 1_000;
+
+/** Queues many messages in few statements (the deadline sweep's warnings and breaches). */
 export async function enqueueMessages(
   trx: Executor,
   messages: Array<{ recipient: string; template: string; language: Language; data: Record<string, unknown> }>,
   dueAt: Date,
 ): Promise<void> {
-  if (messages.length === 0) return;
-  await trx
-    .insertInto('outbox')
-    .values(messages.map((m) => ({ ...m, data: JSON.stringify(m.data), next_attempt_at: dueAt })))
-    .execute();
+  // In chunks: one statement holds at most 65,535 parameters (5 a message here).
+  for (let start = 0; start < messages.length; start += ENQUEUE_CHUNK) {
+    await trx
+      .insertInto('outbox')
+      .values(
+        messages
+          .slice(start, start + ENQUEUE_CHUNK)
+          .map((m) => ({ ...m, data: JSON.stringify(m.data), next_attempt_at: dueAt })),
+      )
+      .execute();
+  }
 }
 
 /**
