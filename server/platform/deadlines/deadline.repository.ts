@@ -105,17 +105,13 @@ export async function pauseDeadlines(trx: Executor, complaintId: string, at: Dat
 export async function syncAllCaseClocks(db: Executor): Promise<void> {
   await sql`
     update complaints c
-       set next_due_at = d.next_due, clock_breached = d.breached, clock_warned = d.warned, clock_tolled = d.tolled
-      from (select k.id,
-                   min(x.due_at) filter (where x.tolled_at is null) as next_due,
-                   coalesce(bool_or(x.status = 'breached'), false) as breached,
-                   coalesce(bool_or(x.status = 'warned' and x.tolled_at is null), false) as warned,
-                   coalesce(bool_or(x.tolled_at is not null), false) as tolled
+       set next_due_at = f.next_due, clock_breached = f.breached, clock_warned = f.warned, clock_tolled = f.tolled
+      from (select k.id, ${FACTS}
               from complaints k
-              left join deadlines x on x.complaint_id = k.id and x.status in ('open', 'warned', 'breached')
-                                   and x.completed_at is null
-             group by k.id) d
-     where c.id = d.id`.execute(db);
+              left join deadlines r on r.complaint_id = k.id and r.status in ('open', 'warned', 'breached')
+                                   and r.completed_at is null
+             group by k.id) f
+     where c.id = f.id`.execute(db);
 }
 
 export async function updateDeadline(
