@@ -53,8 +53,8 @@ export async function prepare(options: {
       value: seeded.ms / 1000,
       unit: 's',
     });
-    // The first build of the statistics, where there has been none: the timed one is a refresh.
-    if (!(await svc.statistics.lastUpdated())) await svc.statistics.refresh();
+    // Up to date first (the first refresh of a database counts every case): the timed one is a day's.
+    await svc.statistics.refresh();
 
     process.stdout.write(`Timing the statistics refresh after ${count(CHANGED_CASES)} changed cases…\n`);
     const refreshMs = await timeRefresh(db, svc);

@@ -17,12 +17,31 @@ import { seed } from './bench.seed.js';
 export const CHANGED_CASES = 5_000;
 export const DUE_CLOCKS = 1_000;
 
-/** The statistics refresh (svc.statistics.refresh: rollups and open data), after `changed` cases changed. */
+/**
+ * The statistics refresh (svc.statistics.refresh: rollups, open data, disparity days) after a day's
+ * work on `changed` cases picked at random among all (so their months are spread as widely as they
+ * can be): a third closed, a third with their allegations decided, a third moved to another district.
+ */
 export async function timeRefresh(db: Db, svc: Services, changed = CHANGED_CASES): Promise<number> {
-  await sql`
-    update complaints set updated_at = now()
-     where id in (select id from complaints where access_code_hash = 'synthetic:not-a-valid-code'
-                   order by random() limit ${changed})`.execute(db);
+  await db.transaction().execute(async (trx) => {
+    await sql`
+      create temp table bench_changed on commit drop as
+      select id, row_number() over () % 3 as part from (
+        select id from complaints where access_code_hash = 'synthetic:not-a-valid-code' order by random() limit ${changed}
+      ) picked`.execute(trx);
+    await sql`
+      update complaints c set stage = 'closed', state = 'closed', outcome = coalesce(outcome, 'dismissed'),
+          closed_at = coalesce(closed_at, greatest(received_at, now() - interval '1 day'))
+        from bench_changed b where b.id = c.id and b.part = 0`.execute(trx);
+    await sql`
+      update allegations a set finding = case when random() < 0.2 then 'sustained' else 'not_sustained' end,
+          decided_at = now()
+        from bench_changed b where b.id = a.complaint_id and b.part = 1`.execute(trx);
+    await sql`
+      update complaints c set district = (select code from districts where code is distinct from c.district
+                                           order by random() limit 1)
+        from bench_changed b where b.id = c.id and b.part = 2`.execute(trx);
+  });
   const started = performance.now();
   await svc.statistics.refresh();
   return performance.now() - started;

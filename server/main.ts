@@ -33,8 +33,8 @@ svc.deadlines.startSweeper(60_000, async () => {
 });
 svc.operations.startWatchdog();
 svc.housekeeping.start();
-// The public statistics are rebuilt in the background: at a million complaints that takes a minute,
-// and the pages show the last rebuild (or say there is none yet) meanwhile.
+// The public statistics are refreshed in the background (the first refresh of a database counts every
+// case, a minute at a million complaints), and the pages show the last refresh meanwhile.
 svc.statistics.refreshSoon();
 svc.statistics.start();
 const server: Server = app.listen(config.port, () => {

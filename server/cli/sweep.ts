@@ -3,7 +3,7 @@ import { createTranslator } from '../platform/i18n.js';
 import { services } from '../compose.js';
 import { openContext, runCommand } from './context.js';
 
-// npm run sweep: one pass of the deadline sweeper (warnings and breaches), the outbox, and a rebuild
+// npm run sweep: one pass of the deadline sweeper (warnings and breaches), the outbox, and a refresh
 // of the public statistics.
 await runCommand(async () => {
   const context = await openContext('npm run sweep');
@@ -18,7 +18,7 @@ await runCommand(async () => {
     process.stdout.write(
       `deadlines: ${swept.warned} warned, ${swept.breached} breached; ` +
         `cases closed after their reconsideration window: ${closed}; emails sent: ${mailed.sent}; ` +
-        `public statistics rebuilt at ${refreshed.toISOString()}\n`,
+        `public statistics refreshed at ${refreshed.toISOString()}\n`,
     );
     svc.mail.close();
   } finally {

@@ -183,7 +183,7 @@ describe('open data: the files and the data dictionary (R15, R20)', () => {
       (
         await db()
           .selectFrom('open_data_rows')
-          .select(sql<string>`count(*)`.as('n'))
+          .select(sql<string>`sum(n)`.as('n'))
           .executeTakeFirstOrThrow()
       ).n,
     );
@@ -342,7 +342,6 @@ describe('open data fields that would need quoting or look like formulas', () =>
       .insertInto('open_data_rows')
       .values([
         {
-          row_no: 1,
           month: '2026-01',
           category: 'a,"b"',
           district: '-east',
@@ -351,9 +350,8 @@ describe('open data fields that would need quoting or look like formulas', () =>
           stage: 'x\r',
         },
         {
-          row_no: 2,
           month: '2026-01',
-          category: 'x,y',
+          category: 'm,y',
           district: '@home',
           finding: '+1',
           days_to_close: 'open',
@@ -361,7 +359,6 @@ describe('open data fields that would need quoting or look like formulas', () =>
         },
         // Only a comma: nothing else on the line says it needs quoting.
         {
-          row_no: 3,
           month: '2026-01',
           category: 'p,q',
           district: 'north',
@@ -386,7 +383,7 @@ describe('open data fields that would need quoting or look like formulas', () =>
       },
       {
         month_received: '2026-01',
-        category: 'x,y',
+        category: 'm,y',
         district: "'@home",
         finding: "'+1",
         days_to_close: 'open',
@@ -415,7 +412,7 @@ describe('open data fields that would need quoting or look like formulas', () =>
       },
       {
         month_received: '2026-01',
-        category: 'x,y',
+        category: 'm,y',
         district: '@home',
         finding: '+1',
         days_to_close: 'open',
@@ -447,8 +444,8 @@ describe('open data at size: streamed in pages, in order, and cut short safely',
     await services.statistics.refresh();
     // Rows written straight into the table, each carrying its number, so order is visible.
     await sql`
-      insert into open_data_rows (row_no, month, category, district, finding, days_to_close, stage)
-      select g, '2026-01', 'seq' || lpad(g::text, 6, '0'), 'north', 'none', 'open', 'intake'
+      insert into open_data_rows (month, category, district, finding, days_to_close, stage)
+      select '2026-01', 'seq' || lpad(g::text, 6, '0'), 'north', 'none', 'open', 'intake'
         from generate_series(1, ${LARGE}::int) as g
     `.execute(db());
   });
@@ -472,9 +469,9 @@ describe('open data at size: streamed in pages, in order, and cut short safely',
     // About 15 MB, far more than the socket buffers hold, so the server is mid-file when the client leaves.
     const wide = 'w'.repeat(200);
     await sql`
-      insert into open_data_rows (row_no, month, category, district, finding, days_to_close, stage)
-      select ${LARGE}::int + g, '2026-02', ${wide}, 'north', 'none', 'open', 'intake'
-        from generate_series(1, 60000) as g
+      insert into open_data_rows (month, category, district, finding, days_to_close, stage, n)
+      select '2026-02', ${wide} || lpad(g::text, 4, '0'), 'north', 'none', 'open', 'intake', 100
+        from generate_series(1, 600) as g
     `.execute(db());
     let pulled = 0;
     let finished = false;

@@ -66,6 +66,12 @@ describe('public statistics: the rollups and the open-data rows are rebuilt from
     }
     return id;
   };
+  /** The open data's rows in order, one per allegation (a published combination counts its rows). */
+  const published = async () =>
+    (await db().selectFrom('open_data_rows').selectAll().orderBy('sort_key').execute()).flatMap(
+      ({ month, category, district, finding, days_to_close, stage, n }) =>
+        Array.from({ length: n }, () => ({ month, category, district, finding, days_to_close, stage })),
+    );
   const rollup = (measure: string) =>
     rollupRows(db(), { from: '2000-01-01', to: '2100-01-01' }, [measure]).then((rows) =>
       rows.map((r) => ({ month: r.month, key: r.key, count: r.count })),
@@ -145,12 +151,12 @@ describe('public statistics: the rollups and the open-data rows are rebuilt from
   });
 
   it('publishes one open-data row per allegation, generalising combinations shared by fewer than 5 complaints', async () => {
-    const rows = await db().selectFrom('open_data_rows').selectAll().orderBy('row_no').execute();
+    const rows = await published();
     expect(rows).to.have.length(10);
     const common = rows.filter((r) => r.district === 'north');
     // Six complaints share month, category, district, finding, band and stage: published as they are.
     expect(common).to.have.length(7);
-    expect(new Set(common.map((r) => JSON.stringify({ ...r, row_no: 0 })))).to.have.lengthOf(1);
+    expect(new Set(common.map((r) => JSON.stringify(r)))).to.have.lengthOf(1);
     expect(common[0]).to.include({
       month: '2026-03',
       category: 'force',
@@ -175,11 +181,11 @@ describe('public statistics: the rollups and the open-data rows are rebuilt from
     expect(published).not.to.contain('OC-STAT');
   });
 
-  it('rebuilds from scratch: a purged case disappears from the figures', async () => {
+  it('takes a purged case away from the figures', async () => {
     await db().deleteFrom('complaints').where('district', '=', 'lonely').execute();
     await services.statistics.refresh();
     expect(await rollup(MEASURES.district)).not.to.deep.include({ month: '2026-03-01', key: 'lonely', count: 2 });
-    expect(await db().selectFrom('open_data_rows').select('row_no').execute()).to.have.length(8);
+    expect(await published()).to.have.length(8);
   });
 
   it('tells pages of a rebuild in this process at once, and of another instance’s within a second', async () => {

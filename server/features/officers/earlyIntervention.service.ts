@@ -5,7 +5,7 @@ import { DateTime } from 'luxon';
 import type { Viewer } from '../../platform/db/caseAccess.js';
 import type { Db } from '../../platform/db/database.js';
 import { flaggedCases, flaggedOfficers, type FlagCriteria } from './earlyIntervention.repository.js';
-import { disparityCounts, disparityKeptUntil } from './disparity.repository.js';
+import { disparityCounts } from './disparity.repository.js';
 import { allCategories } from '../../platform/reference/reference.repository.js';
 import type { Executor } from '../../platform/db/executor.js';
 import { getSetting, putSetting } from '../../platform/db/settings.repository.js';
@@ -202,12 +202,12 @@ export function earlyInterventionService(deps: { db: Db; audit: AuditService; ti
       allow(viewer);
       const from = DateTime.fromISO(window.from, { zone: timeZone }).startOf('day');
       const until = DateTime.fromISO(window.to, { zone: timeZone }).startOf('day').plus({ days: 1 });
-      const rows = await disparityCounts(
-        db,
-        { from: from.toJSDate(), until: until.toJSDate(), fromDay: from.toISODate()!, untilDay: until.toISODate()! },
-        await disparityKeptUntil(db),
-        timeZone,
-      );
+      const rows = await disparityCounts(db, {
+        from: from.toJSDate(),
+        until: until.toJSDate(),
+        fromDay: from.toISODate()!,
+        untilDay: until.toISODate()!,
+      });
       const total = rows.find((r) => r.dimension === 'all') ?? { complaints: 0, decided: 0, sustained: 0 };
       return {
         from: window.from,

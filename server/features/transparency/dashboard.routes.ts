@@ -20,8 +20,8 @@ type Deps = Pick<Services, 'dashboard'>;
 /**
  * The public statistics: the dashboard of any range of up to 36 months, and each year's report.
  * Every figure comes from services.dashboard, already past the small-cell rule. The figures change
- * only when the statistics are rebuilt, so each range's (and year's) are rendered once per rebuild
- * and language and kept: a request then costs one read of the rebuild time.
+ * only when the statistics are refreshed, so each range's (and year's) are rendered once per refresh
+ * and language and kept: a request then costs one read of the refresh time.
  */
 export function dashboardRoutes(services: Deps, config: Config): Router {
   const router = Router();

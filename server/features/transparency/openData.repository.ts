@@ -51,32 +51,39 @@ const CSV_LINE = sql<string>`case
 const JSON_OBJECT = sql`json_build_object(${sql.join(COLUMNS.map(([column, name]) => sql`${sql.lit(name)}, ${sql.ref(column)}`))})::text`;
 
 export interface OpenDataChunk {
-  /** The last row number in the chunk: the next chunk starts after it. */
-  last: number;
+  /** The sort key of the last combination in the chunk: the next chunk starts after it. */
+  last: string;
   /** The rows, formatted: CSV lines each ending CRLF, or JSON objects separated by ",\n". */
   text: string;
-  rows: number;
 }
 
 /**
- * Up to `limit` rows after a row number (keyset paging on the primary key), formatted as CSV lines
- * or JSON objects in row order; undefined when there are none.
+ * The combinations after a sort key (keyset paging on the primary key), each written as many
+ * times as the rows it stands for, as CSV lines or JSON objects in order: about `limit` rows (the
+ * combinations whose rows start before the limit); undefined when there are none.
  */
 export async function openDataChunk(
   db: Executor,
   format: 'csv' | 'json',
-  after: number,
+  after: string,
   limit: number,
 ): Promise<OpenDataChunk | undefined> {
   const text =
     format === 'csv'
-      ? sql<string>`string_agg(${CSV_LINE} || ${'\r\n'}, '' order by row_no)`
-      : sql<string>`string_agg(${JSON_OBJECT}, ${',\n'} order by row_no)`;
-  const result = await sql<{ last: number | string | null; text: string | null; rows: number | string }>`
-    select max(row_no) as last, ${text} as text, count(*) as rows
-      from (select * from open_data_rows where row_no > ${after} order by row_no limit ${limit}) as page
+      ? sql<string>`string_agg(${CSV_LINE} || ${'\r\n'}, '' order by sort_key)`
+      : sql<string>`string_agg(${JSON_OBJECT}, ${',\n'} order by sort_key)`;
+  const result = await sql<{ last: string | null; text: string | null }>`
+    select max(sort_key) as last, ${text} as text
+      from (
+        select * from (
+          select *, sum(n) over (order by sort_key) as upto
+            from (select * from open_data_rows where sort_key > ${after} order by sort_key limit ${limit}) p
+        ) counted
+        where upto - n < ${limit}
+      ) page
+      cross join lateral generate_series(1, page.n) as copy
   `.execute(db);
   const row = result.rows[0];
   if (!row || row.last === null || row.text === null) return undefined;
-  return { last: Number(row.last), text: row.text, rows: Number(row.rows) };
+  return { last: row.last, text: row.text };
 }

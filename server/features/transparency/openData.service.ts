@@ -28,7 +28,7 @@ export const UNKNOWN_DISTRICT = 'unknown';
 /** The finding of an allegation not (or never) decided. */
 export const NO_FINDING = 'none';
 export const FINDING_CODES = [...FINDINGS, NO_FINDING] as const;
-/** The bands of days from receipt to closing, as rebuildOpenData writes them. */
+/** The bands of days from receipt to closing, as the statistics refresh writes them. */
 export const DAY_BANDS = ['0-30', '31-90', '91-180', '181-365', 'over-365', 'open'] as const;
 export const STAGE_CODES = STAGES;
 
@@ -40,10 +40,10 @@ export const OPEN_DATA_PAGE_ROWS = { csv: 1_000, json: 500 } as const;
 
 export type OpenDataFormat = 'csv' | 'json';
 
-/** The statistics were rebuilt while a download was being read: its rows would mix two versions. */
+/** The statistics were refreshed while a download was being read: its rows would mix two versions. */
 export class OpenDataChanged extends Error {
   constructor() {
-    super('the open data was rebuilt during the download');
+    super('the open data was refreshed during the download');
     this.name = 'OpenDataChanged';
   }
 }
@@ -99,18 +99,17 @@ export function openDataService(deps: {
 
   /**
    * Every row in order, a page of text at a time. Each page is checked, after it is read, against
-   * the refresh time the download started with: a rebuild in between renumbers the rows, so the
+   * the refresh time the download started with: a refresh in between may change the rows, so the
    * download fails rather than mixing two versions.
    */
   async function* pages(format: OpenDataFormat, builtAt: Date | undefined): AsyncGenerator<string> {
     const pageSize = OPEN_DATA_PAGE_ROWS[format];
-    let after = 0;
+    let after = '';
     for (;;) {
       const page = await openDataChunk(deps.db, format, after, pageSize);
       if (!sameTime(await statistics.lastUpdated(), builtAt)) throw new OpenDataChanged();
       if (!page) return;
       yield page.text;
-      if (page.rows < pageSize) return;
       after = page.last;
     }
   }

@@ -27,13 +27,58 @@ export interface StatsRollupTable {
   count: number;
 }
 
-/** One allegation as published in the open data: de-identified and generalised. */
+/**
+ * A combination as published in the open data, de-identified and generalised, standing for `n`
+ * allegations (one row each in the files); `grp` is the group it was derived from.
+ */
 export interface OpenDataRowsTable {
-  row_no: ColumnType<string, string | number, never>;
   month: string;
   category: string;
   district: string;
   finding: string;
   days_to_close: string;
   stage: string;
+  n: Generated<number>;
+  grp: Generated<string>;
+  /** Every column joined: the files' order and their paging key. */
+  sort_key: ColumnType<string, never, never>;
+}
+
+/** The open data before it is generalised: allegations and distinct complaints per combination. */
+export interface OpenDataCellsTable {
+  month: string;
+  category: string;
+  finding: string;
+  stage: string;
+  district: string;
+  days_band: string;
+  rows: number;
+  complaints: number;
+}
+
+/** A complaint whose published figures may have changed since the last statistics refresh. */
+export interface StatsChangesTable {
+  id: Generated<string>;
+  complaint_id: string;
+}
+
+/** What the last statistics refresh counted of a complaint (statistics.repository.ts). */
+export interface StatsSnapshotsTable {
+  complaint_id: string;
+  received_month: DateOnly;
+  received_day: DateOnly;
+  district: string;
+  stage: string;
+  closed_month: DateOnly | null;
+  closed_days: number | null;
+  days_band: string;
+  categories: string[];
+  findings: string[];
+  decided: boolean;
+  sustained: boolean;
+  age_range: string;
+  gender: string;
+  races: string[];
+  clocks: string[];
+  surveys: string[];
 }

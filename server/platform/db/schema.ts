@@ -24,7 +24,14 @@ import type {
 import type { DeadlinePoliciesTable, HolidaysTable, DeadlinesTable } from './schema.deadlines.js';
 import type { AuditEventsTable, OutboxTable, SettingsTable } from './schema.operations.js';
 import type { DistrictsTable, AllegationCategoriesTable, OfficersTable } from './schema.reference.js';
-import type { SurveysTable, StatsRollupTable, OpenDataRowsTable } from './schema.reporting.js';
+import type {
+  SurveysTable,
+  StatsRollupTable,
+  OpenDataRowsTable,
+  OpenDataCellsTable,
+  StatsChangesTable,
+  StatsSnapshotsTable,
+} from './schema.reporting.js';
 import type {
   UsersTable,
   UserRolesTable,
@@ -76,6 +83,9 @@ export interface Database {
   surveys: SurveysTable;
   stats_rollup: StatsRollupTable;
   open_data_rows: OpenDataRowsTable;
+  open_data_cells: OpenDataCellsTable;
+  stats_changes: StatsChangesTable;
+  stats_snapshots: StatsSnapshotsTable;
   settings: SettingsTable;
   complaint_drafts: ComplaintDraftsTable;
   reported_officers: ReportedOfficersTable;
