@@ -358,7 +358,30 @@ describe('staff: early intervention and the disparity view', () => {
       }
     });
 
-    it('lists the newest 50 allegations of an officer, and links to the rest', async () => {
+    it('counts a window to the minute: its first day in part, today whole (#18)', async () => {
+      const start = ago({ months: 12 });
+      const minute = 60_000;
+      await officerWith('edge', 'Edgeofwindow', [
+        { receivedAt: new Date(start.getTime() + minute) },
+        { receivedAt: new Date(start.getTime() - minute) },
+        { receivedAt: ago({ months: 6 }) },
+        { receivedAt: new Date(NOW.getTime() - minute) },
+      ]);
+      try {
+        const page = await as.supervisor.get('/staff/early-intervention').expect(200);
+        const at = page.text.indexOf(`id="officer-${officers['edge']}"`);
+        expect(at).to.be.greaterThan(-1);
+        const section = page.text.slice(at, page.text.indexOf('</section>', at));
+        expect(section).to.include('Complaints: 3 (threshold 3)');
+        expect(section).not.to.include(tracking['edge']![1]!);
+      } finally {
+        await db().deleteFrom('allegations').where('officer_id', '=', officers['edge']!).execute();
+        await db().deleteFrom('complaints').where('tracking_number', 'in', tracking['edge']!).execute();
+        await db().deleteFrom('officers').where('id', '=', officers['edge']!).execute();
+      }
+    });
+
+    it('lists the newest 10 allegations of an officer, and links to the rest', async () => {
       await officerWith(
         'many',
         'Manycomplaints',
@@ -375,10 +398,11 @@ describe('staff: early intervention and the disparity view', () => {
         const start = page.text.indexOf(`id="officer-${officers['many']}"`);
         const section = page.text.slice(start, page.text.indexOf('</section>', start));
         expect(section).to.include('Complaints: 52 (threshold 3)');
-        expect(section.match(/<th scope="row"/g)).to.have.length(50);
+        expect(section.match(/<th scope="row"/g)).to.have.length(10);
         expect(section).to.include(tracking['many']![0]!);
-        expect(section).not.to.include(tracking['many']![51]!);
-        expect(section).to.include('The newest 50 of 52 allegations are listed.');
+        expect(section).to.include(tracking['many']![9]!);
+        expect(section).not.to.include(tracking['many']![10]!);
+        expect(section).to.include('The newest 10 allegations are listed.');
         expect(section).to.include(`href="/staff/officers/${officers['many']}"`);
       } finally {
         await db().deleteFrom('allegations').where('officer_id', '=', officers['many']!).execute();

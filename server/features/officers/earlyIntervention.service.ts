@@ -29,7 +29,7 @@ export class EarlyInterventionNotVisible extends NotFound {}
 /** Flagged officers shown on one page. */
 export const FLAGS_PAGE_SIZE = 20;
 /** Allegations listed for one flagged officer, newest first; the officer's page has them all. */
-export const CASES_PER_OFFICER = 50;
+export const CASES_PER_OFFICER = 10;
 
 function allow(viewer: Viewer): void {
   if (!may(viewer, 'officers.history')) throw new EarlyInterventionNotVisible();
@@ -44,8 +44,8 @@ export interface FlaggedOfficer {
   counts: Record<Measure, number>;
   /** The thresholds this officer reaches, in the order complaints, force, sustained. */
   tripped: Measure[];
-  /** The allegations behind the counts, all told; `cases` lists the newest CASES_PER_OFFICER. */
-  casesTotal: number;
+  /** Whether there are more allegations behind the counts than `cases` (the newest CASES_PER_OFFICER) lists. */
+  moreCases: boolean;
   cases: Array<{
     complaintId: string;
     trackingNumber: string;
@@ -135,11 +135,12 @@ export function earlyInterventionService(deps: { db: Db; audit: AuditService; ti
           trx,
           rows.map((r) => r.id),
           criteria,
-          CASES_PER_OFFICER,
+          CASES_PER_OFFICER + 1,
         );
         const officers: FlaggedOfficer[] = rows.map((r) => {
           const counts = { complaints: r.complaints, force: r.force, sustained: r.sustained };
-          const mine = cases.filter((c) => c.officer_id === r.id);
+          const all = cases.filter((c) => c.officer_id === r.id);
+          const mine = all.slice(0, CASES_PER_OFFICER);
           return {
             id: r.id,
             firstName: r.first_name,
@@ -148,7 +149,7 @@ export function earlyInterventionService(deps: { db: Db; audit: AuditService; ti
             districtName: (language === 'es' ? r.district_es : r.district_en) ?? r.district,
             counts,
             tripped: trippedBy(counts, thresholds),
-            casesTotal: mine[0]?.officer_total ?? 0,
+            moreCases: all.length > mine.length,
             cases: mine.map((c) => ({
               complaintId: c.complaint_id,
               trackingNumber: c.tracking_number,
