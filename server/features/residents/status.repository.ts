@@ -1,7 +1,8 @@
-import { sql, type Compilable } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../platform/db/executor.js';
 import { PREPARED } from '../../platform/db/prepared.js';
 import type { PublicHistoryEntry } from '../../platform/db/schema.js';
+import type { GuardedCounts } from '../../platform/security/rateLimit.repository.js';
 
 export interface StatusRow {
   id: string | null;
@@ -14,38 +15,54 @@ export interface StatusRow {
   public_history: PublicHistoryEntry[] | null;
   allegations: Array<{ name_en: string; name_es: string; finding: string | null }> | null;
   next_deadline: { kind: string; due_at: string } | null;
-  /** The counts of the attempt reserved with the read, by bucket; null without one. */
-  attempts: Record<string, number> | null;
+  /** A lookup's: whether the code matched, and the counts its attempt made or read; null by id. */
+  matched: boolean | null;
+  attempts: GuardedCounts | null;
+}
+
+/** A lookup by number and code: the code's keyed hashes under each key of the ring, and the attempt's guard. */
+export interface LookupGuard {
+  codeHashes: string[];
+  guard: (passed: RawBuilder<boolean>) => { ctes: RawBuilder<unknown>; counts: RawBuilder<GuardedCounts> };
 }
 
 /**
  * Everything a status page shows, in one indexed read (R16: a lookup costs one read, an HMAC and a
- * render), and with it the lookup's attempt reserved (`reserve`, returning bucket and failures), so
- * counting and reading are one round trip. Unknown numbers still reserve and return the counts, in
- * a row whose case columns are null.
+ * render). A lookup by number checks the code's hash in the same statement and counts the attempt
+ * only if it fails (R7, guardedAttempt), so a lookup is one round trip that writes nothing for the
+ * resident with the right code. Unknown numbers count and return the same, in a row whose case
+ * columns are null.
  */
 export async function statusRow(
   db: Executor,
-  by: { trackingNumber: string } | { id: string },
-  reserve: Compilable | undefined,
+  by: { trackingNumber: string; lookup: LookupGuard } | { id: string },
 ): Promise<StatusRow> {
   const match = 'id' in by ? sql`c.id = ${by.id}` : sql`c.tracking_number = ${by.trackingNumber}`;
-  const attempts = reserve ? sql`(select json_object_agg(r.bucket, r.failures) from reserved r)` : sql`null::json`;
+  const lookup = 'lookup' in by ? by.lookup : undefined;
+  const matched = lookup
+    ? sql<boolean>`exists (select 1 from found where access_code_hash = any(${lookup.codeHashes}::text[]))`
+    : undefined;
+  const guarded = lookup && matched ? lookup.guard(matched) : undefined;
   const { rows } = await sql<StatusRow>`${sql.raw(PREPARED)}
-    ${reserve ? sql`with reserved as (${reserve}) ` : sql``}
-    select c.id, c.tracking_number, c.access_code_hash, c.snapshot, c.machine_version, c.anonymous, c.outcome,
-      c.public_history,
+    with found as materialized (
+      select c.id, c.tracking_number, c.access_code_hash, c.snapshot, c.machine_version, c.anonymous, c.outcome,
+          c.public_history
+        from complaints c where ${match})
+    ${guarded ? sql`, ${guarded.ctes}` : sql``}
+    select f.id, f.tracking_number, f.access_code_hash, f.snapshot, f.machine_version, f.anonymous, f.outcome,
+      f.public_history,
       (select coalesce(json_agg(json_build_object('name_en', k.name_en, 'name_es', k.name_es, 'finding', a.finding)
                  order by a.created_at, a.id), '[]'::json)
          from allegations a join allegation_categories k on k.code = a.category
-        where a.complaint_id = c.id) as allegations,
+        where a.complaint_id = f.id) as allegations,
       (select json_build_object('kind', d.kind, 'due_at', d.due_at)
          from deadlines d
-        where d.complaint_id = c.id and d.status in ('open', 'warned', 'breached') and d.completed_at is null
+        where d.complaint_id = f.id and d.status in ('open', 'warned', 'breached') and d.completed_at is null
           and d.kind <> 'statutory' and d.tolled_at is null
         order by d.due_at limit 1) as next_deadline,
-      ${attempts} as attempts
+      ${matched ?? sql`null::boolean`} as matched,
+      ${guarded ? guarded.counts : sql`null::json`} as attempts
     from (select 1) as one
-    left join complaints c on ${match}`.execute(db);
+    left join found f on true`.execute(db);
   return rows[0]!;
 }

@@ -1,12 +1,12 @@
 import type { Clock } from '../../platform/clock.js';
 import type { Db } from '../../platform/db/database.js';
 import type { PublicHistoryEntry } from '../../domain/vocabulary.js';
-import { purgeEndedWindows, reserveAttemptsQuery } from '../../platform/security/rateLimit.repository.js';
+import { purgeEndedWindows } from '../../platform/security/rateLimit.repository.js';
 import { statusRow, type StatusRow } from './status.repository.js';
 import { availableEvents } from '../../../workflows/complaint.permissions.js';
 import { publicStageOf, restore, type StoredSnapshot } from '../../../workflows/complaint.snapshot.js';
 import type { ComplaintEventType, PublicStage } from '../../../workflows/complaint.types.js';
-import { accessCodeMatches, normaliseTrackingNumber } from '../../platform/workflow/complaint.codes.js';
+import { hashAccessCode, normaliseTrackingNumber } from '../../platform/workflow/complaint.codes.js';
 import type { Keys } from '../../platform/security/keys.js';
 import { throttle, type ThrottlePolicy } from '../../platform/security/throttle.js';
 
@@ -59,28 +59,31 @@ export function statusService(deps: { db: Db; keys: Keys; clock: Clock }) {
 
   return {
     /**
-     * R10/R16: an unknown number and a wrong code take the same path (an HMAC compared against a
-     * stand-in when there is no case) and give the same answer. A client locked out of a number
-     * is refused even with the right code; anyone else with the right code gets in (R7).
+     * R10/R16: an unknown number and a wrong code take the same path (the code's keyed hashes
+     * compared in the same statement that reads the case) and give the same answer. A client
+     * locked out of a number is refused even with the right code; anyone else with the right code
+     * gets in (R7). Only a failure is counted (#18 item 2: one round trip, no write for the
+     * resident with the right code).
      */
     async lookup(trackingInput: string, codeInput: string, client: string): Promise<LookupResult> {
       const trackingNumber = normaliseTrackingNumber(trackingInput);
       const at = now();
       const planned = guesses.plan(trackingNumber, client);
-      const reserve = reserveAttemptsQuery(deps.db, planned.reservations, at, planned.windowMs);
-      const row = await statusRow(deps.db, { trackingNumber }, reserve);
-      const attempt = await guesses.settle(planned, new Map(Object.entries(row.attempts ?? {})));
+      const codeHashes = deps.keys.rings.accessCode.map((key) => hashAccessCode(key, codeInput));
+      const row = await statusRow(deps.db, {
+        trackingNumber,
+        lookup: { codeHashes, guard: (passed) => guesses.guard(planned, at, passed) },
+      });
+      const attempt = await guesses.settleGuarded(planned, row.attempts ?? { failed: null, passed: null, seen: null });
       if (attempt.locked) return { kind: 'limited' };
-      const matches = accessCodeMatches(deps.keys.rings.accessCode, codeInput, row.access_code_hash ?? undefined);
-      if (!matches) return { kind: 'notFound' };
-      await attempt.succeeded();
+      if (!row.matched || !row.id) return { kind: 'notFound' };
       return { kind: 'found', view: viewOf(row, at) };
     },
 
     /** The status of a case the resident has already opened with its code (the case session). */
     async view(complaintId: string): Promise<StatusView | undefined> {
       const at = now();
-      const row = await statusRow(deps.db, { id: complaintId }, undefined);
+      const row = await statusRow(deps.db, { id: complaintId });
       return row.id ? viewOf(row, at) : undefined;
     },
 

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../db/executor.js';
 
 // Attempt counters shared by every app instance (status lookups, staff sign-in, survey links), in windows.
@@ -17,8 +17,14 @@ export interface Reservation {
  * it (R7): checked and incremented at once, so attempts sent together cannot all be judged against
  * the count before any of them. A window starts at its first attempt and does not move; reaching
  * `lockAt` moves its end to `lockMs` from then, once, so attempts while locked never extend it.
+ * With `when`, only if that condition holds (a failure found in the same statement).
  */
-export function reserveAttemptsQuery(db: Executor, reservations: Reservation[], now: Date, windowMs: number) {
+export function reserveAttemptsQuery(
+  reservations: Reservation[],
+  now: Date,
+  windowMs: number,
+  when?: RawBuilder<boolean>,
+) {
   const ends = new Date(now.getTime() + windowMs);
   const lockEnds = (r: Reservation) => new Date(now.getTime() + (r.lockMs ?? windowMs));
   const lockCases = reservations.filter((r) => r.lockAt !== undefined);
@@ -33,18 +39,64 @@ export function reserveAttemptsQuery(db: Executor, reservations: Reservation[], 
     : sql`rate_limits.window_ends_at`;
   // A first attempt that already reaches its lock (lockAt 1) is locked from the start.
   const firstEnd = (r: Reservation) => (r.lockAt === 1 ? lockEnds(r) : ends);
-  return db
-    .insertInto('rate_limits')
-    .values(reservations.map((r) => ({ bucket: r.bucket, failures: r.amount ?? 1, window_ends_at: firstEnd(r) })))
-    .onConflict((oc) =>
-      oc.column('bucket').doUpdateSet({
-        failures: sql`case when rate_limits.window_ends_at <= ${now} then excluded.failures
-          else rate_limits.failures + excluded.failures end`,
-        window_ends_at: sql`case when rate_limits.window_ends_at <= ${now} then excluded.window_ends_at
-          else ${lockedEnd} end`,
-      }),
-    )
-    .returning(['bucket', 'failures', 'window_ends_at']);
+  const rows = sql.join(
+    reservations.map((r) => sql`(${r.bucket}::text, ${r.amount ?? 1}::int, ${firstEnd(r)}::timestamptz)`),
+  );
+  return sql<{ bucket: string; failures: number; window_ends_at: Date }>`
+    insert into rate_limits (bucket, failures, window_ends_at)
+    select bucket, failures, window_ends_at from (values ${rows}) as v(bucket, failures, window_ends_at)
+    ${when ? sql`where ${when}` : sql``}
+    on conflict (bucket) do update set
+      failures = case when rate_limits.window_ends_at <= ${now} then excluded.failures
+        else rate_limits.failures + excluded.failures end,
+      window_ends_at = case when rate_limits.window_ends_at <= ${now} then excluded.window_ends_at
+        else ${lockedEnd} end
+    returning bucket, failures, window_ends_at`;
+}
+
+/**
+ * An attempt counted only if it fails, as common-table expressions for a statement that checks
+ * the secret itself (`passed`): a status lookup is one round trip, and a resident with the right
+ * code writes nothing (#18 item 2). A failure counts in every bucket as reserveAttemptsQuery does
+ * (`guard_failed`). A success locks the client's own bucket (`clear`), if there is one, keeps it
+ * while it is locked (`lockAt` failures in a window that has not ended) and clears it otherwise
+ * (`guard_passed`: the failures kept, so `lockAt` or more means locked), and reads the other
+ * buckets for the wait they ask (`guard_seen`). Attempts sent together still queue on the client's bucket, so none is judged
+ * against a count that misses another. `counts` is the JSON the throttle settles from.
+ */
+export function guardedAttempt(
+  reservations: Reservation[],
+  now: Date,
+  windowMs: number,
+  passed: RawBuilder<boolean>,
+  clear: { bucket: string; lockAt: number },
+) {
+  const others = reservations.map((r) => r.bucket).filter((b) => b !== clear.bucket);
+  const ctes = sql`
+    guard_failed as (${reserveAttemptsQuery(reservations, now, windowMs, sql<boolean>`not (${passed})`)}),
+    guard_passed as (
+      update rate_limits as r
+         set failures = case when r.window_ends_at > ${now} and r.failures >= ${clear.lockAt} then r.failures else 0 end
+       where r.bucket = ${clear.bucket} and (${passed})
+      returning r.bucket, r.failures),
+    guard_seen as (
+      select bucket, failures from rate_limits
+       where bucket = any(${others}::text[]) and window_ends_at > ${now} and (${passed}))`;
+  const counts = sql<GuardedCounts>`json_build_object(
+      'failed', (select json_object_agg(bucket, failures) from guard_failed),
+      'passed', (select json_object_agg(bucket, failures) from guard_passed),
+      'seen', (select json_object_agg(bucket, failures) from guard_seen))`;
+  return { ctes, counts };
+}
+
+/** A condition in SQL (whether the secret matched), for guardedAttempt. */
+export type SqlCondition = RawBuilder<boolean>;
+
+/** What guardedAttempt's statement returns: the counts of a failure, or those a success read. */
+export interface GuardedCounts {
+  failed: Record<string, number> | null;
+  passed: Record<string, number> | null;
+  seen: Record<string, number> | null;
 }
 
 /** Counts one attempt in each bucket; the counts after it, by bucket. */
@@ -54,7 +106,7 @@ export async function reserveAttempts(
   now: Date,
   windowMs: number,
 ): Promise<Map<string, number>> {
-  const rows = await reserveAttemptsQuery(db, reservations, now, windowMs).execute();
+  const { rows } = await reserveAttemptsQuery(reservations, now, windowMs).execute(db);
   return new Map(rows.map((row) => [row.bucket, row.failures]));
 }
 

@@ -2,7 +2,14 @@ import type { Clock } from '../clock.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from '../db/database.js';
 import type { Executor } from '../db/executor.js';
-import { releaseAttempt, reserveAttempts, type Reservation } from './rateLimit.repository.js';
+import {
+  guardedAttempt,
+  releaseAttempt,
+  reserveAttempts,
+  type GuardedCounts,
+  type SqlCondition,
+  type Reservation,
+} from './rateLimit.repository.js';
 import { hmacHex } from './keys.js';
 
 /**
@@ -110,9 +117,40 @@ export function throttle(
     };
   }
 
+  /**
+   * The attempt counted only if it fails, for a statement that checks the secret itself (`passed`,
+   * see guardedAttempt): its common-table expressions and the counts column to settle from.
+   */
+  function guard(planned: Plan, now: Date, passed: SqlCondition) {
+    return guardedAttempt(planned.reservations, now, planned.windowMs, passed, {
+      bucket: planned.pair,
+      lockAt: policy.lockAfter,
+    });
+  }
+
+  /**
+   * Judges a guarded attempt as if it had been reserved: a failure by the counts it made; a
+   * success by the client's failures kept on the subject and the other buckets' counts, each with
+   * this attempt added. Its `succeeded` is not to be called: the statement has done that.
+   */
+  function settleGuarded(planned: Plan, counts: GuardedCounts): Promise<Attempt> {
+    if (counts.failed) return settle(planned, new Map(Object.entries(counts.failed)));
+    const seen = counts.seen ?? {};
+    return settle(
+      planned,
+      new Map([
+        [planned.pair, (counts.passed?.[planned.pair] ?? 0) + 1],
+        [planned.all, (seen[planned.all] ?? 0) + 1],
+        [planned.from, (seen[planned.from] ?? 0) + 1],
+      ]),
+    );
+  }
+
   return {
     plan,
     settle,
+    guard,
+    settleGuarded,
 
     /** Reserves the attempt of `client` on `subject`, and waits if it must. */
     async attempt(subject: string, client: string): Promise<Attempt> {
