@@ -19,6 +19,7 @@ import * as codes from '../../platform/workflow/complaint.codes.js';
 import type { EvidenceService, StoredEvidence } from '../../platform/evidence/evidence.service.js';
 import { hmacHex, hmacHexAll, type Keys } from '../../platform/security/keys.js';
 import type { WorkflowService } from '../../platform/workflow/workflow.service.js';
+import { contactAmong } from '../../platform/workflow/contact.js';
 import type { Config } from '../../platform/config.js';
 import type { Quotas } from '../../platform/security/quotas.js';
 
@@ -171,6 +172,7 @@ export function intakeService(deps: {
         throw new TooManyFromClient('filing');
       }
       const evidence = options.evidence ?? [];
+      const parts = partsOf(submission, evidence);
       const token = submissionToken(options.secret);
       const accessCode = codes.accessCodeFor(deps.keys.accessCode, options.secret);
       for (let attempt = 1; ; attempt++) {
@@ -196,8 +198,9 @@ export function intakeService(deps: {
                 requestId: options.requestId,
                 // The complainant (and anyone filing for them) exist before the workflow's first
                 // effect, so the receipt email finds their address.
+                contact: contactAmong(parts.people) ?? null,
                 within: async (t, id) => {
-                  const attachmentIds = await insertComplaintParts(t, id, partsOf(submission, evidence));
+                  const attachmentIds = await insertComplaintParts(t, id, parts);
                   await auditEvidence(t, deps.audit, id, attachmentIds, evidence, options.requestId);
                   if (options.draftSecret) await drafts.deleteIn(t, options.draftSecret);
                 },

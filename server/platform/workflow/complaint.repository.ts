@@ -1,6 +1,7 @@
 import { rolesWith, type Permission } from '../../domain/policy.js';
 import type { Insertable } from 'kysely';
 import type { Executor } from '../db/executor.js';
+import { contactAmong } from './contact.js';
 import { sql } from 'kysely';
 import type { ComplaintsTable, PublicHistoryEntry, Stage } from '../db/schema.js';
 
@@ -70,8 +71,7 @@ export async function complainantContact(trx: Executor, complaintId: string) {
     .where('complaint_id', '=', complaintId)
     .where('email', 'is not', null)
     .execute();
-  const chosen = people.find((p) => p.role === 'complainant') ?? people[0];
-  return chosen?.email ? { email: chosen.email, language: chosen.preferred_language } : undefined;
+  return contactAmong(people);
 }
 
 /** The current investigator(s) of a case, still able to sign in. */

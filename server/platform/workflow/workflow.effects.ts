@@ -20,6 +20,8 @@ export interface EffectContext {
   event: ComplaintEvent | { type: 'CREATE' };
   /** The day the statutory clock counts from (discovery or incident, per policy). */
   statutoryFrom?: Date | string;
+  /** Whom the complainant's mail goes to, when the caller knows (a filing): not read again; null for nobody. */
+  contact?: { email: string; language: Language } | null | undefined;
 }
 
 /** The closing survey's invitation (the surveys feature), sent in the transaction that closes the case. */
@@ -70,7 +72,8 @@ export function effectRunner(deps: {
           await deps.deadlines.resume(trx, ctx.complaintId, ctx.at);
           break;
         case 'notifyComplainant': {
-          const contact = await complainantContact(trx, ctx.complaintId);
+          const contact =
+            ctx.contact === undefined ? await complainantContact(trx, ctx.complaintId) : (ctx.contact ?? undefined);
           if (!contact) break; // anonymous, or no email given
           if (effect.stage === 'decided' && ctx.event.type === 'BOARD_DECIDED') {
             const findings = await decidedFindings(trx, ctx.complaintId);

@@ -138,6 +138,8 @@ export function workflowService(deps: { db: Db; audit: AuditService; runEffects:
         requestId?: string | undefined;
         statutoryFrom?: Date | string;
         within?: (trx: Executor, id: string) => Promise<void>;
+        /** Whom the complainant's mail goes to, as `within` writes them (contactAmong): not read back. */
+        contact?: EffectContext['contact'];
       },
     ): Promise<string> {
       const at = now();
@@ -172,6 +174,7 @@ export function workflowService(deps: { db: Db; audit: AuditService; runEffects:
         at: receivedAt,
         event: { type: 'CREATE' },
         statutoryFrom,
+        contact: options.contact,
       });
       await deps.audit.record(trx, {
         type: 'complaint.create',
