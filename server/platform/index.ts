@@ -24,6 +24,7 @@ import { alertsService } from './operations/alerts.service.js';
 import { freeBytes } from './operations/diskSpace.js';
 import { healthService } from './operations/health.service.js';
 import { operationsService } from './operations/operations.service.js';
+import { referenceCache } from './reference/reference.cache.js';
 import { referenceService } from './reference/reference.service.js';
 import { deriveKeys } from './security/keys.js';
 import { quotas } from './security/quotas.js';
@@ -53,6 +54,7 @@ export function platform({ config, database, translator, logger, mail, now }: Pl
     clock,
   });
   const audit = auditService(db, clock);
+  const reference = referenceService(referenceCache(db));
   const deadlines = deadlineService({
     db,
     outbox,
@@ -119,7 +121,7 @@ export function platform({ config, database, translator, logger, mail, now }: Pl
       clock,
     }),
     health: healthService(database),
-    reference: referenceService(db),
+    reference,
   };
 }
 

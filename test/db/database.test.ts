@@ -35,6 +35,7 @@ const DOMAIN_TABLES = [
   'password_resets',
   'rate_limits',
   'recusals',
+  'reference_version',
   'reported_officers',
   'sessions',
   'settings',

@@ -14,6 +14,7 @@ export function residentsFeature(p: Core) {
       evidence: p.evidence,
       keys: p.keys,
       quotas: p.quotas,
+      reference: p.reference,
       limits: p.config.limits,
       clock: p.clock,
     }),

@@ -10,7 +10,7 @@ import {
   receiptShownSince,
   takeReceipt,
 } from './intake.repository.js';
-import { activeCategories, activeDistricts } from '../../platform/reference/reference.repository.js';
+import type { ReferenceService } from '../../platform/reference/reference.service.js';
 import { draftService } from './draft.service.js';
 import { auditEvidence, complaintRowOf, partsOf } from './complaintParts.js';
 import type { ComplaintSubmission } from './complaint.schemas.js';
@@ -76,6 +76,7 @@ export function intakeService(deps: {
   evidence: EvidenceService;
   keys: Keys;
   quotas: Quotas;
+  reference: Pick<ReferenceService, 'current'>;
   limits: Pick<Config['limits'], 'filingsPerHour' | 'draftsPerHour'>;
   clock: Clock;
 }) {
@@ -121,14 +122,12 @@ export function intakeService(deps: {
   }
 
   async function checkChoices(submission: ComplaintSubmission): Promise<void> {
-    if (submission.district !== undefined) {
-      const districts = new Set((await activeDistricts(deps.db)).map((d) => d.code));
-      if (!districts.has(submission.district)) throw new UnknownChoice('district');
+    const reference = await deps.reference.current();
+    if (submission.district !== undefined && !reference.districts.some((d) => d.code === submission.district)) {
+      throw new UnknownChoice('district');
     }
-    if (submission.categories.length > 0) {
-      const categories = new Set((await activeCategories(deps.db)).map((c) => c.code));
-      if (submission.categories.some((c) => !categories.has(c))) throw new UnknownChoice('categories');
-    }
+    const categories = new Set(reference.categories.map((c) => c.code));
+    if (submission.categories.some((c) => !categories.has(c))) throw new UnknownChoice('categories');
   }
 
   return {

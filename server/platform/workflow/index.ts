@@ -22,6 +22,7 @@ export function workflowDispatch(p: Platform, surveys: SurveyInvitations) {
         p.quotas.take('receipt', email.trim().toLowerCase(), 1, config.limits.receiptsPerDay, trx),
     }),
     clock: p.clock,
+    reference: p.reference,
   });
 }
 

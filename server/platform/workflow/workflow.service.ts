@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js';
 import { Conflict, NotFound } from '../../domain/errors.js';
 import type { Db } from '../db/database.js';
 import { complaintForTransition, insertComplaint, saveSnapshot, type NewComplaint } from './complaint.repository.js';
-import { getSetting } from '../db/settings.repository.js';
+import type { ReferenceService } from '../reference/reference.service.js';
 import type { Executor } from '../db/executor.js';
 import { MACHINE_VERSION } from '../../../workflows/complaint.machine.js';
 import { mayActorSend, type Actor } from '../../../workflows/complaint.permissions.js';
@@ -84,7 +84,13 @@ function eventDetails(event: ComplaintEvent): Record<string, string> {
   return details;
 }
 
-export function workflowService(deps: { db: Db; audit: AuditService; runEffects: RunEffects; clock: Clock }) {
+export function workflowService(deps: {
+  db: Db;
+  audit: AuditService;
+  runEffects: RunEffects;
+  clock: Clock;
+  reference: Pick<ReferenceService, 'current'>;
+}) {
   const now = deps.clock;
 
   async function transition(
@@ -146,7 +152,7 @@ export function workflowService(deps: { db: Db; audit: AuditService; runEffects:
       const { snapshot, effects } = startComplaint();
       // The statutory clock counts from discovery (California) or, where the agency's setting says
       // so, from the incident (New York); the length itself is the 'statutory' deadline policy.
-      const basis = (await getSetting<'discovery' | 'incident'>(trx, 'statutory_basis')) ?? 'discovery';
+      const basis = (await deps.reference.current(trx)).statutoryBasis;
       const statutoryFrom =
         options.statutoryFrom ??
         (basis === 'incident' ? complaint.incident_date : complaint.discovered_on) ??
