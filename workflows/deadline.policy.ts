@@ -80,7 +80,20 @@ function dueFromLastDay(lastDay: DateTime, warnBeforeDays: number): Due {
 
 /** The last day (in the agency's zone) of a deadline that passes at `dueAt`. */
 export function lastDayOf(dueAt: Date, timeZone: string): string {
-  return DateTime.fromJSDate(dueAt, { zone: timeZone }).minus({ milliseconds: 1 }).toISODate()!;
+  const parts = dayFormat(timeZone).formatToParts(new Date(dueAt.getTime() - 1));
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)!.value;
+  return `${part('year')}-${part('month')}-${part('day')}`;
+}
+
+/** A formatter of calendar days in a zone, made once per zone: making one costs far more than using it. */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+function dayFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(timeZone, format);
+  }
+  return format;
 }
 
 /** When a clock started at `start` (an instant, or a 'YYYY-MM-DD' local date) falls due. */

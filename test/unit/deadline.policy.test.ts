@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import Holidays from 'date-holidays';
+import { DateTime } from 'luxon';
 import {
   DEFAULT_POLICIES,
   computeDue,
@@ -180,5 +181,29 @@ describe('deadline arithmetic in the agency’s time zone (R27)', () => {
     expect(() =>
       computeDue(new Date(), DEFAULT_POLICIES.triage, { timeZone: 'Mars/Olympus', holidays: new Set() }),
     ).to.throw(RangeError);
+  });
+});
+
+describe('the last day of a deadline, as a calendar day in a zone', () => {
+  it('is the day, in the zone, of the last instant before it is due, in any zone and season', () => {
+    const zones = [
+      'America/Los_Angeles',
+      'America/New_York',
+      'Pacific/Honolulu',
+      'Europe/London',
+      'Asia/Kolkata',
+      'UTC',
+    ];
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2060, 0, 1) }),
+        fc.constantFrom(...zones),
+        (ms, zone) => {
+          const expected = DateTime.fromMillis(ms - 1, { zone }).toISODate();
+          expect(lastDayOf(new Date(ms), zone)).to.equal(expected);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });
