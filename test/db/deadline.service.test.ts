@@ -4,6 +4,7 @@ import { createTranslator } from '../../server/platform/i18n.js';
 import { deadlineService, type DeadlineService } from '../../server/platform/deadlines/deadline.service.js';
 import { mailService } from '../../server/platform/mail/mail.service.js';
 import { outboxService } from '../../server/platform/mail/outbox.service.js';
+import { lastDayOf } from '../../workflows/deadline.policy.js';
 import { useDatabase } from '../support/database.js';
 import { silentLogger } from '../support/logger.js';
 
@@ -14,6 +15,7 @@ describe('deadlines in the database: clocks and the sweeper', () => {
   let clock: number;
   let deadlines: DeadlineService;
   let complaintId: string;
+  let investigatorId: string;
 
   const makeService = () =>
     deadlineService({
@@ -45,7 +47,7 @@ describe('deadlines in the database: clocks and the sweeper', () => {
       await db.insertInto('user_roles').values({ user_id: id, role }).execute();
       return id;
     };
-    const investigator = await user('inv@example.org', 'investigator', 'es');
+    const investigator = (investigatorId = await user('inv@example.org', 'investigator', 'es'));
     await user('sup@example.org', 'supervisor', 'en');
     ({ id: complaintId } = await db
       .insertInto('complaints')
@@ -224,5 +226,89 @@ describe('deadlines in the database: clocks and the sweeper', () => {
       .where('template', '=', 'deadlineBreached')
       .executeTakeFirstOrThrow();
     expect(Number(breachMails.n)).to.equal(300); // investigator and supervisor, once per row
+  });
+
+  // The sweep writes its mail in SQL (#18): the same messages as lastDayOf and the templates' data.
+  it('queues each message with the case, the clock, its last day in the agency’s zone and the case’s page', async () => {
+    await start('investigation'); // due at midnight PDT
+    await start('acknowledge'); // due at midnight PST
+    clock = Date.parse('2027-06-01T07:00:00Z');
+    expect(await deadlines.sweep()).to.deep.equal({ warned: 0, breached: 2 });
+    const queued = await database.db
+      .selectFrom('outbox')
+      .select(['recipient', 'template', 'language', 'data', 'next_attempt_at', 'status'])
+      .where('recipient', '=', 'inv@example.org')
+      .execute();
+    const dueOf = Object.fromEntries((await rows()).map((r) => [r.kind, r.due_at]));
+    type Data = { trackingNumber: string; deadline: string; dueDate: string; caseUrl: string };
+    const data = queued.map((m) => m.data as Data).sort((a, b) => a.deadline.localeCompare(b.deadline));
+    expect(data).to.deep.equal(
+      ['acknowledge', 'investigation'].map((kind) => ({
+        trackingNumber: 'OC-TEST-2345',
+        deadline: kind,
+        dueDate: lastDayOf(dueOf[kind]!, 'America/Los_Angeles'),
+        caseUrl: `https://oversight.test/staff/cases/${complaintId}`,
+      })),
+    );
+    // The last days themselves: five business days on (in PST), and 180 days on (in PDT).
+    expect(data.map((d) => d.dueDate)).to.deep.equal(['2026-11-09', '2027-05-01']);
+    for (const m of queued) {
+      expect(m).to.include({ template: 'deadlineBreached', language: 'es', status: 'pending' });
+      expect(m.next_attempt_at.getTime()).to.equal(clock);
+    }
+  });
+
+  it('writes once to an investigator who is also a supervisor, and not to a disabled one', async () => {
+    await database.db.insertInto('user_roles').values({ user_id: investigatorId, role: 'supervisor' }).execute();
+    await start();
+    clock = Date.parse('2027-05-02T07:00:00Z');
+    expect((await deadlines.sweep()).breached).to.equal(1);
+    expect(await mails()).to.deep.equal([
+      { recipient: 'inv@example.org', template: 'deadlineBreached', language: 'es' },
+      { recipient: 'sup@example.org', template: 'deadlineBreached', language: 'en' },
+    ]);
+    await database.db
+      .deleteFrom('user_roles')
+      .where('user_id', '=', investigatorId)
+      .where('role', '=', 'supervisor')
+      .execute();
+
+    await database.db.deleteFrom('deadlines').execute();
+    await database.db.deleteFrom('outbox').execute();
+    await database.db.updateTable('users').set({ disabled_at: new Date() }).where('id', '=', investigatorId).execute();
+    clock = Date.parse('2026-11-02T18:00:00Z');
+    await start();
+    clock = Date.parse('2027-04-01T07:00:00Z');
+    expect((await deadlines.sweep()).warned).to.equal(1);
+    expect(await mails()).to.deep.equal([
+      { recipient: 'sup@example.org', template: 'deadlineWarning', language: 'en' },
+    ]);
+    await database.db.updateTable('users').set({ disabled_at: null }).where('id', '=', investigatorId).execute();
+  });
+
+  it('takes every due clock, batch after batch, when more cases are due than one batch holds', async () => {
+    const cases = 1_001; // the batch is 1,000 cases' clocks
+    await sql`
+      insert into complaints (tracking_number, access_code_hash, snapshot, machine_version, stage, state, language,
+                              channel, narrative)
+      select 'OC-BATCH-' || g, 'h', '{}', 1, 'intake', 'intake.received', 'en', 'web', 'n'
+        from generate_series(1, ${cases}) g`.execute(database.db);
+    await sql`
+      insert into deadlines (complaint_id, kind, starts_at, due_at, next_check_at)
+      select id, 'acknowledge', now() - interval '3 days', now() + interval '2 days', now() - interval '1 second'
+        from complaints where tracking_number like 'OC-BATCH-%'`.execute(database.db);
+    clock = Date.now();
+    expect(await deadlines.sweep()).to.deep.equal({ warned: cases, breached: 0 });
+    const warnedCases = await database.db
+      .selectFrom('complaints')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('tracking_number', 'like', 'OC-BATCH-%')
+      .where('clock_warned', '=', true)
+      .executeTakeFirstOrThrow();
+    expect(Number(warnedCases.n)).to.equal(cases);
+    // No investigator yet: each warning goes to the supervisors.
+    expect((await mails()).filter((m) => m.recipient === 'sup@example.org')).to.have.length(cases);
+    expect(await deadlines.sweep()).to.deep.equal({ warned: 0, breached: 0 });
+    await database.db.deleteFrom('complaints').where('tracking_number', 'like', 'OC-BATCH-%').execute();
   });
 });

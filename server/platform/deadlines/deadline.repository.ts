@@ -23,7 +23,7 @@ export async function runningDeadlines(trx: Executor, complaintId: string, kind?
 }
 
 /** The facts of a case's running clocks, from rows (due_at, status, tolled_at, completed_at). */
-const FACTS = sql`min(r.due_at) filter (where r.tolled_at is null) as next_due,
+export const FACTS = sql`min(r.due_at) filter (where r.tolled_at is null) as next_due,
   coalesce(bool_or(r.status = 'breached'), false) as breached,
   coalesce(bool_or(r.status = 'warned' and r.tolled_at is null), false) as warned,
   coalesce(bool_or(r.tolled_at is not null), false) as tolled`;
@@ -125,65 +125,6 @@ export async function updateDeadline(
   >,
 ): Promise<void> {
   await trx.updateTable('deadlines').set(changes).where('id', '=', id).execute();
-}
-
-/**
- * The cases with clocks due for a check, locked for this sweeper in the order every workflow step
- * takes its locks (the case first, then its clocks), so a sweep and a staff action on one case
- * wait for each other instead of deadlocking; a case another transaction holds is left for the
- * next pass. Reads the partial index on next_check_at: the cost follows the due rows.
- */
-export async function lockCasesWithDueClocks(trx: Executor, now: Date, limit: number): Promise<string[]> {
-  const { rows } = await sql<{ id: string }>`
-    select c.id from complaints c
-     where c.id in (select complaint_id from deadlines
-                     where next_check_at is not null and next_check_at <= ${now}
-                     order by next_check_at limit ${limit})
-     order by c.id
-     for update skip locked`.execute(trx);
-  return rows.map((r) => r.id);
-}
-
-/**
- * The sweep's step on those cases' due clocks, in one statement: each is warned (checked again when
- * due) or, once due, breached.
- */
-export async function sweepDueDeadlines(trx: Executor, complaintIds: string[], now: Date) {
-  if (complaintIds.length === 0) return [];
-  const { rows } = await sql<{ complaint_id: string; kind: string; due_at: Date; status: 'warned' | 'breached' }>`
-    update deadlines d
-       set status = case when ${now}::timestamptz >= d.due_at then 'breached' else 'warned' end,
-           next_check_at = case when ${now}::timestamptz >= d.due_at then null else d.due_at end
-     where d.complaint_id = any(${complaintIds}::uuid[]) and d.next_check_at is not null and d.next_check_at <= ${now}
-    returning d.complaint_id, d.kind, d.due_at, d.status`.execute(trx);
-  return rows;
-}
-
-/** Recomputes the clock facts of many cases at once (after the sweep). */
-export async function syncManyCaseClocks(trx: Executor, complaintIds: string[]): Promise<void> {
-  if (complaintIds.length === 0) return;
-  await sql`
-    update complaints c
-       set next_due_at = f.next_due, clock_breached = f.breached, clock_warned = f.warned, clock_tolled = f.tolled
-      from (select k.id, ${FACTS}
-              from unnest(${complaintIds}::uuid[]) as k(id)
-              left join deadlines r on r.complaint_id = k.id and r.status in ('open', 'warned', 'breached')
-                                   and r.completed_at is null
-             group by k.id) f
-     where c.id = f.id
-       and (c.next_due_at is distinct from f.next_due or c.clock_breached <> f.breached
-            or c.clock_warned <> f.warned or c.clock_tolled <> f.tolled)`.execute(trx);
-}
-
-/** The tracking numbers of these cases and the investigators assigned to them now, in one read. */
-export async function casesWatchers(trx: Executor, complaintIds: string[]) {
-  const { rows } = await sql<{ id: string; tracking_number: string; email: string | null; language: string | null }>`
-    select c.id, c.tracking_number, u.email, u.language
-      from complaints c
-      left join assignments a on a.complaint_id = c.id and a.ended_at is null
-      left join users u on u.id = a.user_id and u.disabled_at is null
-     where c.id = any(${complaintIds}::uuid[])`.execute(trx);
-  return rows;
 }
 
 export async function policyOverrides(db: Executor) {

@@ -3,10 +3,6 @@ import Holidays from 'date-holidays';
 import type { Db } from '../db/database.js';
 import {
   adminHolidays,
-  casesWatchers,
-  lockCasesWithDueClocks,
-  sweepDueDeadlines,
-  syncManyCaseClocks,
   insertDeadline,
   policyOverrides,
   pauseDeadlines,
@@ -15,6 +11,7 @@ import {
   syncCaseClocks,
   updateDeadline,
 } from './deadline.repository.js';
+import { lockCasesWithDueClocks, sweepLockedCases, type SweepMail } from './sweep.repository.js';
 import type { Executor } from '../db/executor.js';
 import { oncePerTransaction } from '../db/transactionMemo.js';
 import type { Logger } from '../logger.js';
@@ -28,8 +25,8 @@ import {
   type DeadlinePolicy,
 } from '../../../workflows/deadline.policy.js';
 import type { OutboxService } from '../mail/outbox.service.js';
-import { supervisorContacts } from '../workflow/complaint.repository.js';
-import type { Language } from '../../domain/vocabulary.js';
+import type { TemplateName } from '../mail/email.templates.js';
+import { rolesWith } from '../../domain/policy.js';
 
 const SWEEP_BATCH = 1_000;
 
@@ -81,39 +78,16 @@ export function deadlineService(options: DeadlineOptions) {
     return DEFAULT_POLICIES[kind as DeadlineKind];
   }
 
-  const caseUrl = (complaintId: string) => `${options.publicBaseUrl}/staff/cases/${complaintId}`;
-
-  type Swept = Awaited<ReturnType<typeof sweepDueDeadlines>>[number];
-
-  /**
-   * The mail of one sweep pass, queued in one statement. Warnings go to the investigator; a breach
-   * also goes to every supervisor. Before a case has an investigator (acknowledge, triage,
-   * mediation), its clocks are the supervisors' to watch. One message per address and clock.
-   */
-  async function notifyAll(trx: Executor, rows: Swept[]) {
-    if (rows.length === 0) return;
-    const ids = [...new Set(rows.map((r) => r.complaint_id))];
-    const [watchers, supervisors] = await Promise.all([casesWatchers(trx, ids), supervisorContacts(trx)]);
-    const messages = rows.flatMap((row) => {
-      const mine = watchers.filter((w) => w.id === row.complaint_id);
-      const assigned = mine.flatMap((w) => (w.email ? [{ email: w.email, language: w.language as Language }] : []));
-      const template = row.status === 'breached' ? ('deadlineBreached' as const) : ('deadlineWarning' as const);
-      const to = template === 'deadlineBreached' || assigned.length === 0 ? [...assigned, ...supervisors] : assigned;
-      const data = {
-        trackingNumber: mine[0]?.tracking_number ?? '',
-        deadline: row.kind,
-        dueDate: lastDayOf(row.due_at, options.timeZone),
-        caseUrl: caseUrl(row.complaint_id),
-      };
-      return [...new Map(to.map((r) => [r.email.toLowerCase(), r])).values()].map((r) => ({
-        to: r.email,
-        template,
-        language: r.language,
-        data,
-      }));
-    });
-    await outbox.enqueueMany(trx, messages);
-  }
+  // The sweep's mail, written by its one statement (#18): warnings to the investigator, breaches also
+  // to the supervisors, and a case without an investigator is the supervisors' to watch.
+  const sweepMail: SweepMail = {
+    queue: (messages) => outbox.queueSelected(messages),
+    supervisorRoles: rolesWith('deadlines.escalations'),
+    warning: 'deadlineWarning' satisfies TemplateName,
+    breach: 'deadlineBreached' satisfies TemplateName,
+    timeZone: options.timeZone,
+    caseUrlPrefix: `${options.publicBaseUrl}/staff/cases/`,
+  };
 
   return {
     async start(
@@ -177,17 +151,17 @@ export function deadlineService(options: DeadlineOptions) {
       const result = { warned: 0, breached: 0 };
       for (;;) {
         const at = now();
-        // Set-based (#18): a batch is a handful of statements, however many rows are due.
-        const handled = await db.transaction().execute(async (trx) => {
-          const cases = await lockCasesWithDueClocks(trx, at, SWEEP_BATCH);
-          const rows = await sweepDueDeadlines(trx, cases, at);
-          await syncManyCaseClocks(trx, cases);
-          await notifyAll(trx, rows);
-          for (const row of rows) result[row.status === 'breached' ? 'breached' : 'warned']++;
-          return cases.length;
+        // Set-based (#18): a batch is two statements, however many rows are due: the locks, then the rest.
+        const { cases, more } = await db.transaction().execute(async (trx) => {
+          const locked = await lockCasesWithDueClocks(trx, at, SWEEP_BATCH);
+          const swept = await sweepLockedCases(trx, locked.cases, at, sweepMail);
+          result.warned += swept.warned;
+          result.breached += swept.breached;
+          return { cases: locked.cases.length, more: locked.more };
         });
-        // Until nothing more is due, or what is left is held by others (the next pass takes it).
-        if (handled === 0) return result;
+        // Until nothing more is due, or what is left is held by others (the next pass takes it): a
+        // batch that was not full took all that was due, so it needs no empty pass after it.
+        if (cases === 0 || !more) return result;
       }
     },
 

@@ -1,4 +1,4 @@
-import { sql, type Selectable } from 'kysely';
+import { sql, type RawBuilder, type Selectable } from 'kysely';
 import type { Executor } from '../db/executor.js';
 import type { Language, OutboxTable } from '../db/schema.js';
 
@@ -19,7 +19,7 @@ export async function enqueueMessage(
 
 const ENQUEUE_CHUNK = 1_000;
 
-/** Queues many messages in few statements (the deadline sweep's warnings and breaches). */
+/** Queues many messages in few statements. */
 export async function enqueueMessages(
   trx: Executor,
   messages: Array<{ recipient: string; template: string; language: Language; data: Record<string, unknown> }>,
@@ -36,6 +36,29 @@ export async function enqueueMessages(
       )
       .execute();
   }
+}
+
+/** A message as a query selects it for queueing: its data already jsonb. */
+export interface SelectedMessage {
+  recipient: string;
+  template: string;
+  language: Language;
+  data: unknown;
+}
+
+/** A query of the messages to queue, and the part of a statement that queues them. */
+export type MessagesQuery = RawBuilder<SelectedMessage>;
+export type QueueingPart = RawBuilder<unknown>;
+
+/**
+ * The insert that queues every message `messages` selects, due at `dueAt`: a part of the caller's
+ * own statement, so mail that follows from a set-based change is queued with it in one round trip
+ * (the deadline sweep, #18).
+ */
+export function insertSelectedMessages(messages: MessagesQuery, dueAt: Date): QueueingPart {
+  return sql`
+    insert into outbox (recipient, template, language, data, next_attempt_at)
+    select m.recipient, m.template, m.language, m.data, ${dueAt}::timestamptz from (${messages}) m`;
 }
 
 /**

@@ -9,8 +9,11 @@ import {
   markDead,
   markRetry,
   markSent,
+  insertSelectedMessages,
   retryDeadLetter,
+  type MessagesQuery,
   type OutboxRow,
+  type QueueingPart,
 } from './outbox.repository.js';
 import type { Language, Translator } from '../i18n.js';
 import type { Logger } from '../logger.js';
@@ -138,6 +141,14 @@ export function outboxService(options: OutboxOptions) {
         })),
         now(),
       );
+    },
+
+    /**
+     * The part of a caller's statement that queues the messages its query selects, due now by the
+     * sender's clock: for mail decided in SQL, set-based (the deadline sweep's warnings and breaches).
+     */
+    queueSelected(messages: MessagesQuery): QueueingPart {
+      return insertSelectedMessages(messages, now());
     },
 
     /** Told of each message dead-lettered (the admins' alert), with the server's reason. */
