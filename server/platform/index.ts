@@ -63,6 +63,7 @@ export function platform({ config, database, translator, logger, mail, now }: Pl
     holidayRegion: config.agencyHolidayRegion,
     publicBaseUrl: config.publicBaseUrl,
     clock,
+    reference,
   });
   const keys = deriveKeys(config.secrets);
   const usage = quotas({ db, key: keys.client, clock });

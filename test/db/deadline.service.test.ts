@@ -5,6 +5,7 @@ import { deadlineService, type DeadlineService } from '../../server/platform/dea
 import { mailService } from '../../server/platform/mail/mail.service.js';
 import { outboxService } from '../../server/platform/mail/outbox.service.js';
 import { lastDayOf } from '../../workflows/deadline.policy.js';
+import { referenceCache } from '../../server/platform/reference/reference.cache.js';
 import { useDatabase } from '../support/database.js';
 import { silentLogger } from '../support/logger.js';
 
@@ -34,6 +35,7 @@ describe('deadlines in the database: clocks and the sweeper', () => {
       holidayRegion: 'US-CA',
       publicBaseUrl: 'https://oversight.test',
       clock: () => new Date(clock),
+      reference: referenceCache(database.db),
     });
 
   before(async () => {

@@ -64,4 +64,17 @@ describe('reference data kept in memory, never stale (#18 item 2)', () => {
       });
     expect((await cache.current()).holidays).to.include('2032-01-01');
   });
+
+  it('carries data read just before a transaction into it: the transaction does not ask again', async () => {
+    const cache = referenceCache(db());
+    const before = await cache.current();
+    await db()
+      .transaction()
+      .execute(async (trx) => {
+        cache.carry(trx, before);
+        // Even a change made in the transaction itself: it is the caller's own, made after the read.
+        await sql`insert into holidays (day, name) values ('2033-01-01', 'New Year')`.execute(trx);
+        expect(await cache.current(trx)).to.equal(before);
+      });
+  });
 });

@@ -1,5 +1,5 @@
 import type { Clock } from '../../platform/clock.js';
-import { InvalidField, TooMany, Unprocessable } from '../../domain/errors.js';
+import { SubmissionKeyReused, TooManyFromClient, UnknownChoice } from './intake.errors.js';
 import type { Db } from '../../platform/db/database.js';
 import { isUniqueViolation } from '../../platform/db/errors.js';
 import {
@@ -10,7 +10,7 @@ import {
   receiptShownSince,
   takeReceipt,
 } from './intake.repository.js';
-import type { ReferenceService } from '../../platform/reference/reference.service.js';
+import type { ReferenceData, ReferenceService } from '../../platform/reference/reference.service.js';
 import { draftService } from './draft.service.js';
 import { auditEvidence, complaintRowOf, partsOf } from './complaintParts.js';
 import type { ComplaintSubmission } from './complaint.schemas.js';
@@ -43,29 +43,7 @@ export interface Receipt {
   created: boolean;
 }
 
-/** An idempotency key sent again with another body: the first complaint is not this one (HTTP 422). */
-export class SubmissionKeyReused extends Unprocessable {
-  constructor() {
-    super('api.idempotencyKeyReused');
-    this.name = 'SubmissionKeyReused';
-  }
-}
-
-/** One client filed, or started, more than its limit in the hour (HTTP 429). */
-export class TooManyFromClient extends TooMany {
-  constructor(what: 'filing' | 'draft') {
-    super(what);
-    this.name = 'TooManyFromClient';
-  }
-}
-
-/** A district or category that is not (or no longer) on the agency's list. */
-export class UnknownChoice extends InvalidField {
-  constructor(field: 'district' | 'categories') {
-    super(field);
-    this.name = 'UnknownChoice';
-  }
-}
+export { SubmissionKeyReused, TooManyFromClient, UnknownChoice } from './intake.errors.js';
 
 export type IntakeService = ReturnType<typeof intakeService>;
 
@@ -76,7 +54,7 @@ export function intakeService(deps: {
   evidence: EvidenceService;
   keys: Keys;
   quotas: Quotas;
-  reference: Pick<ReferenceService, 'current'>;
+  reference: Pick<ReferenceService, 'current' | 'carry'>;
   limits: Pick<Config['limits'], 'filingsPerHour' | 'draftsPerHour'>;
   clock: Clock;
 }) {
@@ -93,13 +71,14 @@ export function intakeService(deps: {
     row: { id: string; tracking_number: string; received_at: Date; access_code_hash: string | null },
     secret: string,
     created: boolean,
+    acknowledgeBy?: Date,
   ): Promise<Receipt> {
     return {
       complaintId: row.id,
       trackingNumber: row.tracking_number,
       accessCode: codes.accessCodeOf(deps.keys.rings.accessCode, secret, row.access_code_hash),
       receivedAt: row.received_at,
-      acknowledgeBy: await acknowledgeDue(deps.db, row.id),
+      acknowledgeBy: acknowledgeBy ?? (await acknowledgeDue(deps.db, row.id)),
       created,
     };
   }
@@ -121,13 +100,14 @@ export function intakeService(deps: {
     return receiptOf(row, secret, false);
   }
 
-  async function checkChoices(submission: ComplaintSubmission): Promise<void> {
+  async function checkChoices(submission: ComplaintSubmission): Promise<ReferenceData> {
     const reference = await deps.reference.current();
     if (submission.district !== undefined && !reference.districts.some((d) => d.code === submission.district)) {
       throw new UnknownChoice('district');
     }
     const categories = new Set(reference.categories.map((c) => c.code));
     if (submission.categories.some((c) => !categories.has(c))) throw new UnknownChoice('categories');
+    return reference;
   }
 
   return {
@@ -163,7 +143,7 @@ export function intakeService(deps: {
       const hashes = bodyHashes(submission);
       const earlier = await earlierReceipt(options.secret, hashes);
       if (earlier) return earlier;
-      await checkChoices(submission);
+      const reference = await checkChoices(submission);
       if (
         options.client !== undefined &&
         !(await deps.quotas.take('filing', options.client, 1, deps.limits.filingsPerHour))
@@ -182,9 +162,11 @@ export function intakeService(deps: {
           received_at: now(),
         };
         let id: string;
+        const clocksStarted = new Map<string, Date>();
         try {
-          id = await deps.db.transaction().execute((trx) =>
-            deps.workflow.create(
+          id = await deps.db.transaction().execute((trx) => {
+            deps.reference.carry(trx, reference);
+            return deps.workflow.create(
               trx,
               {
                 ...complaintRowOf(submission, options.channel),
@@ -198,14 +180,15 @@ export function intakeService(deps: {
                 // The complainant (and anyone filing for them) exist before the workflow's first
                 // effect, so the receipt email finds their address.
                 contact: contactAmong(parts.people) ?? null,
+                clocksStarted,
                 within: async (t, id) => {
                   const attachmentIds = await insertComplaintParts(t, id, parts);
                   await auditEvidence(t, deps.audit, id, attachmentIds, evidence, options.requestId);
                   if (options.draftSecret) await drafts.deleteIn(t, options.draftSecret);
                 },
               },
-            ),
-          );
+            );
+          });
         } catch (error) {
           if (!isUniqueViolation(error)) throw error;
           // Either the same submission won a race (answer with its receipt) or, very rarely, the
@@ -215,7 +198,7 @@ export function intakeService(deps: {
           if (attempt >= 5) throw error;
           continue;
         }
-        return receiptOf({ id, ...filed }, options.secret, true);
+        return receiptOf({ id, ...filed }, options.secret, true, clocksStarted.get('acknowledge'));
       }
     },
 

@@ -2,9 +2,7 @@ import type { Clock } from '../clock.js';
 import Holidays from 'date-holidays';
 import type { Db } from '../db/database.js';
 import {
-  adminHolidays,
   insertDeadline,
-  policyOverrides,
   pauseDeadlines,
   runningDeadlines,
   stopDeadlines,
@@ -13,7 +11,7 @@ import {
 } from './deadline.repository.js';
 import { lockCasesWithDueClocks, sweepLockedCases, type SweepMail } from './sweep.repository.js';
 import type { Executor } from '../db/executor.js';
-import { oncePerTransaction } from '../db/transactionMemo.js';
+import type { ReferenceData, ReferenceService } from '../reference/reference.service.js';
 import type { Logger } from '../logger.js';
 import { DEADLINE_KINDS, type DeadlineKind } from '../../../workflows/complaint.machine.js';
 import {
@@ -38,6 +36,8 @@ export interface DeadlineOptions {
   holidayRegion: string;
   publicBaseUrl: string;
   clock: Clock;
+  /** The admin's holidays and policy overrides, kept in memory (read once per transaction). */
+  reference: Pick<ReferenceService, 'current'>;
 }
 
 export type DeadlineService = ReturnType<typeof deadlineService>;
@@ -64,16 +64,20 @@ export function deadlineService(options: DeadlineOptions) {
   const fixedHolidays = regionHolidays(options.holidayRegion, now().getUTCFullYear());
   let timer: NodeJS.Timeout | undefined;
 
-  // The admin's holidays and policies, read once per transaction however many clocks it starts or moves.
-  const holidaysIn = oncePerTransaction(adminHolidays);
-  const overridesIn = oncePerTransaction(policyOverrides);
-
+  // The region's holidays and the admin's, made into one set once for each version of the reference data.
+  const calendars = new WeakMap<ReferenceData, Calendar>();
   async function calendar(trx: Executor): Promise<Calendar> {
-    return { timeZone: options.timeZone, holidays: new Set([...fixedHolidays, ...(await holidaysIn(trx))]) };
+    const reference = await options.reference.current(trx);
+    let made = calendars.get(reference);
+    if (!made) {
+      made = { timeZone: options.timeZone, holidays: new Set([...fixedHolidays, ...reference.holidays]) };
+      calendars.set(reference, made);
+    }
+    return made;
   }
 
   async function policy(trx: Executor, kind: string): Promise<DeadlinePolicy> {
-    const override = (await overridesIn(trx)).find((p) => p.kind === kind);
+    const override = (await options.reference.current(trx)).policies.get(kind);
     if (override) return { amount: override.amount, unit: override.unit, warnBeforeDays: override.warn_before_days };
     return DEFAULT_POLICIES[kind as DeadlineKind];
   }
@@ -96,7 +100,7 @@ export function deadlineService(options: DeadlineOptions) {
       kind: DeadlineKind,
       at: Date,
       from: Date | string = at,
-    ): Promise<void> {
+    ): Promise<Date> {
       const due = computeDue(from, await policy(trx, kind), await calendar(trx));
       await insertDeadline(trx, {
         complaint_id: complaintId,
@@ -106,6 +110,7 @@ export function deadlineService(options: DeadlineOptions) {
         warn_at: due.warnAt,
         next_check_at: due.warnAt && due.warnAt < due.dueAt ? due.warnAt : due.dueAt,
       });
+      return due.dueAt;
     },
 
     /** When a clock of this kind started now would fall due (the board's reconsideration window). */

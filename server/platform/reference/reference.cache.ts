@@ -39,6 +39,11 @@ export function referenceCache(db: Db) {
   return {
     /** The reference data as the database holds it now (in a transaction: as it held it at its first use). */
     current: (executor: Executor = db): Promise<ReferenceData> => once(executor),
+    /**
+     * Carries data read just before a transaction into it, so the transaction does not ask again
+     * (a filing checks its choices, then files with the same lists and clocks).
+     */
+    carry: (trx: Executor, data: ReferenceData): void => once.prime(trx, data),
   };
 }
 

@@ -2,6 +2,8 @@ import type { Executor } from '../db/executor.js';
 import type { Language } from '../i18n.js';
 import type { ReferenceCache, ReferenceData } from './reference.cache.js';
 
+export type { ReferenceData } from './reference.cache.js';
+
 export interface Choice {
   value: string;
   label: string;
@@ -23,6 +25,7 @@ export function referenceService(cache: ReferenceCache) {
     },
     /** All of it as the database holds it now (in a transaction: as at its first use there). */
     current: (executor?: Executor): Promise<ReferenceData> => cache.current(executor),
+    carry: cache.carry,
   };
 }
 

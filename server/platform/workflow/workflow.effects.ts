@@ -22,6 +22,8 @@ export interface EffectContext {
   statutoryFrom?: Date | string;
   /** Whom the complainant's mail goes to, when the caller knows (a filing): not read again; null for nobody. */
   contact?: { email: string; language: Language } | null | undefined;
+  /** Filled in with the due time of each clock the effects start, for a caller that shows it (a receipt). */
+  clocksStarted?: Map<string, Date> | undefined;
 }
 
 /** The closing survey's invitation (the surveys feature), sent in the transaction that closes the case. */
@@ -48,15 +50,17 @@ export function effectRunner(deps: {
   return async function run(trx: Executor, effects: Effect[], ctx: EffectContext): Promise<void> {
     for (const effect of effects) {
       switch (effect.type) {
-        case 'startClock':
-          await deps.deadlines.start(
+        case 'startClock': {
+          const due = await deps.deadlines.start(
             trx,
             ctx.complaintId,
             effect.kind,
             ctx.at,
             effect.kind === 'statutory' ? (ctx.statutoryFrom ?? ctx.at) : ctx.at,
           );
+          ctx.clocksStarted?.set(effect.kind, due);
           break;
+        }
         case 'stopClock':
           await deps.deadlines.stop(trx, ctx.complaintId, effect.kind, ctx.at);
           break;

@@ -146,6 +146,8 @@ export function workflowService(deps: {
         within?: (trx: Executor, id: string) => Promise<void>;
         /** Whom the complainant's mail goes to, as `within` writes them (contactAmong): not read back. */
         contact?: EffectContext['contact'];
+        /** Filled in with the due time of each clock started. */
+        clocksStarted?: EffectContext['clocksStarted'];
       },
     ): Promise<string> {
       const at = now();
@@ -181,6 +183,7 @@ export function workflowService(deps: {
         event: { type: 'CREATE' },
         statutoryFrom,
         contact: options.contact,
+        clocksStarted: options.clocksStarted,
       });
       await deps.audit.record(trx, {
         type: 'complaint.create',
