@@ -19,7 +19,7 @@ export type ReferenceCache = ReturnType<typeof referenceCache>;
 /**
  * The reference data kept in memory (#18 item 2): each use asks the database for its version
  * (one small read, once per transaction) and reads the data again only when it moved, however it
- * was changed and by which instance (migration 0023's triggers). So a filing reads one number
+ * was changed and by which instance (migration 0021's triggers). So a filing reads one number
  * where it read five lists, and no instance works from a list another has changed.
  */
 export function referenceCache(db: Db) {

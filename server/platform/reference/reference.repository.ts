@@ -63,7 +63,7 @@ export interface ReferenceRows {
 }
 
 /**
- * The reference data's version (bumped by trigger whenever any of it changes, migration 0023),
+ * The reference data's version (bumped by trigger whenever any of it changes, migration 0021),
  * and the data itself only when the version is not `known`: one small read when nothing changed.
  * The active districts and categories in the agency's order, every policy override and admin
  * holiday, and the statutory clock's basis, all from one snapshot.
