@@ -76,6 +76,15 @@ describe('audit log (R1–R4)', () => {
     expect(result).to.include({ ok: true, count: 22 });
   });
 
+  it('hashes in the database as in Node: text in any script, several appends in one transaction, and verifies', async () => {
+    await database.db.transaction().execute(async (trx) => {
+      // The first append's hash is made by the database, the second's in Node from the first's.
+      await audit().record(trx, { type: 'x.first', actor: system, details: { reason: 'Descortesía — ñ 😀 中文' } });
+      await audit().record(trx, { type: 'x.second', actor: system, details: { reason: 'segunda', list: ['ü', 'é'] } });
+    });
+    expect(await audit().verify()).to.include({ ok: true, count: 24 });
+  });
+
   it('refuses details that could carry a secret or a narrative (R2)', async () => {
     const error = await database.db
       .transaction()

@@ -29,7 +29,15 @@ export function canonicalJson(value: unknown): string {
 
 /** SHA-256 over the previous hash and the row's canonical serialisation (RFC 6962 style chaining). */
 export function auditHash(prevHash: string, fields: HashedFields): string {
-  const body = canonicalJson({
+  return createHash('sha256').update(prevHash).update('\n').update(auditBody(fields)).digest('hex');
+}
+
+/**
+ * The row's canonical serialisation, the part of the hashed text that does not depend on the chain:
+ * the database appends it after the head's hash itself (audit.repository.ts appendToChain).
+ */
+export function auditBody(fields: HashedFields): string {
+  return canonicalJson({
     actorId: fields.actorId,
     actorType: fields.actorType,
     details: fields.details,
@@ -40,5 +48,4 @@ export function auditHash(prevHash: string, fields: HashedFields): string {
     outcome: fields.outcome,
     requestId: fields.requestId,
   });
-  return createHash('sha256').update(prevHash).update('\n').update(body).digest('hex');
 }

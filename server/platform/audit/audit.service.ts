@@ -3,6 +3,7 @@ import type { Db } from '../db/database.js';
 import {
   auditRowCount,
   auditRowById,
+  appendToChain,
   auditRowsAfter,
   chainHead,
   insertAuditRow,
@@ -10,7 +11,7 @@ import {
   type AuditRow,
 } from './audit.repository.js';
 import type { Executor } from '../db/executor.js';
-import { GENESIS_HASH, auditHash } from './audit.hash.js';
+import { GENESIS_HASH, auditBody, auditHash } from './audit.hash.js';
 
 export type AuditActor = { type: 'user' | 'token'; id: string } | { type: 'public' } | { type: 'system' };
 
@@ -43,12 +44,6 @@ export type AuditService = ReturnType<typeof auditService>;
 /** The hash of the last row each open transaction appended (shared by every instance of the service). */
 const appendedIn = new WeakMap<Executor, string>();
 
-/** Takes the chain's lock for the caller's transaction and reads the head's hash. */
-async function lockedHead(trx: Executor): Promise<string> {
-  await lockChain(trx);
-  return (await chainHead(trx))?.hash ?? GENESIS_HASH;
-}
-
 /** The hash-chained audit log; the command-line tools use the system clock, the app its injected one. */
 export function auditService(db: Db, now: Clock = systemClock) {
   return {
@@ -64,7 +59,6 @@ export function auditService(db: Db, now: Clock = systemClock) {
       // is the head, so later appends in it need neither the lock again nor the read. (Nothing here
       // uses savepoints: a ROLLBACK TO SAVEPOINT after an append would leave this memory stale, so
       // code that adds one must forget the transaction's entry in `appendedIn` when it rolls back.)
-      const prevHash = appendedIn.get(trx) ?? (await lockedHead(trx));
       const fields = {
         occurredAt: now(),
         eventType: entry.type,
@@ -76,8 +70,7 @@ export function auditService(db: Db, now: Clock = systemClock) {
         requestId: entry.requestId ?? null,
         details,
       };
-      const hash = auditHash(prevHash, fields);
-      const id = await insertAuditRow(trx, {
+      const row = {
         occurred_at: fields.occurredAt,
         event_type: fields.eventType,
         actor_type: fields.actorType,
@@ -87,11 +80,19 @@ export function auditService(db: Db, now: Clock = systemClock) {
         object_id: fields.objectId,
         request_id: fields.requestId,
         details: JSON.stringify(details),
-        prev_hash: prevHash,
-        hash,
-      });
-      if (trx.isTransaction) appendedIn.set(trx, hash);
-      return id;
+      };
+      const prevHash = appendedIn.get(trx);
+      let appended: { id: number; hash: string };
+      if (prevHash === undefined) {
+        // The first append: the lock, then the head read and the row written in one statement.
+        await lockChain(trx);
+        appended = await appendToChain(trx, row, auditBody(fields), GENESIS_HASH);
+      } else {
+        const hash = auditHash(prevHash, fields);
+        appended = { id: await insertAuditRow(trx, { ...row, prev_hash: prevHash, hash }), hash };
+      }
+      if (trx.isTransaction) appendedIn.set(trx, appended.hash);
+      return appended.id;
     },
 
     /** Walks the whole chain; names the first row whose hash or link is wrong, or a cut tail. */
