@@ -1,10 +1,10 @@
 // The audit chain's lock: the app's appends and the bare filing wait on the same one.
-import { CHAIN_LOCK } from '../server/platform/audit/audit.repository.js';
+import { CHAIN_LOCK, appendToChain } from '../server/platform/audit/audit.repository.js';
 import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import express from 'express';
 import { sql } from 'kysely';
 import { openDatabase } from '../server/platform/db/database.js';
-import { GENESIS_HASH, auditHash } from '../server/platform/audit/audit.hash.js';
+import { GENESIS_HASH, auditBody } from '../server/platform/audit/audit.hash.js';
 import { createLogger } from '../server/platform/logger.js';
 
 // A bare server, the yardstick a scenario is compared with in the same run (bench.ts starts one per
@@ -123,15 +123,9 @@ app.post('/complaints', async (req, res) => {
           .returning('id')
           .executeTakeFirstOrThrow();
         await trx.insertInto('allegations').values({ complaint_id: id, category: body.categories[0]! }).execute();
-        // As the app appends: the chain's lock for the append only, the head, then the row.
+        // As the app appends: the chain's lock in a statement of its own, then the row after the
+        // head in one statement, its hash made by the database (audit.repository.ts appendToChain).
         await sql`select pg_advisory_xact_lock(${CHAIN_LOCK})`.execute(trx);
-        const head = await trx
-          .selectFrom('audit_events')
-          .select('hash')
-          .orderBy('id', 'desc')
-          .limit(1)
-          .executeTakeFirst();
-        const prevHash = head?.hash ?? GENESIS_HASH;
         const fields = {
           occurredAt: at,
           eventType: 'complaint.create',
@@ -143,9 +137,9 @@ app.post('/complaints', async (req, res) => {
           requestId: null,
           details: { state: template!.state, channel: 'api', bench: 'baseline' },
         };
-        await trx
-          .insertInto('audit_events')
-          .values({
+        await appendToChain(
+          trx,
+          {
             occurred_at: at,
             event_type: fields.eventType,
             actor_type: fields.actorType,
@@ -155,10 +149,10 @@ app.post('/complaints', async (req, res) => {
             object_id: id,
             request_id: null,
             details: JSON.stringify(fields.details),
-            prev_hash: prevHash,
-            hash: auditHash(prevHash, fields),
-          })
-          .execute();
+          },
+          auditBody(fields),
+          GENESIS_HASH,
+        );
       });
       return res.status(201).json({ trackingNumber, accessCode });
     } catch (error) {
