@@ -159,6 +159,10 @@ export function earlyInterventionService(deps: { db: Db; audit: AuditService; ti
             })),
           };
         });
+        const categoryNames = new Map(
+          (await allCategories(trx)).map((c) => [c.code, language === 'es' ? c.name_es : c.name_en]),
+        );
+        // Last: the audit chain's lock is held from here to the commit.
         await audit.record(trx, {
           type: 'earlyIntervention.read',
           actor: { type: 'user', id: viewer.userId },
@@ -166,9 +170,6 @@ export function earlyInterventionService(deps: { db: Db; audit: AuditService; ti
           requestId,
           details: { page, flagged: total, officers: officers.map((o) => o.id) },
         });
-        const categoryNames = new Map(
-          (await allCategories(trx)).map((c) => [c.code, language === 'es' ? c.name_es : c.name_en]),
-        );
         return {
           asOf: at,
           thresholds,
