@@ -32,15 +32,19 @@ const WATCHED: Array<{ table: string; id: string; update: string; only?: string 
     table: 'deadlines',
     id: 'complaint_id',
     only: `kind = 'investigation' and completed_at is not null`,
+    // Only completed investigation clocks count: a running clock's warning or breach (the sweep) is no change.
     update: `(new.kind = 'investigation' or old.kind = 'investigation') and
-             (old.completed_at, old.status, old.kind) is distinct from (new.completed_at, new.status, new.kind)`,
+             (old.completed_at is not null or new.completed_at is not null) and
+             (old.complaint_id, old.completed_at, old.status, old.kind) is distinct from
+             (new.complaint_id, new.completed_at, new.status, new.kind)`,
   },
   {
     table: 'surveys',
     id: 'complaint_id',
     only: `answered_at is not null`,
-    update: `(old.answered_at, old.respect, old.understood, old.informed, old.explained, old.trust) is distinct from
-             (new.answered_at, new.respect, new.understood, new.informed, new.explained, new.trust)`,
+    update: `(old.complaint_id, old.answered_at, old.respect, old.understood, old.informed, old.explained, old.trust)
+             is distinct from
+             (new.complaint_id, new.answered_at, new.respect, new.understood, new.informed, new.explained, new.trust)`,
   },
 ];
 

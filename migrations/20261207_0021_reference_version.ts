@@ -15,8 +15,11 @@ export async function up(db: Kysely<any>): Promise<void> {
       version bigint not null default 1
     )`.execute(db);
   await sql`insert into reference_version default values`.execute(db);
+  // From a sequence, never reused: a version a rolled-back change had (which a reader inside that
+  // transaction may have kept) can never come to mean other data.
+  await sql`create sequence reference_version_seq start 2`.execute(db);
   await sql`create function bump_reference_version() returns trigger language plpgsql as $$
-      begin update reference_version set version = version + 1; return null; end $$`.execute(db);
+      begin update reference_version set version = nextval('reference_version_seq'); return null; end $$`.execute(db);
   for (const table of TABLES) {
     await sql`create trigger ${sql.id(`${table}_reference_version`)}
         after insert or update or delete or truncate on ${sql.table(table)}
@@ -40,5 +43,6 @@ export async function down(db: Kysely<any>): Promise<void> {
     await sql`drop trigger ${sql.id(`settings_reference_version_${event}`)} on settings`.execute(db);
   }
   await sql`drop function bump_reference_version()`.execute(db);
+  await sql`drop sequence reference_version_seq`.execute(db);
   await sql`drop table reference_version`.execute(db);
 }

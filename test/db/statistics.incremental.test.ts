@@ -27,6 +27,7 @@ type Change =
   | { kind: 'answers'; pick: number; answers: number }
   | { kind: 'clock'; pick: number; met: boolean }
   | { kind: 'survey'; pick: number; score: number }
+  | { kind: 'moveClock'; pick: number; to: number }
   | { kind: 'purge'; pick: number };
 
 const index = (n: number) => fc.nat({ max: n - 1 });
@@ -58,6 +59,7 @@ const change: fc.Arbitrary<Change> = fc.oneof(
   fc.record({ kind: fc.constant('clock' as const), pick: fc.nat(), met: fc.boolean() }),
   fc.record({ kind: fc.constant('survey' as const), pick: fc.nat(), score: fc.integer({ min: 1, max: 5 }) }),
   fc.record({ kind: fc.constant('purge' as const), pick: fc.nat() }),
+  fc.record({ kind: fc.constant('moveClock' as const), pick: fc.nat(), to: fc.nat() }),
 );
 
 describe('public statistics: a refresh from the changes equals a count from scratch (#18 item 4)', () => {
@@ -202,6 +204,12 @@ describe('public statistics: a refresh from the changes equals a count from scra
           .onConflict((oc) => oc.column('complaint_id').doUpdateSet({ respect: c.score, trust: null }))
           .execute();
         return;
+      case 'moveClock': {
+        const target = await pickComplaint(c.to);
+        await sql`update deadlines set complaint_id = ${target!.id}
+                   where id = (select min(id::text)::uuid from deadlines where complaint_id = ${id})`.execute(db());
+        return;
+      }
       case 'purge':
         await db().deleteFrom('complaints').where('id', '=', id).execute();
         return;

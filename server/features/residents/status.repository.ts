@@ -49,17 +49,33 @@ export async function statusRow(
           c.public_history
         from complaints c where ${match})
     ${guarded ? sql`, ${guarded.ctes}` : sql``}
-    select f.id, f.tracking_number, f.access_code_hash, f.snapshot, f.machine_version, f.anonymous, f.outcome,
-      f.public_history,
-      (select coalesce(json_agg(json_build_object('name_en', k.name_en, 'name_es', k.name_es, 'finding', a.finding)
-                 order by a.created_at, a.id), '[]'::json)
-         from allegations a join allegation_categories k on k.code = a.category
-        where a.complaint_id = f.id) as allegations,
-      (select json_build_object('kind', d.kind, 'due_at', d.due_at)
-         from deadlines d
-        where d.complaint_id = f.id and d.status in ('open', 'warned', 'breached') and d.completed_at is null
-          and d.kind <> 'statutory' and d.tolled_at is null
-        order by d.due_at limit 1) as next_deadline,
+    -- A lookup answers the case only when the code matched: a wrong code on a real number does no
+    -- more work than an unknown number (R10, R16).
+    select ${sql.join(
+      [
+        'id',
+        'tracking_number',
+        'access_code_hash',
+        'snapshot',
+        'machine_version',
+        'anonymous',
+        'outcome',
+        'public_history',
+      ].map(
+        (column) => sql`case when ${matched ?? sql`true`} then ${sql.ref(`f.${column}`)} end as ${sql.ref(column)}`,
+      ),
+    )},
+      case when ${matched ?? sql`true`} then
+        (select coalesce(json_agg(json_build_object('name_en', k.name_en, 'name_es', k.name_es, 'finding', a.finding)
+                   order by a.created_at, a.id), '[]'::json)
+           from allegations a join allegation_categories k on k.code = a.category
+          where a.complaint_id = f.id) end as allegations,
+      case when ${matched ?? sql`true`} then
+        (select json_build_object('kind', d.kind, 'due_at', d.due_at)
+           from deadlines d
+          where d.complaint_id = f.id and d.status in ('open', 'warned', 'breached') and d.completed_at is null
+            and d.kind <> 'statutory' and d.tolled_at is null
+          order by d.due_at limit 1) end as next_deadline,
       ${matched ?? sql`null::boolean`} as matched,
       ${guarded ? guarded.counts : sql`null::json`} as attempts
     from (select 1) as one

@@ -56,13 +56,15 @@ export function reserveAttemptsQuery(
 
 /**
  * An attempt counted only if it fails, as common-table expressions for a statement that checks
- * the secret itself (`passed`): a status lookup is one round trip, and a resident with the right
- * code writes nothing (#18 item 2). A failure counts in every bucket as reserveAttemptsQuery does
- * (`guard_failed`). A success locks the client's own bucket (`clear`), if there is one, keeps it
- * while it is locked (`lockAt` failures in a window that has not ended) and clears it otherwise
- * (`guard_passed`: the failures kept, so `lockAt` or more means locked), and reads the other
- * buckets for the wait they ask (`guard_seen`). Attempts sent together still queue on the client's bucket, so none is judged
- * against a count that misses another. `counts` is the JSON the throttle settles from.
+ * the secret itself (`passed`): a status lookup is one round trip (#18 item 2). A failure counts in
+ * every bucket as reserveAttemptsQuery does (`guard_failed`). A success writes only the client's
+ * own bucket (`clear`): it keeps it while it is locked (`lockAt` failures in a window that has not
+ * ended) and clears it otherwise (`guard_passed`: the failures kept, so `lockAt` or more means
+ * locked); it reads the other buckets for the wait they ask (`guard_seen`). The success is an
+ * upsert, not an update, so that it queues on the bucket behind failures sent at the same moment
+ * even before the bucket exists: an update would find no row while the first failures are still
+ * uncommitted, and a right code sent among a burst of guesses would be judged before them (R7).
+ * `counts` is the JSON the throttle settles from.
  */
 export function guardedAttempt(
   reservations: Reservation[],
@@ -75,10 +77,12 @@ export function guardedAttempt(
   const ctes = sql`
     guard_failed as (${reserveAttemptsQuery(reservations, now, windowMs, sql<boolean>`not (${passed})`)}),
     guard_passed as (
-      update rate_limits as r
-         set failures = case when r.window_ends_at > ${now} and r.failures >= ${clear.lockAt} then r.failures else 0 end
-       where r.bucket = ${clear.bucket} and (${passed})
-      returning r.bucket, r.failures),
+      insert into rate_limits (bucket, failures, window_ends_at)
+      select ${clear.bucket}::text, 0, ${new Date(now.getTime() + windowMs)}::timestamptz where (${passed})
+      on conflict (bucket) do update set failures =
+        case when rate_limits.window_ends_at > ${now} and rate_limits.failures >= ${clear.lockAt}
+          then rate_limits.failures else 0 end
+      returning bucket, failures),
     guard_seen as (
       select bucket, failures from rate_limits
        where bucket = any(${others}::text[]) and window_ends_at > ${now} and (${passed}))`;
