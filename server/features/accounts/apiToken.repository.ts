@@ -1,4 +1,7 @@
+import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../platform/db/executor.js';
+import { PREPARED } from '../../platform/db/prepared.js';
+import type { Role } from '../../platform/db/schema.js';
 
 /** Bearer tokens of the staff API: only the keyed hash of a token is stored, never the token. */
 
@@ -92,15 +95,40 @@ export async function apiTokenById(db: Executor, id: string) {
   return db.selectFrom('api_tokens').select(['id', 'user_id', 'revoked_at']).where('id', '=', id).executeTakeFirst();
 }
 
-/** The token with this hash, and whether its user is still active. */
-/** A token by its keyed hash under any key of the ring. */
+/**
+ * A token by its keyed hash under any key of the ring, with its user's state and roles of the moment:
+ * the whole of a bearer request's sign-in in one statement (#18), prepared on PostgreSQL.
+ */
 export async function apiTokenByHash(db: Executor, tokenHashes: readonly string[]) {
   return db
     .selectFrom('api_tokens as t')
     .innerJoin('users as u', 'u.id', 't.user_id')
     .select(['t.id', 't.user_id', 't.revoked_at', 't.last_used_at', 't.expires_at', 'u.disabled_at'])
+    .select((eb) =>
+      eb
+        .fn<Role[]>('array', [eb.selectFrom('user_roles as r').select('r.role').whereRef('r.user_id', '=', 'u.id')])
+        .as('roles'),
+    )
     .where('t.token_hash', 'in', tokenHashes)
+    .modifyFront(sql.raw(PREPARED))
     .executeTakeFirst();
+}
+
+/**
+ * A condition for another statement: the token is still in force (not revoked, not expired at `at`)
+ * for its user, who is not disabled and holds exactly these roles. A read made for a token this
+ * process remembers carries it, so the token is checked in the read's own snapshot and round trip.
+ */
+export function tokenInForce(
+  token: { tokenId: string; userId: string; roles: readonly Role[] },
+  at: Date,
+): RawBuilder<boolean> {
+  // Byte order ("C"), as the roles are sorted in memory; '' for none.
+  return sql<boolean>`(exists (select 1 from api_tokens ft join users fu on fu.id = ft.user_id
+      where ft.id = ${token.tokenId} and ft.user_id = ${token.userId} and ft.revoked_at is null
+        and ft.expires_at > ${at} and fu.disabled_at is null)
+    and coalesce((select string_agg(fr.role, ',' order by fr.role collate "C") from user_roles fr
+                   where fr.user_id = ${token.userId}), '') = ${[...token.roles].sort().join(',')})`;
 }
 
 /** Marks the token used, unless it was marked after `notAfter` already (at most one write a minute). */

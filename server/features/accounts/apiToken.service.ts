@@ -15,8 +15,10 @@ import {
   lockApiTokenOfUser,
   revokeApiToken,
   tokenHolders,
+  tokenInForce,
   touchApiToken,
 } from './apiToken.repository.js';
+import { tokenMemory, type RememberedToken } from './apiToken.memory.js';
 import type { AuditService } from '../../platform/audit/audit.service.js';
 import type { AuthService } from './auth.service.js';
 import { hmacHex, hmacHexAll, type Keys } from '../../platform/security/keys.js';
@@ -27,6 +29,13 @@ export const TOKEN_PREFIX = 'oct_';
 const TOKEN_SHAPE = /^oct_[A-Za-z0-9_-]{43}$/;
 /** last_used_at is written at most once a minute per token, not on every request. */
 const TOUCH_EVERY_MS = 60_000;
+/**
+ * How long this process recalls a token it authenticated without looking it up first (recall): the
+ * read that recalls it checks it in its own statement, so this only bounds how stale a guess of the
+ * user's roles may be before it is read again, and when the last use is written.
+ */
+const RECALL_MS = TOUCH_EVERY_MS;
+const MAX_REMEMBERED = 10_000;
 /** A collected token works for this long; then the holder needs a new one. */
 export const TOKEN_LIFETIME_DAYS = 90;
 const TOKEN_LIFETIME_MS = TOKEN_LIFETIME_DAYS * 24 * 60 * 60 * 1000;
@@ -56,12 +65,16 @@ export interface TokenViewer extends Viewer {
   tokenId: string;
 }
 
+/** A condition a statement reading for a recalled token must meet (tokenInForce). */
+export type TokenCheck = ReturnType<typeof tokenInForce>;
+
 export type ApiTokenService = ReturnType<typeof apiTokenService>;
 
 export function apiTokenService(deps: { db: Db; audit: AuditService; auth: AuthService; keys: Keys; clock: Clock }) {
   const { db, audit } = deps;
   const now = deps.clock;
   const hashOf = (token: string) => hmacHex(deps.keys.apiToken, token);
+  const memory = tokenMemory({ ttlMs: RECALL_MS, max: MAX_REMEMBERED });
 
   return {
     async list() {
@@ -182,13 +195,34 @@ export function apiTokenService(deps: { db: Db; audit: AuditService; auth: AuthS
       if (!TOKEN_SHAPE.test(token)) return undefined;
       const row = await apiTokenByHash(db, hmacHexAll(deps.keys.rings.apiToken, token));
       const at = now();
-      if (!row || row.revoked_at || row.disabled_at || !row.expires_at || row.expires_at <= at) return undefined;
-      const user = await deps.auth.principal(row.user_id);
-      if (!user) return undefined;
-      if (!row.last_used_at || at.getTime() - row.last_used_at.getTime() >= TOUCH_EVERY_MS) {
+      if (!row || row.revoked_at || row.disabled_at || !row.expires_at || row.expires_at <= at) {
+        memory.forget(hashOf(token));
+        return undefined;
+      }
+      if (memory.touchDue(row.id, row.last_used_at, at, TOUCH_EVERY_MS)) {
         await touchApiToken(db, row.id, at, new Date(at.getTime() - TOUCH_EVERY_MS));
       }
-      return { tokenId: row.id, userId: user.id, roles: user.roles.filter((role) => !needsSecondFactor(role)) };
+      const remembered = { tokenId: row.id, userId: row.user_id, roles: row.roles };
+      memory.remember(hashOf(token), remembered, at);
+      return viewerOf(remembered);
+    },
+
+    /**
+     * The viewer of a token this process authenticated in the last minute, without a statement of
+     * its own, with the condition (tokenInForce) that the statement reading for it must carry: the
+     * token is only trusted if that condition holds. Undefined when it is not remembered.
+     */
+    recall(token: string): { viewer: TokenViewer; check: TokenCheck } | undefined {
+      if (!TOKEN_SHAPE.test(token)) return undefined;
+      const at = now();
+      const remembered = memory.recall(hashOf(token), at);
+      return remembered && { viewer: viewerOf(remembered), check: tokenInForce(remembered, at) };
     },
   };
+}
+
+/** As a signed-in user's roles (staffUserOf): sorted, and never one that needs a second factor. */
+function viewerOf(token: RememberedToken): TokenViewer {
+  const roles = [...token.roles].sort().filter((role) => !needsSecondFactor(role));
+  return { tokenId: token.tokenId, userId: token.userId, roles };
 }

@@ -4,25 +4,9 @@ import { caseVisibleTo, type Viewer } from '../../platform/db/caseAccess.js';
 import type { Executor } from '../../platform/db/executor.js';
 import { PREPARED } from '../../platform/db/prepared.js';
 import type { Stage } from '../../platform/db/schema.js';
+import { COUNT_CAP, countedParts, filtersOf, UNTRIAGED, type QueueQuery } from './caseQueue.filters.repository.js';
 
-/** What the queue is asked for, in the database's terms. */
-export interface QueueQuery {
-  stage?: Stage | undefined;
-  assigneeId?: string | undefined;
-  /** Cases whose badge is one of these (deadlineBadge.ts); empty: any. */
-  badges: readonly string[];
-  category?: string | undefined;
-  district?: string | undefined;
-  trackingNumber?: string | undefined;
-  /** Only new cases not yet triaged, the oldest received first (instead of the next due first). */
-  untriaged: boolean;
-  openOnly: boolean;
-  limit: number;
-  offset: number;
-}
-
-/** The workflow's state of a complaint received and not yet triaged (before BEGIN_TRIAGE). */
-const UNTRIAGED = 'intake.received';
+export { COUNT_CAP, type QueueQuery };
 
 /**
  * The deadline badge in SQL, on `complaints as c` and the clocks' facts `dl`: the rules of
@@ -38,6 +22,7 @@ function badgeSql(now: Date, soon: Date): RawBuilder<string | null> {
 /**
  * The complaints with their current assignment, limited to what the viewer may see (R14). The
  * facts of each case's running clocks are columns of the case (#18), kept by the deadline service.
+ * (The queue's page, below, is the same in SQL.)
  */
 function visibleCases(db: Executor, viewer: Viewer) {
   return db
@@ -48,114 +33,102 @@ function visibleCases(db: Executor, viewer: Viewer) {
     .where(caseVisibleTo(viewer));
 }
 
-/** The same cases without the assignment, for counting when no filter asks for the assignee. */
-function visibleComplaints(db: Executor, viewer: Viewer) {
-  return db.selectFrom('complaints as c').where(caseVisibleTo(viewer));
-}
+/** A condition a queue read must meet besides its filters (a recalled bearer token still in force). */
+export type QueueCheck = Expression<SqlBool>;
 
-/** The queue counts the matching cases up to this many; pages go no further (bounded pagination). */
-export const COUNT_CAP = 1_000;
-
-/**
- * One badge as a condition the indexes can serve (the rules of badgeSql): "overdue" is a range on
- * next_due_at (or a breach), so the queue's index, walked in its order, finds the first page at once.
- */
-function badgeIs(badge: string, now: Date, soon: Date): RawBuilder<boolean> {
-  const overdue = sql`(c.clock_breached or c.next_due_at < ${now})`;
-  const notOverdue = sql`not coalesce(c.clock_breached or c.next_due_at < ${now}, false)`;
-  const notSoon = sql`not coalesce(c.clock_warned or c.next_due_at <= ${soon}, false)`;
-  const open = sql`c.stage <> 'closed'`;
-  if (badge === 'overdue') return sql<boolean>`(${open} and ${overdue})`;
-  if (badge === 'dueSoon')
-    return sql<boolean>`(${open} and ${notOverdue} and (c.clock_warned or c.next_due_at <= ${soon}))`;
-  if (badge === 'tolled') return sql<boolean>`(${open} and ${notOverdue} and ${notSoon} and c.clock_tolled)`;
-  return sql<boolean>`(${open} and ${notOverdue} and ${notSoon} and not c.clock_tolled)`;
-}
-
-/** The query's filters as one condition (true when there are none). */
-function filtersOf(q: QueueQuery, now: Date, soon: Date): Expression<SqlBool> {
-  const parts: RawBuilder<unknown>[] = [];
-  if (q.openOnly) parts.push(sql`c.stage <> 'closed'`);
-  if (q.stage) parts.push(sql`c.stage = ${q.stage}`);
-  if (q.assigneeId) parts.push(sql`asg.user_id = ${q.assigneeId}`);
-  if (q.district) parts.push(sql`c.district = ${q.district}`);
-  if (q.trackingNumber) parts.push(sql`c.tracking_number = ${q.trackingNumber}`);
-  if (q.untriaged) parts.push(sql`c.state = ${UNTRIAGED}`);
-  if (q.category) {
-    parts.push(sql`exists (select 1 from allegations fa where fa.complaint_id = c.id and fa.category = ${q.category})`);
-  }
-  if (q.badges.length)
-    parts.push(
-      sql`(${sql.join(
-        q.badges.map((b) => badgeIs(b, now, soon)),
-        sql` or `,
-      )})`,
-    );
-  return parts.length ? sql<SqlBool>`${sql.join(parts, sql` and `)}` : sql<SqlBool>`true`;
+/** One case of a queue page. */
+export interface QueueRow {
+  id: string;
+  tracking_number: string;
+  stage: Stage;
+  state: string;
+  received_at: Date;
+  district: string | null;
+  assignee_id: string | null;
+  assignee_name: string | null;
+  next_due: Date | null;
+  breached: boolean;
+  warned: boolean;
+  tolled: boolean;
+  /** Codes, in the categories' order. */
+  categories: string[];
+  /** With `names`: the district's names, and the categories' in the order of their codes. */
+  district_en?: string | null;
+  district_es?: string | null;
+  category_names?: Array<{ en: string; es: string }>;
 }
 
 /**
- * One page of the queue in one query (the clocks, the assignee, the district and the categories
- * joined or aggregated per row), and the number of matching cases in another. Next due first,
- * cases without a running clock last, then the oldest received; new cases the oldest received first.
+ * One page of the queue and the number of matching cases, in one statement (#18): the clocks, the
+ * assignee, the district and the categories joined or aggregated per row, and the count beside
+ * them. Next due first, cases without a running clock last, then the oldest received; new cases
+ * the oldest received first. The page's size, and the first page's place, are written into the
+ * statement rather than sent as values: a LIMIT or OFFSET sent as a value keeps PostgreSQL planning
+ * the statement again on every call (later pages still are, as one statement per filter). Written
+ * as SQL rather than with the query builder, which took four times as long to build it.
+ *
+ * `check`, a condition the statement must meet besides (a recalled bearer token still in force):
+ * when it does not hold, `checked` is false and nothing is read.
  */
-export async function queuePage(db: Executor, viewer: Viewer, q: QueueQuery, now: Date, soon: Date) {
-  const where = filtersOf(q, now, soon);
-  // Past the counted cases no page is read (narrower filters find those cases); the count still is.
-  const pastCap = q.offset >= COUNT_CAP;
-  const [rows, count] = await Promise.all([
-    pastCap
-      ? Promise.resolve([])
-      : visibleCases(db, viewer)
-          .leftJoin('users as u', 'u.id', 'asg.user_id')
-          .leftJoin('districts as dis', 'dis.code', 'c.district')
-          .select([
-            'c.id',
-            'c.tracking_number',
-            'c.stage',
-            'c.state',
-            'c.received_at',
-            'c.district',
-            'dis.name_en as district_en',
-            'dis.name_es as district_es',
-            'asg.user_id as assignee_id',
-            'u.display_name as assignee_name',
-            'c.next_due_at as next_due',
-            'c.clock_breached as breached',
-            'c.clock_warned as warned',
-            'c.clock_tolled as tolled',
-            sql<Array<{ code: string; en: string; es: string }>>`(
-          select coalesce(json_agg(json_build_object('code', k.code, 'en', k.name_en, 'es', k.name_es)
-                   order by k.position, k.code), '[]'::json)
-            from allegation_categories k
-           where k.code in (select a.category from allegations a where a.complaint_id = c.id))`.as('categories'),
-          ])
-          .where(where)
-          .modifyFront(sql.raw(PREPARED))
-          .$if(!q.untriaged, (qb) => qb.orderBy('c.next_due_at', (ob) => ob.asc().nullsLast()))
-          .orderBy('c.received_at')
-          .orderBy('c.id')
-          .limit(q.limit)
-          .offset(q.offset)
-          .execute(),
-    // Counted up to a cap (#18): past it the page says "more than", and no request counts a million rows.
-    db
-      .selectFrom(
-        (q.assigneeId ? visibleCases(db, viewer) : visibleComplaints(db, viewer))
-          .select(sql`1`.as('one'))
-          .where(where)
-          .limit(COUNT_CAP + 1)
-          .as('m'),
-      )
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .modifyFront(sql.raw(PREPARED))
-      .executeTakeFirstOrThrow(),
-  ]);
-  const n = Number(count.n);
-  return { rows, total: Math.min(n, COUNT_CAP), more: n > COUNT_CAP };
+export async function queuePage(
+  db: Executor,
+  viewer: Viewer,
+  q: QueueQuery,
+  now: Date,
+  soon: Date,
+  check?: QueueCheck,
+) {
+  if (!Number.isSafeInteger(q.limit) || !Number.isSafeInteger(q.offset)) throw new RangeError('page out of range');
+  const visible = caseVisibleTo(viewer);
+  const checked = check ?? sql`true`;
+  // Counted up to a cap (#18): past it the page says "more than", and no request counts a million rows.
+  const assignment = sql`left join assignments asg on asg.complaint_id = c.id and asg.ended_at is null`;
+  const capped = (condition: Expression<SqlBool>) =>
+    sql`(select count(*) from (select 1 from complaints c ${q.assigneeId ? assignment : sql``}
+      where ${visible} and ${condition} limit ${sql.lit(COUNT_CAP + 1)}) m)`;
+  const counted = sql.join(countedParts(q, now, soon).map(capped), sql` + `);
+  const result = (rows: QueueRow[], n: number, held = true) => ({
+    rows,
+    total: Math.min(n, COUNT_CAP),
+    more: n > COUNT_CAP,
+    checked: held,
+  });
+  // The count and the check alone: past the counted cases no page is read (narrower filters find
+  // those cases), and after an empty page (nothing matches, cases closed meanwhile, or a failed check).
+  const countOnly = async () => {
+    const { rows } = await sql<{ n: number; held: boolean }>`${sql.raw(PREPARED)}
+      select (${counted}) as n, ${checked} as held`.execute(db);
+    const row = rows[0]!;
+    return result([], row.held ? Number(row.n) : 0, Boolean(row.held));
+  };
+  if (q.offset >= COUNT_CAP) return countOnly();
+  const { rows } = await sql<QueueRow & { matching: number }>`${sql.raw(PREPARED)}
+    select c.id, c.tracking_number, c.stage, c.state, c.received_at, c.district,
+      asg.user_id as assignee_id, u.display_name as assignee_name,
+      c.next_due_at as next_due, c.clock_breached as breached, c.clock_warned as warned, c.clock_tolled as tolled,
+      -- Each category once (a case may allege one several times), in the categories' order.
+      array(select k.code from allegations a join allegation_categories k on k.code = a.category
+             where a.complaint_id = c.id group by k.code, k.position order by k.position, k.code) as categories,
+      ${
+        q.names
+          ? sql`dis.name_en as district_en, dis.name_es as district_es,
+              (select coalesce(json_agg(json_build_object('en', k.name_en, 'es', k.name_es)
+                        order by k.position, k.code), '[]'::json)
+                 from allegation_categories k
+                where k.code in (select a.category from allegations a where a.complaint_id = c.id))
+                as category_names,`
+          : sql``
+      }
+      (${counted}) as matching
+    from complaints c ${assignment}
+    left join users u on u.id = asg.user_id
+    ${q.names ? sql`left join districts dis on dis.code = c.district` : sql``}
+    where ${checked} and ${visible} and ${filtersOf(q, now, soon)}
+    order by ${q.untriaged ? sql`` : sql`c.next_due_at asc nulls last, `}c.received_at, c.id
+    limit ${sql.lit(q.limit)} offset ${q.offset === 0 ? sql.lit(0) : q.offset}`.execute(db);
+  if (rows[0]) return result(rows, Number(rows[0].matching));
+  return q.offset === 0 && !check ? result([], 0) : countOnly();
 }
-
-export type QueueRow = Awaited<ReturnType<typeof queuePage>>['rows'][number];
 
 /** How many of the cases the viewer may see are new and not yet triaged, and how many are open. */
 export async function queueCounts(db: Executor, viewer: Viewer) {

@@ -4,7 +4,7 @@ import { may } from '../../domain/policy.js';
 import type { Db } from '../../platform/db/database.js';
 import type { Viewer } from '../../platform/db/caseAccess.js';
 import { assignableInvestigators } from './caseFile.repository.js';
-import { caseloadRows, queueCounts, queuePage, type QueueRow } from './caseQueue.repository.js';
+import { caseloadRows, queueCounts, queuePage, type QueueCheck, type QueueRow } from './caseQueue.repository.js';
 import type { Language } from '../../platform/i18n.js';
 import type { Stage } from '../../domain/vocabulary.js';
 import { deadlineBadge, dueSoonLimit, type DeadlineBadge } from '../../platform/deadlines/deadlineBadge.js';
@@ -82,10 +82,10 @@ export function caseQueueService(deps: { db: Db; clock: Clock }) {
   const now = deps.clock;
   const isSupervisor = (viewer: Viewer) => may(viewer, 'cases.caseload');
 
-  async function load(viewer: Viewer, filters: QueueFilters) {
+  async function load(viewer: Viewer, filters: QueueFilters, names: boolean, check?: QueueCheck) {
     const at = now();
     const page = Math.max(1, Math.floor(filters.page ?? 1));
-    const { rows, total, more } = await queuePage(
+    const { rows, total, more, checked } = await queuePage(
       deps.db,
       viewer,
       {
@@ -99,11 +99,13 @@ export function caseQueueService(deps: { db: Db; clock: Clock }) {
         openOnly: filters.openOnly ?? true,
         limit: QUEUE_PAGE_SIZE,
         offset: (page - 1) * QUEUE_PAGE_SIZE,
+        names,
       },
       at,
       dueSoonLimit(at),
+      check,
     );
-    return { rows, total, more, page, at };
+    return { rows, total, more, page, at, checked };
   }
 
   const itemOf = (row: QueueRow, at: Date): QueueItem => {
@@ -115,7 +117,7 @@ export function caseQueueService(deps: { db: Db; clock: Clock }) {
       state: row.state,
       receivedAt: new Date(row.received_at).toISOString(),
       district: row.district,
-      categories: row.categories.map((c) => c.code),
+      categories: row.categories,
       assigneeId: row.assignee_id,
       assigneeName: row.assignee_name,
       nextDueAt: nextDue?.toISOString() ?? null,
@@ -127,20 +129,31 @@ export function caseQueueService(deps: { db: Db; clock: Clock }) {
     };
   };
 
+  async function listIf(viewer: Viewer, filters: QueueFilters, check?: QueueCheck): Promise<QueueList | undefined> {
+    const { rows, total, more, page, at, checked } = await load(viewer, filters, false, check);
+    if (!checked) return undefined;
+    return { items: rows.map((row) => itemOf(row, at)), total, totalCapped: more, page, pageSize: QUEUE_PAGE_SIZE };
+  }
+
   return {
     /** One page (25) of the cases this viewer may see, matching the filters. */
     async list(viewer: Viewer, filters: QueueFilters = {}): Promise<QueueList> {
-      const { rows, total, more, page, at } = await load(viewer, filters);
-      return { items: rows.map((row) => itemOf(row, at)), total, totalCapped: more, page, pageSize: QUEUE_PAGE_SIZE };
+      return (await listIf(viewer, filters))!;
     },
+
+    /**
+     * The same page, read only if `check` holds in the same statement (a bearer token recalled
+     * without a lookup, apiTokens.recall): undefined when it does not, and nothing was read.
+     */
+    listIf,
 
     /** The same page with the names of districts and categories in the reader's language. */
     async page(viewer: Viewer, filters: QueueFilters, language: Language) {
-      const { rows, total, more, page, at } = await load(viewer, filters);
+      const { rows, total, more, page, at } = await load(viewer, filters, true);
       const items = rows.map((row) => ({
         ...itemOf(row, at),
         districtName: (language === 'es' ? row.district_es : row.district_en) ?? row.district,
-        categoryNames: row.categories.map((c) => (language === 'es' ? c.es : c.en)),
+        categoryNames: (row.category_names ?? []).map((c) => (language === 'es' ? c.es : c.en)),
       }));
       return { items, total, totalCapped: more, page, pageSize: QUEUE_PAGE_SIZE };
     },

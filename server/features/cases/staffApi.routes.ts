@@ -2,7 +2,7 @@ import { sendProblem } from '../../platform/http/errorHandler.js';
 import { invalidRequest } from '../../platform/http/problems.js';
 import { Router } from 'express';
 import { notFound } from '../../domain/errors.js';
-import { apiViewer, bearerAuth } from '../accounts/bearerAuth.js';
+import { apiViewer, bearerAuth, confirmBearer, readForBearer } from '../accounts/bearerAuth.js';
 import { caseQueueQuery, parseEvent } from './staffApi.schemas.js';
 import type { CaseFileView } from './caseFile.service.js';
 
@@ -22,15 +22,20 @@ type Deps = Pick<Services, 'apiTokens' | 'caseFile' | 'caseQueue' | 'caseWork'>;
  */
 export function staffApiRoutes(services: Deps): Router {
   const router = Router();
-  const { caseFile, caseWork } = services;
-  router.use('/api/v1/cases', bearerAuth(services.apiTokens));
-
-  router.get('/api/v1/cases', async (req, res) => {
+  const { apiTokens, caseFile, caseWork } = services;
+  // The queue, the hot read (#18): a token this process knows is checked in the queue's own statement.
+  router.get('/api/v1/cases', bearerAuth(apiTokens, { recall: true }), async (req, res) => {
     const parsed = caseQueueQuery.safeParse(req.query);
-    if (!parsed.success) return sendProblem(req, res, invalidRequest, fieldErrors(parsed.error, req.t));
-    const viewer = apiViewer(res);
-    res.json(await services.caseQueue.list({ userId: viewer.userId, roles: viewer.roles }, parsed.data));
+    if (!parsed.success) {
+      if (!(await confirmBearer(apiTokens, req, res))) return;
+      return sendProblem(req, res, invalidRequest, fieldErrors(parsed.error, req.t));
+    }
+    const list = await readForBearer(apiTokens, req, res, (viewer, check) =>
+      services.caseQueue.listIf({ userId: viewer.userId, roles: viewer.roles }, parsed.data, check),
+    );
+    if (list) res.json(list);
   });
+  router.use('/api/v1/cases', bearerAuth(apiTokens));
 
   router.get('/api/v1/cases/:id', async (req, res) => {
     const viewer = apiViewer(res);
