@@ -33,6 +33,12 @@ export interface Scenario {
   load(base: string): Load;
   baseline: BaselineKind | undefined;
   target(connections: number): Target;
+  /**
+   * Measured after the statistics refresh the app runs every 15 minutes: the disparity view counts
+   * the complaints filed since the last refresh one by one, and the filing scenario files in a
+   * minute far more than an agency does in 15 (PostgreSQL only: PGlite's folder is the app's).
+   */
+  afterRefresh?: boolean;
 }
 
 const noErrors: Target = { words: 'no errors', met: (r) => r.errors === 0 };
@@ -182,6 +188,7 @@ export function scenarios(fixture: Fixture, embedded: boolean): Scenario[] {
       name: 'early intervention, disparity view (staff page)',
       load: staffPage(s.disparity),
       baseline: 'html',
+      afterRefresh: true,
       target: pg(at(p95Of(500, 'at 1M'), noErrors)),
     },
   ];

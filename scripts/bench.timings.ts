@@ -105,3 +105,22 @@ export async function siblingSweep(db: Db, databaseUrl: string, complaints: numb
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
+
+/** The statistics refresh, as the app's timer runs it, on its own connection to the bench's database. */
+export async function refreshStatistics(
+  databaseUrl: string,
+  dataDir: string,
+): Promise<{ complaints: number; ms: number }> {
+  const database = await openDatabase({ databaseUrl, logger: createLogger('silent') });
+  try {
+    const { svc } = servicesOver(database, dataDir, databaseUrl);
+    const { rows } = await sql<{ n: number }>`select count(distinct complaint_id)::int as n from stats_changes`.execute(
+      database.db,
+    );
+    const started = performance.now();
+    await svc.statistics.refresh();
+    return { complaints: rows[0]?.n ?? 0, ms: Math.round(performance.now() - started) };
+  } finally {
+    await database.close();
+  }
+}
