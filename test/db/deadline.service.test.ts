@@ -7,6 +7,7 @@ import { outboxService } from '../../server/platform/mail/outbox.service.js';
 import { lastDayOf } from '../../workflows/deadline.policy.js';
 import { referenceCache } from '../../server/platform/reference/reference.cache.js';
 import { useDatabase } from '../support/database.js';
+import { complaintRow } from '../support/complaintRow.js';
 import { silentLogger } from '../support/logger.js';
 
 const DAY = 86_400_000;
@@ -53,17 +54,7 @@ describe('deadlines in the database: clocks and the sweeper', () => {
     await user('sup@example.org', 'supervisor', 'en');
     ({ id: complaintId } = await db
       .insertInto('complaints')
-      .values({
-        tracking_number: 'OC-TEST-2345',
-        access_code_hash: 'h',
-        snapshot: '{}',
-        machine_version: 1,
-        stage: 'investigation',
-        state: 'investigation.active',
-        language: 'en',
-        channel: 'web',
-        narrative: 'n',
-      })
+      .values(complaintRow('OC-TEST-2345'))
       .returning('id')
       .executeTakeFirstOrThrow());
     await db.insertInto('assignments').values({ complaint_id: complaintId, user_id: investigator }).execute();

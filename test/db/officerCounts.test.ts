@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { sql } from 'kysely';
 import { useDatabase } from '../support/database.js';
+import { complaintRow } from '../support/complaintRow.js';
 
 /**
  * #18 item 1: the per-day officer counts early intervention reads are kept by statement triggers
@@ -17,18 +18,7 @@ describe('officer day counts kept by the triggers on allegations', () => {
     (
       await db()
         .insertInto('complaints')
-        .values({
-          tracking_number: `OC-CNT-${String(++n).padStart(4, '0')}`,
-          access_code_hash: 'h',
-          snapshot: '{}',
-          machine_version: 1,
-          stage: 'investigation',
-          state: 'investigation.active',
-          language: 'en',
-          channel: 'web',
-          narrative: 'n',
-          received_at: new Date(receivedAt),
-        })
+        .values(complaintRow(`OC-CNT-${String(++n).padStart(4, '0')}`, { received_at: new Date(receivedAt) }))
         .returning('id')
         .executeTakeFirstOrThrow()
     ).id;

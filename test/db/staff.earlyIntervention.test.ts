@@ -8,6 +8,7 @@ import { signInAdmin } from '../support/admin.js';
 import { testApp, testConfig } from '../support/app.js';
 import type { Services } from '../../server/compose.js';
 import { useDatabase } from '../support/database.js';
+import { complaintRow } from '../support/complaintRow.js';
 import { csrfOf, errorsOf, type Agent } from '../support/resident.js';
 import { createStaff, signIn } from '../support/staff.js';
 
@@ -69,19 +70,7 @@ describe('staff: early intervention and the disparity view', () => {
     const trackingNumber = `OC-EI${String(planted).padStart(5, '0')}`;
     const { id } = await db()
       .insertInto('complaints')
-      .values({
-        tracking_number: trackingNumber,
-        access_code_hash: 'h',
-        snapshot: '{}',
-        machine_version: 1,
-        stage: 'investigation',
-        state: 'investigation.active',
-        language: 'en',
-        channel: 'web',
-        anonymous: p.demographics === undefined,
-        narrative: 'n',
-        received_at: p.receivedAt,
-      })
+      .values(complaintRow(trackingNumber, { anonymous: p.demographics === undefined, received_at: p.receivedAt }))
       .returning('id')
       .executeTakeFirstOrThrow();
     if (p.demographics !== undefined) {

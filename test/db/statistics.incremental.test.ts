@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type { Services } from '../../server/compose.js';
 import { testApp } from '../support/app.js';
 import { useDatabase } from '../support/database.js';
+import { complaintRow } from '../support/complaintRow.js';
 
 // The statistics refresh applies what changed since the last one (#18 item 4). Whatever happens to
 // the cases between two refreshes (filings, transitions, findings, new districts and dates, clocks
@@ -75,19 +76,14 @@ describe('public statistics: a refresh from the changes equals a count from scra
     filed += 1;
     const { id } = await db()
       .insertInto('complaints')
-      .values({
-        tracking_number: `OC-INC-${String(filed).padStart(5, '0')}`,
-        access_code_hash: 'h',
-        snapshot: '{}',
-        machine_version: 1,
-        stage: 'intake',
-        state: 'intake.triage',
-        language: 'en',
-        channel: 'web',
-        narrative: 'x',
-        district: DISTRICTS[c.district] ?? null,
-        received_at: monthAt(c.month),
-      })
+      .values(
+        complaintRow(`OC-INC-${String(filed).padStart(5, '0')}`, {
+          stage: 'intake',
+          state: 'intake.triage',
+          district: DISTRICTS[c.district] ?? null,
+          received_at: monthAt(c.month),
+        }),
+      )
       .returning('id')
       .executeTakeFirstOrThrow();
     const answers = ANSWERS[c.answers];
