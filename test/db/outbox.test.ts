@@ -72,24 +72,6 @@ describe('email outbox against a real SMTP server (R24)', () => {
     expect(await outbox.runOnce()).to.deep.equal({ sent: 1, retried: 0, dead: 0 });
   });
 
-  it('queues thousands of messages at once in statements under the parameter limit of PostgreSQL (#18 sweep)', async () => {
-    const before = (await database.db.selectFrom('outbox').select('id').execute()).length;
-    const many = Array.from({ length: 14_000 }, (_, i) => ({
-      to: `watcher${i}@example.org`,
-      template: 'deadlineWarning' as const,
-      language: 'en' as const,
-      data: {
-        trackingNumber: 'OC-7K4P-9Q2M',
-        deadline: 'investigation',
-        dueDate: '2027-01-04',
-        caseUrl: 'https://x/y',
-      },
-    }));
-    await database.db.transaction().execute((trx) => outbox.enqueueMany(trx, many));
-    expect((await database.db.selectFrom('outbox').select('id').execute()).length - before).to.equal(14_000);
-    await database.db.deleteFrom('outbox').where('recipient', 'like', 'watcher%').execute();
-  });
-
   it('a message queued in a rolled-back transaction is never sent', async () => {
     await database.db
       .transaction()

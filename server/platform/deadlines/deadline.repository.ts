@@ -131,10 +131,6 @@ export async function policyOverrides(db: Executor) {
   return db.selectFrom('deadline_policies').selectAll().execute();
 }
 
-export async function adminHolidays(db: Executor): Promise<string[]> {
-  return (await db.selectFrom('holidays').select('day').execute()).map((h) => h.day);
-}
-
 /**
  * A kind's stored policy, locked until commit. A kind without a row yet has nothing to lock, so
  * two first changes are serialised by a lock on the kind's name instead.

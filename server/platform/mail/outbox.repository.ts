@@ -17,27 +17,6 @@ export async function enqueueMessage(
   return id;
 }
 
-const ENQUEUE_CHUNK = 1_000;
-
-/** Queues many messages in few statements. */
-export async function enqueueMessages(
-  trx: Executor,
-  messages: Array<{ recipient: string; template: string; language: Language; data: Record<string, unknown> }>,
-  dueAt: Date,
-): Promise<void> {
-  // In chunks: one statement holds at most 65,535 parameters (5 a message here).
-  for (let start = 0; start < messages.length; start += ENQUEUE_CHUNK) {
-    await trx
-      .insertInto('outbox')
-      .values(
-        messages
-          .slice(start, start + ENQUEUE_CHUNK)
-          .map((m) => ({ ...m, data: JSON.stringify(m.data), next_attempt_at: dueAt })),
-      )
-      .execute();
-  }
-}
-
 /** A message as a query selects it for queueing: its data already jsonb. */
 export interface SelectedMessage {
   recipient: string;

@@ -5,7 +5,6 @@ import {
   claimDueMessages,
   deadLetters,
   enqueueMessage,
-  enqueueMessages,
   markDead,
   markRetry,
   markSent,
@@ -122,23 +121,6 @@ export function outboxService(options: OutboxOptions) {
           data: message.data as unknown as Record<string, unknown>,
         },
         // Due now by the same clock the sender reads (a test's clock too), not the database's.
-        now(),
-      );
-    },
-
-    /** Queues many messages in one statement, inside the caller's transaction. */
-    enqueueMany<T extends TemplateName>(
-      trx: Executor,
-      messages: Array<{ to: string; template: T; language: Language; data: EmailTemplates[T] }>,
-    ): Promise<void> {
-      return enqueueMessages(
-        trx,
-        messages.map((m) => ({
-          recipient: m.to,
-          template: m.template,
-          language: m.language,
-          data: m.data as unknown as Record<string, unknown>,
-        })),
         now(),
       );
     },
