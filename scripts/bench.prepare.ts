@@ -78,7 +78,7 @@ export async function prepare(options: {
     const small = embedded || smoke ? undefined : await siblingSweep(db, databaseUrl, tenth);
     const ratio = small ? sweep.ms / small.ms : null;
     measure({
-      name: `deadline sweep, ${count(sweep.handled)} due among ${count(sweep.running)} running clocks`,
+      name: `deadline sweep (median of 3), ${count(sweep.handled)} due among ${count(sweep.running)} running clocks`,
       errors: Math.max(0, due - sweep.handled),
       baseline: small
         ? {

@@ -54,22 +54,34 @@ export interface SweepTiming {
   handled: number;
 }
 
+/** Sweeps timed, the median reported: one sweep of a thousand cases reads them cold, and the machine is noisy. */
+const SWEEP_ROUNDS = 3;
+
 /**
  * The deadline sweep (svc.deadlines.sweep) with `due` clocks due: first a sweep of whatever came
- * due on its own (untimed), then the next `due` clocks to fall due are made due now, then timed.
+ * due on its own (untimed); then, for each round, the next `due` clocks to fall due are made due
+ * now and the sweep is timed. The median round is reported.
  */
 export async function timeSweep(db: Db, svc: Services, due = DUE_CLOCKS): Promise<SweepTiming> {
   await svc.deadlines.sweep();
-  await sql`
-    update deadlines set next_check_at = now() - interval '1 second'
-     where id in (select id from deadlines
-                   where next_check_at > now() and completed_at is null and tolled_at is null
-                   order by next_check_at limit ${due})`.execute(db);
-  const { rows } = await sql<{ n: number }>`
-    select count(*)::int as n from deadlines where completed_at is null and status in ('open', 'warned')`.execute(db);
-  const started = performance.now();
-  const result = await svc.deadlines.sweep();
-  return { ms: performance.now() - started, running: rows[0]?.n ?? 0, handled: result.warned + result.breached };
+  const rounds: SweepTiming[] = [];
+  for (let round = 0; round < SWEEP_ROUNDS; round++) {
+    await sql`
+      update deadlines set next_check_at = now() - interval '1 second'
+       where id in (select id from deadlines
+                     where next_check_at > now() and completed_at is null and tolled_at is null
+                     order by next_check_at limit ${due})`.execute(db);
+    const { rows } = await sql<{ n: number }>`
+      select count(*)::int as n from deadlines where completed_at is null and status in ('open', 'warned')`.execute(db);
+    const started = performance.now();
+    const result = await svc.deadlines.sweep();
+    rounds.push({
+      ms: performance.now() - started,
+      running: rows[0]?.n ?? 0,
+      handled: result.warned + result.breached,
+    });
+  }
+  return rounds.sort((a, b) => a.ms - b.ms)[Math.floor(rounds.length / 2)]!;
 }
 
 /** The app's services over a database, as the app builds them. */
