@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +20,24 @@ export interface Child {
 /** The Node flags `npm start` gives the server (package.json), so the measured server runs as it would. */
 function startFlags(): string[] {
   const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
-  return pkg.scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
+  const node = pkg.scripts.start.split(/\s+/);
+  return node.slice(node.indexOf('node') + 1).filter((word) => word.startsWith('--'));
+}
+
+/** Builds the JavaScript `npm start` runs (`npm run build`: dist/), the bench's app server with it. */
+export function buildApp(): void {
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+/**
+ * A child's script: built (dist/, after buildApp) as `npm start` runs the app, or from its
+ * TypeScript source through tsx.
+ */
+export type Entry = { built: string } | { source: string };
+
+function commandOf(entry: Entry): string[] {
+  if ('built' in entry) return [path.join(ROOT, 'dist/scripts', entry.built.replace(/\.ts$/, '.js'))];
+  return ['--import', 'tsx', path.join(SCRIPTS_DIR, entry.source)];
 }
 
 /**
@@ -29,11 +46,11 @@ function startFlags(): string[] {
  */
 export async function startChild(
   name: string,
-  entry: string,
+  entry: Entry,
   env: Record<string, string>,
   spawned: (process: ChildProcess) => void,
 ): Promise<Child> {
-  const args = [...startFlags(), '--import', 'tsx', path.join(SCRIPTS_DIR, entry)];
+  const args = [...startFlags(), ...commandOf(entry)];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },

@@ -10,7 +10,7 @@ import { interleaved, runLoads, type Pace } from './bench.measure.js';
 import { runMixed } from './bench.mixed.js';
 import { refreshStatistics } from './bench.timings.js';
 import { prepare } from './bench.prepare.js';
-import { drained, startChild, stopChild, type Child } from './bench.process.js';
+import { buildApp, drained, startChild, stopChild, type Child } from './bench.process.js';
 import { machine, printResults, writeResults, type ResultRow, type Results } from './bench.report.js';
 import { BASELINE_NAMES, baselineLoad, scenarios, type BaselineKind } from './bench.scenarios.js';
 
@@ -86,7 +86,7 @@ try {
   }
   const track = (child: ChildProcess) => processes.push(child);
   const startApp = async (name: string) => {
-    const child = await startChild(name, 'bench.server.ts', { BENCH_DATA_DIR: dataDir }, track);
+    const child = await startChild(name, { built: 'bench.server.ts' }, { BENCH_DATA_DIR: dataDir }, track);
     servers.push(child);
     return child;
   };
@@ -97,11 +97,12 @@ try {
       BENCH_ACCESS_KEY: fixture.accessKeyHex,
       BENCH_TEMPLATE_TRACKING: fixture.lookups[0]!.trackingNumber,
     };
-    const child = await startChild(`baseline ${kind}`, 'bench.baseline.server.ts', env, track);
+    const child = await startChild(`baseline ${kind}`, { source: 'bench.baseline.server.ts' }, env, track);
     servers.push(child);
     return child;
   };
-  say('Starting the app and the bare baselines…');
+  say('Building the app as npm start does, and starting it and the bare baselines…');
+  buildApp();
   const [app, ...bare] = await Promise.all([
     startApp('app'),
     startBaseline('html'),

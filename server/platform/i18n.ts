@@ -1,9 +1,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import i18next, { type TFunction } from 'i18next';
 import { LANGUAGES, type Language } from '../domain/vocabulary.js';
 import { formatInstant } from './dates.js';
+import { ROOT } from './paths.js';
 
 export { LANGUAGES, type Language } from '../domain/vocabulary.js';
 export const DEFAULT_LANGUAGE: Language = 'en';
@@ -15,7 +15,7 @@ export function agencyDateTime(at: Date, language: Language, timeZone: string, w
   return formatInstant(at, language, timeZone, weekday ? 'weekdayDateTimeZone' : 'dateTimeZone');
 }
 
-export const LOCALES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '../locales');
+export const LOCALES_DIR = path.join(ROOT, 'server/locales');
 
 export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);

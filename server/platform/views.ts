@@ -1,12 +1,12 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Express } from 'express';
 import nunjucks from 'nunjucks';
 import type { Language } from '../domain/vocabulary.js';
 import { lastDayOf } from '../../workflows/deadline.policy.js';
 import { formatDay, formatInstant, localeOf } from './dates.js';
+import { ROOT } from './paths.js';
 
-export const VIEWS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../views');
+export const VIEWS_DIR = path.join(ROOT, 'views');
 
 /** Nunjucks with autoescaping on; templates are cached outside development. */
 export function setUpViews(

@@ -1,9 +1,9 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { expect } from 'chai';
 import { databaseKind, emptyDatabase, type TestDatabase } from '../support/database.js';
-import { freePort, runTs, tempDataDir, waitFor, type Spawned } from '../support/process.js';
+import { buildApp, freePort, runStart, runTs, tempDataDir, waitFor, type Spawned } from '../support/process.js';
 
 describe('the app as a process (npm start, npm run migrate)', function () {
   this.timeout(120_000);
@@ -21,17 +21,24 @@ describe('the app as a process (npm start, npm run migrate)', function () {
   });
   after(async () => database?.close());
 
-  it('starts on an empty database with demo accounts, serves both languages, and stops cleanly on SIGTERM', async () => {
+  it('builds and starts on an empty database with demo accounts, serves both languages and the assets, and stops cleanly on SIGTERM', async () => {
     const port = await freePort();
-    const app = runTs('server/main.ts', [], { ...env, PORT: String(port) });
+    // As npm start runs it: built JavaScript, which finds the views, catalogues and assets of the
+    // sources (server/platform/paths.ts).
+    const built = buildApp();
+    const app = runStart(built, { ...env, PORT: String(port) });
     const base = `http://127.0.0.1:${port}`;
     try {
       await waitFor(async () => (await fetch(`${base}/readyz`)).status === 200, 60_000);
       expect(await (await fetch(`${base}/`)).text()).to.contain('<html lang="en">');
       const spanish = await fetch(`${base}/`, { headers: { 'Accept-Language': 'es' } });
       expect(await spanish.text()).to.contain('<html lang="es">');
+      for (const asset of ['/assets/app.css', '/assets/uswds/css/uswds.min.css']) {
+        expect((await fetch(`${base}${asset}`)).status, asset).to.equal(200);
+      }
     } finally {
       app.child.kill('SIGTERM');
+      rmSync(built, { recursive: true, force: true });
     }
     expect(await app.exited).to.equal(0);
     const output = app.output();

@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -24,9 +24,45 @@ export interface Spawned {
   exited: Promise<number | null>;
 }
 
-/** Runs a TypeScript entry point of this repository as `npm start` and the npm scripts do (tsx). */
+/** Runs a TypeScript entry point of this repository as the npm scripts do (tsx). */
 export function runTs(entry: string, args: string[], env: Record<string, string>): Spawned {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+  return run(['--import', 'tsx', entry, ...args], env);
+}
+
+/**
+ * Builds the app as `npm run build` does, into a folder of this run's own under test-results/
+ * (dist/ may be another run's), and returns the folder.
+ */
+export function buildApp(): string {
+  mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
+  const outDir = mkdtempSync(path.join(ROOT, 'test-results', 'build-'));
+  const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
+  const tsBuildInfo = path.join(outDir, '.tsbuildinfo');
+  execFileSync(
+    process.execPath,
+    [tsc, '-p', 'tsconfig.build.json', '--outDir', outDir, '--tsBuildInfoFile', tsBuildInfo],
+    {
+      cwd: ROOT,
+    },
+  );
+  return outDir;
+}
+
+/** Runs `npm start`'s command (its Node flags, then dist/server/main.js) on a build of buildApp(). */
+export function runStart(outDir: string, env: Record<string, string>): Spawned {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const words = pkg.scripts.start.split(/\s+/);
+  const command = words.slice(words.indexOf('node') + 1);
+  const script = command.find((word) => word.startsWith('dist/'));
+  if (!script) throw new Error('npm start runs no script of dist/');
+  return run(
+    [...command.filter((word) => word.startsWith('--')), path.join(outDir, script.slice('dist/'.length))],
+    env,
+  );
+}
+
+function run(args: string[], env: Record<string, string>): Spawned {
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
+import { ROOT } from '../paths.js';
 
 const USWDS_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.resolve('@uswds/uswds'))), '..');
-const APP_ASSETS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../assets');
+const APP_ASSETS = path.join(ROOT, 'server/assets');
 
 /** The U.S. Web Design System is served from its npm package, never from a CDN. */
 export function setUpStaticResources(): Router {
