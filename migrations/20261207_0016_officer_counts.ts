@@ -8,9 +8,19 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 // partial days at a window's ends are counted from the allegations themselves.
 // Frozen in time.
 
-/** The complaints per officer and day, as written here (0022 rewrites it). */
-function complaintsPerDay(ins: string, del: string): string {
-  return `
+/** The body of a trigger function over the statement's changed rows (`ins` and `del`). */
+function apply(ins: string, del: string): RawBuilder<unknown> {
+  return sql.raw(`
+    begin
+      -- Allegations by officer, received day and category.
+      insert into officer_day_categories as t (officer_id, day, category, allegations)
+      select officer_id, received_on, category, sum(n)::int from (
+        select officer_id, received_on, category, 1 as n from ${ins} where officer_id is not null
+        union all
+        select officer_id, received_on, category, -1 from ${del} where officer_id is not null
+      ) x group by 1, 2, 3 having sum(n) <> 0
+      on conflict (officer_id, day, category) do update set allegations = t.allegations + excluded.allegations;
+
       -- Complaints by officer and received day: a complaint counts once per officer, however many
       -- of its allegations name them. Compare each changed pair's count before and after.
       insert into officer_day_complaints as t (officer_id, day, complaints)
@@ -29,23 +39,8 @@ function complaintsPerDay(ins: string, del: string): string {
           left join (select officer_id, complaint_id, count(*) as n from ${del} group by 1, 2) d
             on d.officer_id = p.officer_id and d.complaint_id = p.complaint_id
       ) x group by 1, 2 having sum(delta) <> 0
-      on conflict (officer_id, day) do update set complaints = t.complaints + excluded.complaints;`;
-}
+      on conflict (officer_id, day) do update set complaints = t.complaints + excluded.complaints;
 
-/** The body of a trigger function over the statement's changed rows (`ins` and `del`). */
-export function apply(ins: string, del: string, complaints = complaintsPerDay): RawBuilder<unknown> {
-  return sql.raw(`
-    begin
-      -- Allegations by officer, received day and category.
-      insert into officer_day_categories as t (officer_id, day, category, allegations)
-      select officer_id, received_on, category, sum(n)::int from (
-        select officer_id, received_on, category, 1 as n from ${ins} where officer_id is not null
-        union all
-        select officer_id, received_on, category, -1 from ${del} where officer_id is not null
-      ) x group by 1, 2, 3 having sum(n) <> 0
-      on conflict (officer_id, day, category) do update set allegations = t.allegations + excluded.allegations;
-
-${complaints(ins, del)}
       -- Sustained findings by officer and the day they were decided.
       insert into officer_day_sustained as t (officer_id, day, sustained)
       select officer_id, day, sum(n)::int from (
@@ -60,7 +55,7 @@ ${complaints(ins, del)}
     end`);
 }
 
-export const NONE = '(select * from allegations where false) as no_rows';
+const NONE = '(select * from allegations where false) as no_rows';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`set local statement_timeout = 0`.execute(db);
