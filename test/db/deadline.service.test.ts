@@ -71,7 +71,9 @@ describe('deadlines in the database: clocks and the sweeper', () => {
   const mails = () =>
     database.db.selectFrom('outbox').select(['recipient', 'template', 'language']).orderBy('recipient').execute();
   const start = (kind: 'investigation' | 'acknowledge' = 'investigation') =>
-    database.db.transaction().execute((trx) => deadlines.start(trx, complaintId, kind, new Date(clock)));
+    database.db
+      .transaction()
+      .execute((trx) => deadlines.start(trx, complaintId, [{ kind, from: new Date(clock) }], new Date(clock)));
 
   it('a started clock is due at local midnight after its last day, and next checked at its warning', async () => {
     await start();

@@ -339,7 +339,9 @@ describe('administration: deadline policy, holidays and email problems (R24, R27
     database.db.selectFrom('audit_events').selectAll().where('event_type', '=', type).orderBy('id').execute();
   /** Starts a clock of this kind from a fixed day, and gives its last day in the agency's zone. */
   const startClock = async (kind: 'acknowledge' | 'triage', at: string) => {
-    await database.db.transaction().execute((trx) => services.deadlines.start(trx, complaintId, kind, new Date(at)));
+    await database.db
+      .transaction()
+      .execute((trx) => services.deadlines.start(trx, complaintId, [{ kind, from: new Date(at) }], new Date(at)));
     const row = await database.db
       .selectFrom('deadlines')
       .selectAll()

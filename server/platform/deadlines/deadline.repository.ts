@@ -5,10 +5,10 @@ import type { DeadlinesTable } from '../db/schema.js';
 export type DeadlineRow = Selectable<DeadlinesTable>;
 const RUNNING = ['open', 'warned', 'breached'] as const;
 
-/** A new clock's row. */
+/** A new clock's row (of the case insertDeadlines is given). */
 export type NewDeadline = Pick<
   Insertable<DeadlinesTable>,
-  'complaint_id' | 'kind' | 'starts_at' | 'due_at' | 'warn_at' | 'next_check_at'
+  'kind' | 'starts_at' | 'due_at' | 'warn_at' | 'next_check_at'
 >;
 
 export async function runningDeadlines(trx: Executor, complaintId: string, kind?: string): Promise<DeadlineRow[]> {
@@ -50,17 +50,22 @@ export async function syncCaseClocks(trx: Executor, complaintId: string): Promis
   await setFacts(complaintId, clocksOf(complaintId)).execute(trx);
 }
 
-/** Starts a clock and keeps the case's facts, in one statement. */
-export async function insertDeadline(trx: Executor, row: NewDeadline): Promise<void> {
+/** Starts one case's clocks and keeps its facts, in one statement. */
+export async function insertDeadlines(trx: Executor, complaintId: string, rows: NewDeadline[]): Promise<void> {
+  if (rows.length === 0) return;
+  const values = rows.map(
+    (row) => sql`(${complaintId}::uuid, ${row.kind}, ${row.starts_at}::timestamptz, ${row.due_at}::timestamptz,
+      ${row.warn_at}::timestamptz, ${row.next_check_at}::timestamptz)`,
+  );
   await sql`
     with added as (
       insert into deadlines (complaint_id, kind, starts_at, due_at, warn_at, next_check_at)
-      values (${row.complaint_id}, ${row.kind}, ${row.starts_at}, ${row.due_at}, ${row.warn_at}, ${row.next_check_at})
+      values ${sql.join(values)}
       returning due_at
     )
     ${setFacts(
-      row.complaint_id,
-      sql`${clocksOf(row.complaint_id)}
+      complaintId,
+      sql`${clocksOf(complaintId)}
           union all select due_at, 'open', null::timestamptz, null::timestamptz from added`,
     )}`.execute(trx);
 }

@@ -2,7 +2,8 @@ import type { Clock } from '../clock.js';
 import Holidays from 'date-holidays';
 import type { Db } from '../db/database.js';
 import {
-  insertDeadline,
+  insertDeadlines,
+  type NewDeadline,
   pauseDeadlines,
   runningDeadlines,
   stopDeadlines,
@@ -94,23 +95,30 @@ export function deadlineService(options: DeadlineOptions) {
   };
 
   return {
+    /**
+     * Starts clocks of one case at `at`, each counting from its own `from` (the statutory one may
+     * count from the incident), in one statement; the due time of each, by kind.
+     */
     async start(
       trx: Executor,
       complaintId: string,
-      kind: DeadlineKind,
+      clocks: Array<{ kind: DeadlineKind; from: Date | string }>,
       at: Date,
-      from: Date | string = at,
-    ): Promise<Date> {
-      const due = computeDue(from, await policy(trx, kind), await calendar(trx));
-      await insertDeadline(trx, {
-        complaint_id: complaintId,
-        kind,
-        starts_at: at,
-        due_at: due.dueAt,
-        warn_at: due.warnAt,
-        next_check_at: due.warnAt && due.warnAt < due.dueAt ? due.warnAt : due.dueAt,
-      });
-      return due.dueAt;
+    ): Promise<Map<DeadlineKind, Date>> {
+      const cal = await calendar(trx);
+      const rows: NewDeadline[] = [];
+      for (const { kind, from } of clocks) {
+        const due = computeDue(from, await policy(trx, kind), cal);
+        rows.push({
+          kind,
+          starts_at: at,
+          due_at: due.dueAt,
+          warn_at: due.warnAt,
+          next_check_at: due.warnAt && due.warnAt < due.dueAt ? due.warnAt : due.dueAt,
+        });
+      }
+      await insertDeadlines(trx, complaintId, rows);
+      return new Map(rows.map((row) => [row.kind as DeadlineKind, row.due_at as Date]));
     },
 
     /** When a clock of this kind started now would fall due (the board's reconsideration window). */

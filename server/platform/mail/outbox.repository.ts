@@ -17,6 +17,29 @@ export async function enqueueMessage(
   return id;
 }
 
+/** A condition in a caller's statement on which a message is queued: a common-table expression it reads, and the test. */
+export interface QueueGuard {
+  cte: RawBuilder<unknown>;
+  when: RawBuilder<boolean>;
+}
+
+/** Queues one message if the guard's condition holds, in one statement with the guard (#18); whether it did. */
+export async function enqueueMessageIf(
+  trx: Executor,
+  message: { recipient: string; template: string; language: Language; data: Record<string, unknown> },
+  dueAt: Date,
+  guard: QueueGuard,
+): Promise<boolean> {
+  const selected = sql<SelectedMessage>`
+    select ${message.recipient}::text as recipient, ${message.template}::text as template,
+           ${message.language}::text as language, ${JSON.stringify(message.data)}::jsonb as data
+     where ${guard.when}`;
+  const { rows } = await sql<{ queued: number }>`
+    with ${guard.cte}, queued as (${insertSelectedMessages(selected, dueAt)} returning 1)
+    select count(*)::int as queued from queued`.execute(trx);
+  return (rows[0]?.queued ?? 0) > 0;
+}
+
 /** A message as a query selects it for queueing: its data already jsonb. */
 export interface SelectedMessage {
   recipient: string;

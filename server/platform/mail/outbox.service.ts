@@ -5,6 +5,7 @@ import {
   claimDueMessages,
   deadLetters,
   enqueueMessage,
+  enqueueMessageIf,
   markDead,
   markRetry,
   markSent,
@@ -12,6 +13,7 @@ import {
   retryDeadLetter,
   type MessagesQuery,
   type OutboxRow,
+  type QueueGuard,
   type QueueingPart,
 } from './outbox.repository.js';
 import type { Language, Translator } from '../i18n.js';
@@ -47,6 +49,16 @@ export type OutboxService = ReturnType<typeof outboxService>;
 export function retryDelayMs(attempts: number): number {
   return Math.min(FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1), MAX_RETRY_MS);
 }
+
+/** A message to queue: one recipient, a template and its data, in the recipient's language. */
+type Message<T extends TemplateName> = { to: string; template: T; language: Language; data: EmailTemplates[T] };
+
+const rowOf = <T extends TemplateName>(message: Message<T>) => ({
+  recipient: message.to,
+  template: message.template,
+  language: message.language,
+  data: message.data as unknown as Record<string, unknown>,
+});
 
 /**
  * The transactional outbox (R24): messages are queued in the same transaction as the change, one
@@ -108,21 +120,14 @@ export function outboxService(options: OutboxOptions) {
 
   return {
     /** Queues one message inside the caller's transaction. */
-    enqueue<T extends TemplateName>(
-      trx: Executor,
-      message: { to: string; template: T; language: Language; data: EmailTemplates[T] },
-    ): Promise<string> {
-      return enqueueMessage(
-        trx,
-        {
-          recipient: message.to,
-          template: message.template,
-          language: message.language,
-          data: message.data as unknown as Record<string, unknown>,
-        },
-        // Due now by the same clock the sender reads (a test's clock too), not the database's.
-        now(),
-      );
+    enqueue<T extends TemplateName>(trx: Executor, message: Message<T>): Promise<string> {
+      // Due now by the same clock the sender reads (a test's clock too), not the database's.
+      return enqueueMessage(trx, rowOf(message), now());
+    },
+
+    /** Queues one message inside the caller's transaction if the guard allows it (a quota taken in the same statement). */
+    enqueueIf<T extends TemplateName>(trx: Executor, message: Message<T>, guard: QueueGuard): Promise<boolean> {
+      return enqueueMessageIf(trx, rowOf(message), now(), guard);
     },
 
     /**

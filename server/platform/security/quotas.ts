@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import type { Executor } from '../db/executor.js';
-import { reserveAttempts } from './rateLimit.repository.js';
+import { quotaTaking, reserveAttempts } from './rateLimit.repository.js';
 import { hmacHex } from './keys.js';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -33,13 +33,25 @@ export type Quotas = ReturnType<typeof quotas>;
  * stays taken for the window, refused or not. Names are keyed hashes: no address is stored.
  */
 export function quotas(deps: { db: Db; key: Buffer; clock: Clock }) {
+  const bucketOf = (kind: QuotaKind, who: string) => ({
+    bucket: `${QUOTA_KINDS[kind].prefix}:${hmacHex(deps.key, `${kind}:${who}`).slice(0, 32)}`,
+    windowMs: QUOTA_KINDS[kind].windowMs,
+  });
   return {
     /** Takes `amount` of `kind` for `who`; false when that passes `limit` in the window. */
     async take(kind: QuotaKind, who: string, amount: number, limit: number, db: Executor = deps.db): Promise<boolean> {
-      const { prefix, windowMs } = QUOTA_KINDS[kind];
-      const bucket = `${prefix}:${hmacHex(deps.key, `${kind}:${who}`).slice(0, 32)}`;
+      const { bucket, windowMs } = bucketOf(kind, who);
       const counts = await reserveAttempts(db, [{ bucket, amount }], deps.clock(), windowMs);
       return (counts.get(bucket) ?? amount) <= limit;
+    },
+
+    /**
+     * take() as a part of the caller's statement (#18: what it allows is written in the same round
+     * trip): the common-table expression that takes, and the condition that it passed no limit.
+     */
+    taking(kind: QuotaKind, who: string, amount: number, limit: number): ReturnType<typeof quotaTaking> {
+      const { bucket, windowMs } = bucketOf(kind, who);
+      return quotaTaking(bucket, amount, deps.clock(), windowMs, limit);
     },
   };
 }

@@ -55,6 +55,23 @@ export function reserveAttemptsQuery(
 }
 
 /**
+ * A quota taken as a part of a caller's statement (#18): the common-table expression that counts
+ * `amount` in the bucket (taken, allowed or not), and the condition that it passed no `limit`.
+ */
+export function quotaTaking(
+  bucket: string,
+  amount: number,
+  now: Date,
+  windowMs: number,
+  limit: number,
+): { cte: RawBuilder<unknown>; when: RawBuilder<boolean> } {
+  return {
+    cte: sql`quota_taken as (${reserveAttemptsQuery([{ bucket, amount }], now, windowMs)})`,
+    when: sql<boolean>`(select failures from quota_taken) <= ${limit}`,
+  };
+}
+
+/**
  * An attempt counted only if it fails, as common-table expressions for a statement that checks
  * the secret itself (`passed`): a status lookup is one round trip (#18 item 2). A failure counts in
  * every bucket as reserveAttemptsQuery does (`guard_failed`). A success writes only the client's

@@ -18,8 +18,7 @@ export function workflowDispatch(p: Platform, surveys: SurveyInvitations) {
       publicBaseUrl: config.publicBaseUrl,
       timeZone: config.agencyTimeZone,
       // One address gets a few receipts a day, however many complaints name it (#15 item 6).
-      mayEmailReceipt: (trx, email) =>
-        p.quotas.take('receipt', email.trim().toLowerCase(), 1, config.limits.receiptsPerDay, trx),
+      receiptQuota: (email) => p.quotas.taking('receipt', email.trim().toLowerCase(), 1, config.limits.receiptsPerDay),
     }),
     clock: p.clock,
     reference: p.reference,

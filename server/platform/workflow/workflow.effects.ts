@@ -10,8 +10,10 @@ import type { Executor } from '../db/executor.js';
 import type { Language } from '../../domain/vocabulary.js';
 import type { Effect } from '../../../workflows/complaint.snapshot.js';
 import type { ComplaintEvent } from '../../../workflows/complaint.types.js';
+import type { DeadlineKind } from '../../../workflows/complaint.machine.js';
 import type { DeadlineService } from '../deadlines/deadline.service.js';
 import type { OutboxService } from '../mail/outbox.service.js';
+import type { QueueGuard } from '../mail/outbox.repository.js';
 
 export interface EffectContext {
   complaintId: string;
@@ -25,6 +27,9 @@ export interface EffectContext {
   /** Filled in with the due time of each clock the effects start, for a caller that shows it (a receipt). */
   clocksStarted?: Map<string, Date> | undefined;
 }
+
+/** The effects that change a case's clocks: clocks being started are written before any of them. */
+const CLOCK_EFFECTS = new Set<Effect['type']>(['startClock', 'stopClock', 'pauseClocks', 'resumeClocks']);
 
 /** The closing survey's invitation (the surveys feature), sent in the transaction that closes the case. */
 export interface SurveyInvitations {
@@ -41,26 +46,31 @@ export function effectRunner(deps: {
   surveys: SurveyInvitations;
   publicBaseUrl: string;
   timeZone: string;
-  /** Whether another receipt may go to this address today (counts it when it may). */
-  mayEmailReceipt?: (trx: Executor, email: string) => Promise<boolean>;
+  /** The quota of receipts to this address today, taken in the statement that queues one (see Quotas.taking). */
+  receiptQuota?: (email: string) => QueueGuard;
 }) {
   const statusUrl = `${deps.publicBaseUrl}/status`;
   const caseUrl = (id: string) => `${deps.publicBaseUrl}/staff/cases/${id}`;
 
   return async function run(trx: Executor, effects: Effect[], ctx: EffectContext): Promise<void> {
+    // Clocks started are written together (one statement, #18), before any other effect on the
+    // clocks and at the end: the mail in between never reads them.
+    let starting: Array<{ kind: DeadlineKind; from: Date | string }> = [];
+    const startClocks = async () => {
+      if (starting.length === 0) return;
+      const started = await deps.deadlines.start(trx, ctx.complaintId, starting, ctx.at);
+      for (const [kind, due] of started) ctx.clocksStarted?.set(kind, due);
+      starting = [];
+    };
     for (const effect of effects) {
+      if (effect.type !== 'startClock' && CLOCK_EFFECTS.has(effect.type)) await startClocks();
       switch (effect.type) {
-        case 'startClock': {
-          const due = await deps.deadlines.start(
-            trx,
-            ctx.complaintId,
-            effect.kind,
-            ctx.at,
-            effect.kind === 'statutory' ? (ctx.statutoryFrom ?? ctx.at) : ctx.at,
-          );
-          ctx.clocksStarted?.set(effect.kind, due);
+        case 'startClock':
+          starting.push({
+            kind: effect.kind,
+            from: effect.kind === 'statutory' ? (ctx.statutoryFrom ?? ctx.at) : ctx.at,
+          });
           break;
-        }
         case 'stopClock':
           await deps.deadlines.stop(trx, ctx.complaintId, effect.kind, ctx.at);
           break;
@@ -96,13 +106,15 @@ export function effectRunner(deps: {
               },
             });
           } else if (effect.stage === 'received') {
-            if (deps.mayEmailReceipt && !(await deps.mayEmailReceipt(trx, contact.email))) break;
-            await deps.outbox.enqueue(trx, {
+            const receipt = {
               to: contact.email,
               template: 'complaintReceived',
               language: contact.language,
               data: { trackingNumber: ctx.trackingNumber, statusUrl },
-            });
+            } as const;
+            // The address's quota taken and the receipt queued in one statement (#18).
+            if (deps.receiptQuota) await deps.outbox.enqueueIf(trx, receipt, deps.receiptQuota(contact.email));
+            else await deps.outbox.enqueue(trx, receipt);
           } else {
             await deps.outbox.enqueue(trx, {
               to: contact.email,
@@ -142,5 +154,6 @@ export function effectRunner(deps: {
         }
       }
     }
+    await startClocks();
   };
 }
