@@ -11,7 +11,7 @@ const ROUTES = ['server/**/*.routes.ts', 'server/**/*.page.ts', 'server/features
 const NO_KYSELY = { name: 'kysely', message: 'SQL lives in the database layer: add a repository function.' };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'uploads/', 'scratch/', 'dist/'] },
+  { ignores: ['node_modules/', 'data/', 'uploads/', 'scratch/', 'dist/', 'test-results/', 'bench/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -38,6 +38,7 @@ describe('the app as a process (npm start, npm run migrate)', function () {
       }
     } finally {
       app.child.kill('SIGTERM');
+      await app.exited;
       rmSync(built, { recursive: true, force: true });
     }
     expect(await app.exited).to.equal(0);

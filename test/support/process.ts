@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -37,14 +37,12 @@ export function buildApp(): string {
   mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
   const outDir = mkdtempSync(path.join(ROOT, 'test-results', 'build-'));
   const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
-  const tsBuildInfo = path.join(outDir, '.tsbuildinfo');
-  execFileSync(
-    process.execPath,
-    [tsc, '-p', 'tsconfig.build.json', '--outDir', outDir, '--tsBuildInfoFile', tsBuildInfo],
-    {
-      cwd: ROOT,
-    },
-  );
+  try {
+    execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', outDir], { cwd: ROOT });
+  } catch (error) {
+    rmSync(outDir, { recursive: true, force: true });
+    throw error;
+  }
   return outDir;
 }
 
