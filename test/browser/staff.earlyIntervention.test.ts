@@ -4,6 +4,7 @@ import type { Db } from '../../server/platform/db/database.js';
 import { VIEWPORTS } from '../support/browser.js';
 import { createAdmin, type TestAdmin } from '../support/admin.js';
 import { createStaff } from '../support/staff.js';
+import { complaintRow } from '../support/complaintRow.js';
 import { checkStaffPages, type StaffFixture, type StaffPage } from '../support/staffBrowser.js';
 
 const DAY = 86_400_000;
@@ -53,18 +54,11 @@ async function plantCases(db: Db) {
   for (let i = 0; i < 24; i++) {
     const { id } = await db
       .insertInto('complaints')
-      .values({
-        tracking_number: `OC-BR${String(i + 1).padStart(4, '0')}`,
-        access_code_hash: 'h',
-        snapshot: '{}',
-        machine_version: 1,
-        stage: 'investigation',
-        state: 'investigation.active',
-        language: 'en',
-        channel: 'web',
-        narrative: 'n',
-        received_at: new Date(Date.now() - (5 + i * 12) * DAY),
-      })
+      .values(
+        complaintRow(`OC-BR${String(i + 1).padStart(4, '0')}`, {
+          received_at: new Date(Date.now() - (5 + i * 12) * DAY),
+        }),
+      )
       .returning('id')
       .executeTakeFirstOrThrow();
     const demographics = answers[i % answers.length];

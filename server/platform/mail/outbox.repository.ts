@@ -1,5 +1,5 @@
 import { sql, type RawBuilder, type Selectable } from 'kysely';
-import type { Executor } from '../db/executor.js';
+import type { Executor, StatementGuard } from '../db/executor.js';
 import type { Language, OutboxTable } from '../db/schema.js';
 
 export type OutboxRow = Selectable<OutboxTable>;
@@ -17,18 +17,12 @@ export async function enqueueMessage(
   return id;
 }
 
-/** A condition in a caller's statement on which a message is queued: a common-table expression it reads, and the test. */
-export interface QueueGuard {
-  cte: RawBuilder<unknown>;
-  when: RawBuilder<boolean>;
-}
-
 /** Queues one message if the guard's condition holds, in one statement with the guard (#18); whether it did. */
 export async function enqueueMessageIf(
   trx: Executor,
   message: { recipient: string; template: string; language: Language; data: Record<string, unknown> },
   dueAt: Date,
-  guard: QueueGuard,
+  guard: StatementGuard,
 ): Promise<boolean> {
   const selected = sql<SelectedMessage>`
     select ${message.recipient}::text as recipient, ${message.template}::text as template,

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
-import type { Executor } from '../db/executor.js';
+import type { Executor, StatementGuard } from '../db/executor.js';
 import {
   claimDueMessages,
   deadLetters,
@@ -13,7 +13,6 @@ import {
   retryDeadLetter,
   type MessagesQuery,
   type OutboxRow,
-  type QueueGuard,
   type QueueingPart,
 } from './outbox.repository.js';
 import type { Language, Translator } from '../i18n.js';
@@ -126,7 +125,7 @@ export function outboxService(options: OutboxOptions) {
     },
 
     /** Queues one message inside the caller's transaction if the guard allows it (a quota taken in the same statement). */
-    enqueueIf<T extends TemplateName>(trx: Executor, message: Message<T>, guard: QueueGuard): Promise<boolean> {
+    enqueueIf<T extends TemplateName>(trx: Executor, message: Message<T>, guard: StatementGuard): Promise<boolean> {
       return enqueueMessageIf(trx, rowOf(message), now(), guard);
     },
 

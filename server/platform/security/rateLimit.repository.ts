@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Executor } from '../db/executor.js';
+import type { Executor, StatementGuard } from '../db/executor.js';
 
 // Attempt counters shared by every app instance (status lookups, staff sign-in, survey links), in windows.
 
@@ -64,7 +64,7 @@ export function quotaTaking(
   now: Date,
   windowMs: number,
   limit: number,
-): { cte: RawBuilder<unknown>; when: RawBuilder<boolean> } {
+): StatementGuard {
   return {
     cte: sql`quota_taken as (${reserveAttemptsQuery([{ bucket, amount }], now, windowMs)})`,
     when: sql<boolean>`(select failures from quota_taken) <= ${limit}`,

@@ -6,14 +6,13 @@ import {
   userContacts,
 } from './complaint.repository.js';
 import { lastDayOf } from '../../../workflows/deadline.policy.js';
-import type { Executor } from '../db/executor.js';
+import type { Executor, StatementGuard } from '../db/executor.js';
 import type { Language } from '../../domain/vocabulary.js';
 import type { Effect } from '../../../workflows/complaint.snapshot.js';
 import type { ComplaintEvent } from '../../../workflows/complaint.types.js';
 import type { DeadlineKind } from '../../../workflows/complaint.machine.js';
 import type { DeadlineService } from '../deadlines/deadline.service.js';
 import type { OutboxService } from '../mail/outbox.service.js';
-import type { QueueGuard } from '../mail/outbox.repository.js';
 
 export interface EffectContext {
   complaintId: string;
@@ -47,7 +46,7 @@ export function effectRunner(deps: {
   publicBaseUrl: string;
   timeZone: string;
   /** The quota of receipts to this address today, taken in the statement that queues one (see Quotas.taking). */
-  receiptQuota?: (email: string) => QueueGuard;
+  receiptQuota?: (email: string) => StatementGuard;
 }) {
   const statusUrl = `${deps.publicBaseUrl}/status`;
   const caseUrl = (id: string) => `${deps.publicBaseUrl}/staff/cases/${id}`;
