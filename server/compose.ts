@@ -12,6 +12,7 @@ import { casesFeature } from './features/cases/index.js';
 import { housekeepingService } from './features/housekeeping.service.js';
 import { officersFeature } from './features/officers/index.js';
 import { residentsFeature } from './features/residents/index.js';
+import { responsesFeature } from './features/responses/index.js';
 import { surveysFeature } from './features/surveys/index.js';
 import { transparencyFeature } from './features/transparency/index.js';
 import { platform, type PlatformDependencies } from './platform/index.js';
@@ -50,6 +51,7 @@ export function services(deps: ServiceDependencies) {
     ...officersFeature(p),
     ...adminFeature(p, accounts),
     ...transparencyFeature(p),
+    ...responsesFeature(p),
     housekeeping: housekeepingService({
       intake: residents.intake,
       status: residents.status,

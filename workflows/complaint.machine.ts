@@ -1,5 +1,5 @@
 import { and, assign, not, setup } from 'xstate';
-import type { ComplaintContext, ComplaintEvent, PublicStage } from './complaint.types.js';
+import type { ComplaintContext, ComplaintEvent, DeadlineKind, PublicStage } from './complaint.types.js';
 
 /**
  * The complaint workflow (DESIGN.md). Pure: no clock, no I/O. Every side effect (a clock to start
@@ -11,16 +11,7 @@ import type { ComplaintContext, ComplaintEvent, PublicStage } from './complaint.
  */
 export const MACHINE_VERSION = 1;
 
-export const DEADLINE_KINDS = [
-  'acknowledge',
-  'triage',
-  'mediation',
-  'investigation',
-  'board_decision',
-  'reconsideration',
-  'statutory',
-] as const;
-export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
+export { DEADLINE_KINDS, type DeadlineKind } from './complaint.types.js';
 
 export const initialContext: ComplaintContext = {
   outcome: null,
@@ -64,6 +55,7 @@ export const complaintMachine = setup({
     withdrawalRequested: ({ context }) => context.withdrawalRequested,
     withinReconsiderationWindow: ({ context, event }) =>
       context.reconsiderationUntil !== null && Date.parse(event.at) < Date.parse(context.reconsiderationUntil),
+    sustainedFinding: ({ event }) => event.type === 'BOARD_DECIDED' && event.sustained === true,
     reconsiderationWindowOver: ({ context, event }) =>
       context.reconsiderationUntil !== null && Date.parse(event.at) >= Date.parse(context.reconsiderationUntil),
   },
@@ -205,11 +197,14 @@ export const complaintMachine = setup({
         voting: {
           on: {
             NO_QUORUM: 'scheduled',
-            BOARD_DECIDED: {
-              guard: not('withdrawalRequested'),
-              target: '#complaint.disposition',
-              actions: 'recordDecision',
-            },
+            BOARD_DECIDED: [
+              {
+                guard: and([not('withdrawalRequested'), 'sustainedFinding']),
+                target: '#complaint.disposition',
+                actions: ['recordDecision', { type: 'startClock', params: { kind: 'department_response' } }],
+              },
+              { guard: not('withdrawalRequested'), target: '#complaint.disposition', actions: 'recordDecision' },
+            ],
           },
         },
       },
@@ -226,7 +221,12 @@ export const complaintMachine = setup({
         REQUEST_RECONSIDERATION: {
           guard: 'withinReconsiderationWindow',
           target: 'boardReview',
-          actions: ['reconsider', { type: 'notifyStaff', params: { about: 'reconsideration' } }],
+          // The findings are open again: the response waits for the board's new decision.
+          actions: [
+            'reconsider',
+            { type: 'stopClock', params: { kind: 'department_response' } },
+            { type: 'notifyStaff', params: { about: 'reconsideration' } },
+          ],
         },
         RECONSIDERATION_WINDOW_CLOSED: { guard: 'reconsiderationWindowOver', target: 'closed' },
       },
@@ -237,7 +237,12 @@ export const complaintMachine = setup({
         { type: 'notifyComplainant', params: { stage: 'closed' } },
         { type: 'stopClock', params: { kind: 'statutory' } },
       ],
-      on: { REOPEN: { target: 'investigation.active', actions: 'reopen' } },
+      on: {
+        REOPEN: {
+          target: 'investigation.active',
+          actions: ['reopen', { type: 'stopClock', params: { kind: 'department_response' } }],
+        },
+      },
     },
   },
 });

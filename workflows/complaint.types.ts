@@ -69,7 +69,11 @@ export type ComplaintEvent =
   | ({ type: 'SUBMIT_FINDINGS' } & At)
   | ({ type: 'OPEN_VOTING' } & At)
   | ({ type: 'NO_QUORUM' } & At)
-  | ({ type: 'BOARD_DECIDED'; reconsiderationUntil: string } & At)
+  | ({
+      type: 'BOARD_DECIDED';
+      reconsiderationUntil: string;
+      /** Any allegation sustained: the department's response falls due. */ sustained?: boolean;
+    } & At)
   | ({ type: 'RETURN_TO_INVESTIGATION' } & At)
   | ({ type: 'REQUEST_RECONSIDERATION' } & At)
   | ({ type: 'RECONSIDERATION_WINDOW_CLOSED' } & At)
@@ -78,3 +82,18 @@ export type ComplaintEvent =
   | ({ type: 'REOPEN'; reason: string } & At);
 
 export type ComplaintEventType = ComplaintEvent['type'];
+
+/** The clocks a case can have running (DESIGN.md "Deadlines"); the machine starts and stops them. */
+export const DEADLINE_KINDS = [
+  'acknowledge',
+  'triage',
+  'mediation',
+  'investigation',
+  'board_decision',
+  'reconsideration',
+  'statutory',
+  // After a decision with a sustained finding, the department's response to it (#19). Not a stage:
+  // it runs on after the case closes, until the response is recorded.
+  'department_response',
+] as const;
+export type DeadlineKind = (typeof DEADLINE_KINDS)[number];

@@ -31,6 +31,8 @@ export const DEFAULT_POLICIES: Readonly<Record<DeadlineKind, DeadlinePolicy>> = 
   reconsideration: { amount: 30, unit: 'calendar_days', warnBeforeDays: 0 },
   // California Gov. Code 3304(d): one year from discovery. New York practice: 18 months from the incident.
   statutory: { amount: 12, unit: 'months', warnBeforeDays: 60 },
+  // The department's response to a sustained finding (#19).
+  department_response: { amount: 30, unit: 'calendar_days', warnBeforeDays: 7 },
 };
 
 export interface Due {

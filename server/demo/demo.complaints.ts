@@ -141,14 +141,18 @@ export async function createDemoComplaints(
     );
     for (const [k, type] of path.entries()) {
       at = stepsAt[k]!;
-      const { event, actor } = demoStep(type, staff, investigator, at.getTime() + RECONSIDERATION_DAYS * DAY);
+      const finding = FINDINGS[i % FINDINGS.length]!;
+      const { event, actor } = demoStep(type, staff, investigator, {
+        reconsiderationUntil: at.getTime() + RECONSIDERATION_DAYS * DAY,
+        sustained: finding === 'sustained',
+      });
       await workflow.dispatch(id, event, actor, {
         within: async (trx) => {
           if (type === 'ASSIGN') {
             await insertDemoAssignment(trx, { complaintId: id, userId: investigator, assignedBy: staff.supervisor });
           }
           if (type === 'BOARD_DECIDED') {
-            await decideDemoAllegations(trx, id, FINDINGS[i % FINDINGS.length]!, at);
+            await decideDemoAllegations(trx, id, finding, at);
           }
         },
       });
@@ -161,7 +165,7 @@ function demoStep(
   type: Step,
   staff: DemoStaffIds,
   investigator: string,
-  reconsiderationUntil: number,
+  decision: { reconsiderationUntil: number; sustained: boolean },
 ): { event: DispatchEvent; actor: Actor } {
   const supervisor: Actor = { kind: 'staff', userId: staff.supervisor, roles: ['supervisor'], assignedToCase: false };
   const intake: Actor = { kind: 'staff', userId: staff.intake, roles: ['intake'], assignedToCase: false };
@@ -179,7 +183,14 @@ function demoStep(
     case 'REOPEN':
       return { event: { type, reason: 'New evidence received' }, actor: supervisor };
     case 'BOARD_DECIDED':
-      return { event: { type, reconsiderationUntil: new Date(reconsiderationUntil).toISOString() }, actor: system };
+      return {
+        event: {
+          type,
+          reconsiderationUntil: new Date(decision.reconsiderationUntil).toISOString(),
+          sustained: decision.sustained,
+        },
+        actor: system,
+      };
     case 'RECONSIDERATION_WINDOW_CLOSED':
     case 'NO_QUORUM':
       return { event: { type }, actor: system };

@@ -38,6 +38,10 @@ export const PERMISSIONS = {
   'board.vote': ['board'],
   'board.settings': ['admin'],
   'surveys.read': ['supervisor'],
+  /** Record the department's response to sustained findings, and see which are awaited (#19). */
+  'responses.record': ['supervisor', 'admin'],
+  /** Read those responses on a case one may see: not intake, whose work ends before any finding. */
+  'responses.read': ['investigator', 'supervisor', 'board'],
   /** The administration area: users, deadlines, holidays, mail, audit log, retention, API tokens. */
   'admin.use': ['admin'],
   /** Be told of an operational alert (a dead letter, an audit gap). */
@@ -71,6 +75,7 @@ export const NAVIGATION: ReadonlyArray<{ key: string; href: string; permission?:
   { key: 'officers', href: '/staff/officers', permission: 'officers.read' },
   { key: 'earlyIntervention', href: '/staff/early-intervention', permission: 'officers.history' },
   { key: 'board', href: '/staff/board', permission: 'board.takePart' },
+  { key: 'responses', href: '/staff/responses', permission: 'responses.record' },
   { key: 'admin', href: '/staff/admin', permission: 'admin.use' },
   // Everyone signed in, with or without a usable role: it is where an admin sets up two-step sign-in.
   { key: 'account', href: '/staff/account' },

@@ -26,6 +26,22 @@ export const FINDINGS = [
 ] as const;
 export type Finding = (typeof FINDINGS)[number];
 
+/**
+ * What the department did after a sustained finding (#19): the discipline imposed, from the
+ * standard vocabulary oversight agencies publish, or why there was none.
+ */
+export const DISCIPLINES = [
+  'none',
+  'counselling_training',
+  'written_reprimand',
+  'suspension',
+  'demotion',
+  'termination',
+  'resigned_retired',
+  'pending_appeal',
+] as const;
+export type Discipline = (typeof DISCIPLINES)[number];
+
 /** How an agenda item left the board's agenda. */
 export type AgendaOutcome = 'decided' | 'no_quorum' | 'undecided' | 'returned' | 'withdrawn';
 

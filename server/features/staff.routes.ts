@@ -13,6 +13,7 @@ import { allowed, requireUser, staffCsrf, waitsForSecondFactor } from '../platfo
 import { earlyInterventionRoutes } from './officers/earlyIntervention.routes.js';
 import { officerRoutes } from './officers/officer.routes.js';
 import { retentionRoutes } from './admin/retention.routes.js';
+import { departmentResponseRoutes } from './responses/departmentResponse.routes.js';
 import { signInRoutes } from './accounts/signIn.routes.js';
 
 /** The routes that read a multipart body, and check the form token themselves once it is read. */
@@ -26,6 +27,7 @@ type Deps = Pick<Services, 'auth' | 'keys' | 'sessions'> &
   Parameters<typeof auditRoutes>[0] &
   Parameters<typeof caseFileRoutes>[0] &
   Parameters<typeof caseQueueRoutes>[0] &
+  Parameters<typeof departmentResponseRoutes>[0] &
   Parameters<typeof earlyInterventionRoutes>[0] &
   Parameters<typeof officerRoutes>[0] &
   Parameters<typeof retentionRoutes>[0] &
@@ -68,6 +70,7 @@ export function staffRoutes(services: Deps, config: Config): Router {
   router.use(apiTokenRoutes(services));
   router.use(staffBoardRoutes(services, config));
   router.use(earlyInterventionRoutes(services));
+  router.use(departmentResponseRoutes(services));
   // Last: its /cases/:id would otherwise answer 404 for the fixed paths of the areas above.
   router.use(caseFileRoutes(services, config));
   return router;

@@ -62,6 +62,7 @@ const AUDITED_READS = new Set([
   'audit.export',
   'retention.review',
   'earlyIntervention.read',
+  'department_response.read',
 ]);
 
 const FORM_EXPIRED = ['This form has expired', 'Este formulario ya venció'];
@@ -80,6 +81,8 @@ interface Ids {
   tokenId: string;
   passwordLink: string;
   survey: string;
+  /** A decided case with a sustained allegation (the department's response, #19). */
+  sustainedCaseId: string;
 }
 
 /** The concrete paths for a route pattern: each parameter filled with a real id of the demo agency. */
@@ -89,6 +92,7 @@ function concrete(route: RouteEntry, ids: Ids): string[] {
     id: () => {
       if (p.startsWith('/staff/cases/') || p.startsWith('/api/v1/cases/')) return [ids.caseId];
       if (p.startsWith('/staff/admin/users/')) return [ids.userId];
+      if (p.startsWith('/staff/responses/')) return [ids.sustainedCaseId];
       if (p.startsWith('/staff/officers/')) return [ids.officerId];
       if (p.startsWith('/staff/board/meetings/') || p.startsWith('/board/meetings/')) return [ids.meetingId];
       if (p.startsWith('/staff/admin/outbox/')) return [ids.outboxId];
@@ -223,6 +227,11 @@ describe('R13: the form token on every state-changing form, and GET never change
     const officer = await db.selectFrom('officers').select('id').orderBy('badge_number').executeTakeFirstOrThrow();
     const item = await db.selectFrom('agenda_items').select(['id', 'meeting_id']).executeTakeFirstOrThrow();
     const outbox = await db.selectFrom('outbox').select('id').executeTakeFirstOrThrow();
+    const sustained = await db
+      .selectFrom('allegations')
+      .select('complaint_id')
+      .where('finding', '=', 'sustained')
+      .executeTakeFirstOrThrow();
 
     // A token waiting to be collected, a password link, and a file on the case.
     const issued = await services.apiTokens.issue(admin.id, { userId: intake.id, name: 'sweep' });
@@ -261,6 +270,7 @@ describe('R13: the form token on every state-changing form, and GET never change
       tokenId: issued.id,
       passwordLink,
       survey,
+      sustainedCaseId: sustained.complaint_id,
     };
   });
 

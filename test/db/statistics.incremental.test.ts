@@ -8,8 +8,9 @@ import { complaintRow } from '../support/complaintRow.js';
 
 // The statistics refresh applies what changed since the last one (#18 item 4). Whatever happens to
 // the cases between two refreshes (filings, transitions, findings, new districts and dates, clocks
-// and surveys completed, answers changed, purges), the figures it keeps must equal a count of every
-// case from scratch: the rollups, the open data and the disparity days.
+// and surveys completed, answers changed, purges, the department's responses and their clocks), the
+// figures it keeps must equal a count of every case from scratch: the rollups, the open data and
+// the disparity days.
 
 const DAY = 86_400_000;
 const CATEGORIES = ['force', 'discourtesy', 'bias'] as const;
@@ -29,9 +30,19 @@ type Change =
   | { kind: 'clock'; pick: number; met: boolean }
   | { kind: 'survey'; pick: number; score: number }
   | { kind: 'moveClock'; pick: number; to: number }
-  | { kind: 'purge'; pick: number };
+  | { kind: 'purge'; pick: number }
+  | { kind: 'response'; pick: number; discipline: number; concurred: boolean; month: number }
+  | { kind: 'responseClock'; pick: number; state: number };
 
 const index = (n: number) => fc.nat({ max: n - 1 });
+const DISCIPLINES = ['none', 'suspension', 'termination'] as const;
+/** A department response clock (#19): running, overdue, answered in time, answered late. */
+const RESPONSE_CLOCKS = [
+  { status: 'open', completed: false },
+  { status: 'breached', completed: false },
+  { status: 'met', completed: true },
+  { status: 'breached', completed: true },
+] as const;
 const change: fc.Arbitrary<Change> = fc.oneof(
   fc.record({
     kind: fc.constant('file' as const),
@@ -61,6 +72,14 @@ const change: fc.Arbitrary<Change> = fc.oneof(
   fc.record({ kind: fc.constant('survey' as const), pick: fc.nat(), score: fc.integer({ min: 1, max: 5 }) }),
   fc.record({ kind: fc.constant('purge' as const), pick: fc.nat() }),
   fc.record({ kind: fc.constant('moveClock' as const), pick: fc.nat(), to: fc.nat() }),
+  fc.record({
+    kind: fc.constant('response' as const),
+    pick: fc.nat(),
+    discipline: index(DISCIPLINES.length),
+    concurred: fc.boolean(),
+    month: index(4),
+  }),
+  fc.record({ kind: fc.constant('responseClock' as const), pick: fc.nat(), state: index(RESPONSE_CLOCKS.length) }),
 );
 
 describe('public statistics: a refresh from the changes equals a count from scratch (#18 item 4)', () => {
@@ -209,6 +228,52 @@ describe('public statistics: a refresh from the changes equals a count from scra
       case 'purge':
         await db().deleteFrom('complaints').where('id', '=', id).execute();
         return;
+      case 'response': {
+        // A new entry for one of its allegations (the latest counts, and only while sustained).
+        const allegation = await db()
+          .selectFrom('allegations')
+          .select('id')
+          .where('complaint_id', '=', id)
+          .orderBy('id')
+          .executeTakeFirst();
+        if (!allegation) return;
+        const discipline = DISCIPLINES[c.discipline]!;
+        await db()
+          .insertInto('department_responses')
+          .values({
+            complaint_id: id,
+            allegation_id: allegation.id,
+            concurred: c.concurred,
+            discipline,
+            suspension_days: discipline === 'suspension' ? 5 : null,
+            responded_on: monthAt(c.month).toISOString().slice(0, 10),
+          })
+          .execute();
+        return;
+      }
+      case 'responseClock': {
+        const state = RESPONSE_CLOCKS[c.state]!;
+        const running = await db()
+          .selectFrom('deadlines')
+          .select('id')
+          .where('complaint_id', '=', id)
+          .where('kind', '=', 'department_response')
+          .executeTakeFirst();
+        const values = { status: state.status, completed_at: state.completed ? new Date(received + 40 * DAY) : null };
+        if (running) await db().updateTable('deadlines').set(values).where('id', '=', running.id).execute();
+        else
+          await db()
+            .insertInto('deadlines')
+            .values({
+              complaint_id: id,
+              kind: 'department_response',
+              starts_at: new Date(received),
+              due_at: new Date(received + 30 * DAY),
+              ...values,
+            })
+            .execute();
+        return;
+      }
     }
   };
 

@@ -261,6 +261,37 @@ describe('complaint workflow machine', () => {
         { type: 'startClock', kind: 'investigation' },
       ]);
     });
+
+    it("starts the department's response clock only for a decision with a sustained finding (#19)", () => {
+      const voting = walk(TO_VOTING);
+      const clocks = (effects: Array<{ type: string; kind?: string }>) =>
+        effects.filter((e) => e.type === 'startClock' || e.type === 'stopClock').map((e) => `${e.type} ${e.kind}`);
+      const decision = (sustained: boolean): ComplaintEvent => ({
+        type: 'BOARD_DECIDED',
+        reconsiderationUntil: WINDOW_END,
+        sustained,
+        at: NOW,
+      });
+      const sustained = advance(voting, decision(true));
+      expect(clocks(sustained.effects)).to.deep.equal([
+        'stopClock board_decision',
+        'startClock department_response',
+        'stopClock statutory',
+        'startClock reconsideration',
+      ]);
+      expect(stateName(sustained.snapshot)).to.equal('disposition');
+      const none = advance(voting, decision(false));
+      expect(clocks(none.effects)).to.not.include('startClock department_response');
+      expect(stateName(none.snapshot)).to.equal('disposition');
+      // The findings open again: the response waits for the new decision.
+      const reconsidered = advance(sustained.snapshot, event('REQUEST_RECONSIDERATION'));
+      expect(clocks(reconsidered.effects)).to.include('stopClock department_response');
+      // Closing does not stop it: responses often come after the case has closed.
+      const closed = advance(sustained.snapshot, event('RECONSIDERATION_WINDOW_CLOSED', WINDOW_END));
+      expect(clocks(closed.effects)).to.not.include('stopClock department_response');
+      const reopened = advance(closed.snapshot, { type: 'REOPEN', reason: 'new evidence', at: NOW });
+      expect(clocks(reopened.effects)).to.include('stopClock department_response');
+    });
   });
 
   describe('persisted snapshots', () => {

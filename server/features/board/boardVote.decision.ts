@@ -31,19 +31,29 @@ export function itemConcluder(deps: { workflow: WorkflowService; deadlines: Dead
     if (outcome === 'decided') {
       const reconsiderationUntil = (await deps.deadlines.dueAt(trx, 'reconsideration', at)).toISOString();
       try {
-        await workflow.dispatchIn(trx, item.complaint_id, { type: 'BOARD_DECIDED', reconsiderationUntil }, SYSTEM, {
-          requestId,
-          within: (t) =>
-            setFinalFindings(
-              t,
-              at,
-              tallies.map((entry) => ({
-                allegationId: entry.allegationId,
-                finding: entry.result.finding!,
-                recommendation: entry.result.finding === 'sustained' ? recommendationOf(entry.votes) : null,
-              })),
-            ),
-        });
+        await workflow.dispatchIn(
+          trx,
+          item.complaint_id,
+          {
+            type: 'BOARD_DECIDED',
+            reconsiderationUntil,
+            sustained: tallies.some((entry) => entry.result.finding === 'sustained'),
+          },
+          SYSTEM,
+          {
+            requestId,
+            within: (t) =>
+              setFinalFindings(
+                t,
+                at,
+                tallies.map((entry) => ({
+                  allegationId: entry.allegationId,
+                  finding: entry.result.finding!,
+                  recommendation: entry.result.finding === 'sustained' ? recommendationOf(entry.votes) : null,
+                })),
+              ),
+          },
+        );
       } catch (error) {
         // A withdrawal the agency has not ruled on yet holds the decision back.
         if (!(error instanceof IllegalTransition)) throw error;

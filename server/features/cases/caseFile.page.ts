@@ -43,7 +43,7 @@ export function caseIdOf(req: Request): string {
 }
 
 /** The services these routes use, and nothing else (#16): the composition root hands in no more. */
-type Deps = Pick<Services, 'caseFile' | 'reference' | 'surveys'>;
+type Deps = Pick<Services, 'caseFile' | 'reference' | 'surveys' | 'departmentResponses'>;
 
 /** Renders the case file, with a form's errors when there are some; undefined case → 404 (R14). */
 export function caseFilePage(services: Deps) {
@@ -53,6 +53,7 @@ export function caseFilePage(services: Deps) {
     const categories = await services.reference.categories(req.language);
     const districts = await services.reference.districts(req.language);
     const survey = await services.surveys.forCaseFile(viewerOf(req), id);
+    const responses = await services.departmentResponses.forCaseFile(viewerOf(req), id, file.header.stage);
     // Codes in the timeline (a dismissal or tolling reason) are shown by their names.
     for (const entry of file.timeline) {
       const reason = entry.values['reason'];
@@ -66,6 +67,7 @@ export function caseFilePage(services: Deps) {
       choices: choicesFor(req, file, categories),
       districtName: districts.find((d) => d.value === file.header.district)?.label ?? file.header.district,
       survey,
+      responses,
       values: {},
       ...extra,
       errors,

@@ -1,8 +1,9 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql } from 'kysely';
 import { addDifferences } from '../../platform/db/differences.js';
 import type { Executor } from '../../platform/db/executor.js';
 import { disparityDelta } from '../officers/disparity.repository.js';
 import { MEASURES, SURVEY_QUESTIONS } from './transparency.repository.js';
+import { US, freshInputs } from './statisticsInputs.repository.js';
 
 // The statistics refresh (#18 item 4), from what changed since the last one. Triggers (migration
 // 0019) note in `stats_changes` each complaint whose published figures may have changed. A refresh
@@ -15,12 +16,6 @@ import { MEASURES, SURVEY_QUESTIONS } from './transparency.repository.js';
 //
 // Work tables are temporary and dropped at commit: `stats_batch` (the complaints to recompute),
 // `stats_fresh` (their new inputs) and `stats_both` (new inputs signed +1, the kept ones -1).
-
-/** Separates the parts of an array element (category and finding; month and result). */
-const US = sql`chr(31)`;
-
-const monthIn = (expression: RawBuilder<unknown>, timeZone: string) =>
-  sql`date_trunc('month', ${expression} at time zone ${timeZone})::date`;
 
 /**
  * Takes the noted changes into `stats_batch`: every complaint when `all` (the first refresh, or a
@@ -43,69 +38,6 @@ async function takeChanges(trx: Executor, all: boolean): Promise<number> {
   await sql`analyze stats_batch`.execute(trx);
   const { rows } = await sql<{ n: number }>`select count(*)::int as n from stats_batch`.execute(trx);
   return rows[0]?.n ?? 0;
-}
-
-/** Each batch complaint's inputs now, in the agency's time zone (a purged complaint has none). */
-async function freshInputs(trx: Executor, timeZone: string): Promise<void> {
-  const batch = sql`(select complaint_id from stats_batch)`;
-  const d = sql`p.demographics`;
-  await sql`
-    create temp table stats_fresh on commit drop as
-    select c.id as complaint_id,
-        ${monthIn(sql`c.received_at`, timeZone)} as received_month,
-        (c.received_at at time zone ${timeZone})::date as received_day,
-        coalesce(c.district, 'unknown') as district,
-        c.stage,
-        case when c.closed_at >= c.received_at then ${monthIn(sql`c.closed_at`, timeZone)} end as closed_month,
-        case when c.closed_at >= c.received_at
-          then floor(extract(epoch from (c.closed_at - c.received_at)) / 86400)::int end as closed_days,
-        case
-          when c.closed_at is null then 'open'
-          when c.closed_at - c.received_at <= interval '30 days' then '0-30'
-          when c.closed_at - c.received_at <= interval '90 days' then '31-90'
-          when c.closed_at - c.received_at <= interval '180 days' then '91-180'
-          when c.closed_at - c.received_at <= interval '365 days' then '181-365'
-          else 'over-365'
-        end as days_band,
-        coalesce(a.categories, '{}') as categories,
-        coalesce(a.findings, '{}') as findings,
-        coalesce(a.decided, false) as decided,
-        coalesce(a.sustained, false) as sustained,
-        coalesce(case when jsonb_typeof(${d}) = 'object' then ${d} ->> 'ageRange' end, '') as age_range,
-        coalesce(case when jsonb_typeof(${d}) = 'object' then ${d} ->> 'gender' end, '') as gender,
-        case when jsonb_typeof(${d}) = 'object' and jsonb_typeof(${d} -> 'races') = 'array'
-          then array(select jsonb_array_elements_text(${d} -> 'races')) else '{}'::text[] end as races,
-        coalesce(k.clocks, '{}') as clocks,
-        coalesce(s.surveys, '{}') as surveys
-      from stats_batch b
-      join complaints c on c.id = b.complaint_id
-      left join complainants p on p.complaint_id = c.id and p.role = 'complainant'
-      left join (
-        select complaint_id, array_agg(distinct category) as categories,
-            array_agg(category || ${US} || coalesce(finding, 'none')) as findings,
-            bool_or(finding is not null) as decided, bool_or(finding = 'sustained') as sustained
-          from allegations where complaint_id in ${batch} group by complaint_id
-      ) a on a.complaint_id = c.id
-      left join (
-        select complaint_id,
-            array_agg(${monthIn(sql`completed_at`, timeZone)}::text || ${US} ||
-                      case when status = 'met' then 'met' else 'missed' end) as clocks
-          from deadlines
-          where kind = 'investigation' and completed_at is not null and status in ('met', 'breached')
-            and complaint_id in ${batch}
-          group by complaint_id
-      ) k on k.complaint_id = c.id
-      left join (
-        select complaint_id,
-            array_agg(concat_ws(${US}, ${monthIn(sql`answered_at`, timeZone)}::text,
-                      ${sql.join(SURVEY_QUESTIONS.map((q) => sql`coalesce(${sql.ref(q)}::text, '')`))})) as surveys
-          from surveys where answered_at is not null and complaint_id in ${batch} group by complaint_id
-      ) s on s.complaint_id = c.id`.execute(trx);
-  await sql`
-    create temp table stats_both on commit drop as
-    select f.*, 1 as sign from stats_fresh f
-    union all
-    select s.*, -1 from stats_snapshots s where s.complaint_id in (select complaint_id from stats_batch)`.execute(trx);
 }
 
 /** Adds the difference to the monthly rollups; a count that reaches zero is removed. */
@@ -131,6 +63,13 @@ async function applyRollups(trx: Executor): Promise<void> {
         from stats_both, unnest(surveys) x,
           (values ${sql.join(SURVEY_QUESTIONS.map((q, i) => sql`(${q}, ${sql.lit(i + 2)})`))}) q(name, at)
         where split_part(x, ${US}, q.at) <> ''
+      union all
+      select ${part(1)}::date, ${MEASURES.responseConcurred}, ${part(3)}, sign from stats_both, unnest(responses) x
+      union all
+      select ${part(1)}::date, ${MEASURES.responseDiscipline}, ${part(2)} || ':' || ${part(4)}, sign
+        from stats_both, unnest(responses) x
+      union all
+      select x::date, ${MEASURES.responseOverdue}, '', sign from stats_both, unnest(responses_overdue) x
     ) parts
     group by 1, 2, 3 having sum(sign) <> 0`.execute(trx);
   await addDifferences(trx, 'stats_rollup', 'stats_rollup_delta', ['month', 'measure', 'key'], ['count']);

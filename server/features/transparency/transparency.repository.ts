@@ -22,7 +22,16 @@ export const MEASURES = {
   investigationDeadline: 'investigation_deadline',
   /** Survey answers by score '1'–'5', one measure per question; counted in the month answered. */
   survey: 'survey_',
+  /** Sustained allegations by whether the department concurred ('yes', 'no'), in the month of its response in force. */
+  responseConcurred: 'response_concurred',
+  /** The same by 'category:discipline'. */
+  responseDiscipline: 'response_discipline',
+  /** Responses still awaited after their deadline; key '', counted in the month they fell due. */
+  responseOverdue: 'response_overdue',
 } as const;
+
+/** The department's responses (#19): shown month by month, so that they can be put by year. */
+export const RESPONSE_MEASURES = [MEASURES.responseConcurred, MEASURES.responseDiscipline, MEASURES.responseOverdue];
 
 export const SURVEY_QUESTIONS = ['respect', 'understood', 'informed', 'explained', 'trust'] as const;
 export type SurveyQuestion = (typeof SURVEY_QUESTIONS)[number];

@@ -81,4 +81,8 @@ export interface StatsSnapshotsTable {
   races: string[];
   clocks: string[];
   surveys: string[];
+  /** Each sustained allegation's latest response: month, category, 'yes'/'no' concurred, discipline. */
+  responses: string[];
+  /** The month each response still awaited fell due. */
+  responses_overdue: string[];
 }

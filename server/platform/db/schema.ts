@@ -21,6 +21,7 @@ import type {
   OfficerDaySustainedTable,
   DisparityDaysTable,
 } from './schema.cases.js';
+import type { DepartmentResponsesTable } from './schema.accountability.js';
 import type { DeadlinePoliciesTable, HolidaysTable, DeadlinesTable } from './schema.deadlines.js';
 import type { AuditEventsTable, OutboxTable, SettingsTable } from './schema.operations.js';
 import type { DistrictsTable, AllegationCategoriesTable, OfficersTable } from './schema.reference.js';
@@ -49,6 +50,7 @@ import type {
  */
 
 export type { AgendaOutcome, Finding, Language, PublicHistoryEntry, Role, Stage } from '../../domain/vocabulary.js';
+export type * from './schema.accountability.js';
 export type * from './schema.board.js';
 export type * from './schema.cases.js';
 export type * from './schema.deadlines.js';
@@ -97,6 +99,7 @@ export interface Database {
   officer_day_complaints: OfficerDayComplaintsTable;
   officer_day_sustained: OfficerDaySustainedTable;
   disparity_days: DisparityDaysTable;
+  department_responses: DepartmentResponsesTable;
 }
 
 export type User = Selectable<UsersTable>;
