@@ -12,7 +12,7 @@ import { casesFeature } from './features/cases/index.js';
 import { housekeepingService } from './features/housekeeping.service.js';
 import { officersFeature } from './features/officers/index.js';
 import { residentsFeature } from './features/residents/index.js';
-import { responsesFeature } from './features/responses/index.js';
+import { departmentResponsesAt, responsesFeature } from './features/responses/index.js';
 import { surveysFeature } from './features/surveys/index.js';
 import { transparencyFeature } from './features/transparency/index.js';
 import { platform, type PlatformDependencies } from './platform/index.js';
@@ -63,7 +63,11 @@ export function services(deps: ServiceDependencies) {
     demo: demoService(
       p.db,
       // The demo's cases happened over past months: their steps go through a workflow on the demo's clock.
-      { clock: p.clock, workflowAt: (clock) => workflowDispatch({ ...p, clock }, surveys.surveys) },
+      {
+        clock: p.clock,
+        workflowAt: (clock) => workflowDispatch({ ...p, clock }, surveys.surveys),
+        responsesAt: (clock) => departmentResponsesAt(p, clock),
+      },
       { meetings: board.boardMeetings, votes: board.boardVotes },
     ),
     seed: seedService(p.db),

@@ -55,3 +55,17 @@ export async function decideDemoAllegations(trx: Executor, complaintId: string, 
     .where('complaint_id', '=', complaintId)
     .execute();
 }
+
+/** The demo's sustained allegations with when their response clock started, oldest decision first (#19). */
+export async function demoSustainedAllegations(db: Executor) {
+  return db
+    .selectFrom('allegations as a')
+    .innerJoin('deadlines as d', (join) =>
+      join.onRef('d.complaint_id', '=', 'a.complaint_id').on('d.kind', '=', 'department_response'),
+    )
+    .select(['a.id', 'a.complaint_id', 'd.starts_at', 'd.due_at'])
+    .where('a.finding', '=', 'sustained')
+    .orderBy('d.starts_at')
+    .orderBy('a.id')
+    .execute();
+}

@@ -8,6 +8,8 @@ import type { BoardVoteService } from '../features/board/boardVote.service.js';
 import { createDemoMeetings } from './demo.board.js';
 import { createDemoComplaints } from './demo.complaints.js';
 import { answerDemoSurveys } from './demo.surveys.js';
+import { respondToDemoFindings } from './demo.responses.js';
+import type { DepartmentResponseService } from '../features/responses/departmentResponse.service.js';
 import { DEMO_DISTRICTS, DEMO_STAFF, demoOfficers } from './demo.data.js';
 import { generatePassword, hashPassword } from '../platform/security/password.js';
 import type { WorkflowService } from '../platform/workflow/workflow.service.js';
@@ -31,7 +33,12 @@ const DEMO_CLAIM = 'demo.created_at';
 export function demoService(
   db: Db,
   /** The app's clock, and the workflow on another clock: the demo files its cases' pasts. */
-  history: { clock: Clock; workflowAt: (clock: Clock) => WorkflowService },
+  history: {
+    clock: Clock;
+    workflowAt: (clock: Clock) => WorkflowService;
+    /** The department's responses on another clock: the demo records them in its cases' pasts. */
+    responsesAt: (clock: Clock) => DepartmentResponseService;
+  },
   board: { meetings: BoardMeetingService; votes: BoardVoteService },
 ) {
   return {
@@ -87,6 +94,12 @@ export function demoService(
       });
       // The closed cases' survey invitations went out as they closed; most get answers (issue #7).
       await answerDemoSurveys(db, history.clock());
+      // The department's responses to the sustained findings: in time, late, and still awaited (#19).
+      await respondToDemoFindings(
+        db,
+        { now: history.clock(), responsesAt: history.responsesAt },
+        ids.get('supervisor@example.org')!,
+      );
       return { created: true, accounts, password, complaints };
     },
   };

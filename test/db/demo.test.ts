@@ -102,6 +102,36 @@ describe('demo agency', () => {
     expect(await spreadOfBadges()).to.deep.equal(spread);
   });
 
+  it("shows the department's responses to sustained findings: in time and changed on appeal, late, and awaited (#19)", async () => {
+    // The three sustained cases that closed; a fourth is decided by the demo's meeting today.
+    const clocks = await database.db
+      .selectFrom('deadlines as d')
+      .innerJoin('complaints as c', 'c.id', 'd.complaint_id')
+      .leftJoin('department_responses as r', 'r.complaint_id', 'd.complaint_id')
+      .select((eb) => ['d.complaint_id', 'd.status', 'd.completed_at', eb.fn.count('r.id').as('entries')])
+      .where('d.kind', '=', 'department_response')
+      .where('c.stage', '=', 'closed')
+      .groupBy(['d.complaint_id', 'd.status', 'd.completed_at'])
+      .orderBy('entries', 'desc')
+      .execute();
+    // Still awaited past its due day: overdue (breached by the sweep on the app's first minute).
+    expect(clocks.map((c) => [c.completed_at ? c.status : 'awaited', Number(c.entries)])).to.deep.equal([
+      ['met', 2],
+      ['breached', 1],
+      ['awaited', 0],
+    ]);
+    const entries = await database.db
+      .selectFrom('department_responses')
+      .select(['complaint_id', 'discipline', 'suspension_days'])
+      .orderBy('recorded_at')
+      .execute();
+    expect(entries.map((e) => [e.complaint_id, e.discipline, e.suspension_days])).to.deep.equal([
+      [clocks[0]!.complaint_id, 'suspension', 10],
+      [clocks[0]!.complaint_id, 'suspension', 3],
+      [clocks[1]!.complaint_id, 'none', null],
+    ]);
+  });
+
   it('does nothing on a second start, and prints no password', async () => {
     const again = await demo().ensureDemoData(undefined);
     expect(again.created).to.equal(false);

@@ -281,6 +281,27 @@ describe('public dashboard and annual reports: rounded, suppressed, and naming n
     expect(negotiated.text).to.include('Estadísticas de quejas');
   });
 
+  it("shows the department's responses to sustained findings under the small-cell rule, in both languages (#19)", async () => {
+    // The demo's two responses in force (one concurring) and one awaited: each a group under 5.
+    const en = await request(app).get('/dashboard?lang=en').expect(200);
+    expect(en.text).to.include('The department&#39;s response to sustained findings');
+    expect(en.text).to.include('This share is not shown, to protect privacy');
+    const years = tableRows(en.text, 'response-years');
+    expect(years.map((r) => r[0])).to.deep.equal([String(new Date().getFullYear())]);
+    expect(years[0]!.slice(1, 3)).to.deep.equal(['fewer than 5', 'not shown (fewer than 5)']);
+    expect(['0', 'fewer than 5']).to.include(years[0]![3]);
+    const disciplines = tableRows(en.text, 'response-discipline');
+    expect(disciplines.at(-1)![0]).to.equal('All categories');
+    for (const row of disciplines) for (const cell of row.slice(1)) expect(['0', 'fewer than 5']).to.include(cell);
+    const es = await request(app).get('/dashboard?lang=es').expect(200);
+    expect(es.text).to.include('La respuesta del departamento a las conclusiones fundadas');
+    expect(tableRows(es.text, 'response-years')[0]!.slice(1, 3)).to.deep.equal([
+      'menos de 5',
+      'no se muestra (menos de 5)',
+    ]);
+    expectAnonymous(es.text);
+  });
+
   it('shows a chosen range of months, and an empty one without a 500', async () => {
     const to = services.dashboard.currentMonth();
     const from = `${year}-01`;

@@ -26,6 +26,7 @@ const NOT_SHOWN = 'not shown';
 const CATEGORIES = ['force', 'discourtesy', 'bias', 'search_seizure', 'retired_kind'];
 const DISTRICTS = ['north', 'south', 'harbor', 'unknown', 'retired_district'];
 const FINDINGS = ['sustained', 'not_sustained', 'exonerated', 'unfounded'];
+const DISCIPLINES = ['none', 'written_reprimand', 'suspension', 'termination'];
 
 const names = (codes: readonly string[], unlisted: readonly string[] = []): ReferenceName[] =>
   codes.map((code) => ({ code, name: `Name of ${code}`, listed: !unlisted.includes(code) }));
@@ -37,6 +38,7 @@ const LABELS: DashboardLabels = {
     ['retired_district'],
   ),
   findings: names(FINDINGS),
+  disciplines: names(DISCIPLINES),
   unknownDistrict: 'District not recorded',
   fewerThanFive: FEWER,
   notShown: NOT_SHOWN,
@@ -72,6 +74,14 @@ const rollups = fc
         measure: fc.constantFrom(...SURVEY_QUESTIONS.map((q) => MEASURES.survey + q)),
         key: fc.integer({ min: 1, max: 5 }).map(String),
       }),
+      fc.record({ measure: fc.constant(MEASURES.responseConcurred), key: fc.constantFrom('yes', 'no') }),
+      fc.record({
+        measure: fc.constant(MEASURES.responseDiscipline),
+        key: fc
+          .tuple(fc.constantFrom(...CATEGORIES, 'unnamed_kind'), fc.constantFrom(...DISCIPLINES))
+          .map(([c, d]) => `${c}:${d}`),
+      }),
+      fc.record({ measure: fc.constant(MEASURES.responseOverdue), key: fc.constant('') }),
     ),
     { maxLength: 160 },
   )
@@ -124,6 +134,8 @@ function rawGroups(rows: readonly RollupRow[], months: readonly string[]) {
     decided: total(MEASURES.finding),
     received: total(MEASURES.received),
     survey: Object.fromEntries(SURVEY_QUESTIONS.map((q) => [q, total(MEASURES.survey + q)])),
+    responded: total(MEASURES.responseConcurred),
+    concurred: total(MEASURES.responseConcurred, 'yes'),
   };
 }
 
@@ -166,6 +178,10 @@ describe('dashboard model: the small-cell rule on everything it shows', () => {
         if (raw.met >= 1 && raw.met <= 4) expect(model.deadline.percent.value).to.equal(null);
         if (raw.decided < 5) expect(model.sustained.percent.value).to.equal(null);
         if (raw.sustained >= 1 && raw.sustained <= 4) expect(model.sustained.percent.value).to.equal(null);
+        // The department's concurrence (#19): only over 5 or more responses, never from 1–4 concurring.
+        if (raw.responded < 5) expect(model.responses.concurrence.value).to.equal(null);
+        if (raw.concurred >= 1 && raw.concurred <= 4) expect(model.responses.concurrence.value).to.equal(null);
+        for (const y of model.responses.years) if (y.responded.suppressed) expect(y.concurrence.value).to.equal(null);
         for (const s of model.survey) {
           shownIff(s.average.value, raw.survey[s.question]! >= 5);
           if (s.average.value !== null) expect(s.average.value).to.be.within(1, 5);
@@ -300,6 +316,27 @@ describe('dashboard model: known figures', () => {
     const few = model([row(month, MEASURES.finding, 'sustained', 3), row(month, MEASURES.finding, 'unfounded', 17)]);
     expect(few.sustained.percent.value).to.equal(null);
     expect(few.findings.rows.find((r) => r.key === 'sustained')!.count.text).to.equal(FEWER);
+  });
+
+  it("shows the department's concurrence, discipline by category and overdue responses by year (#19)", () => {
+    const m = model([
+      row(month, MEASURES.responseConcurred, 'yes', 8),
+      row(month, MEASURES.responseConcurred, 'no', 13),
+      row(month, MEASURES.responseDiscipline, 'force:suspension', 9),
+      row(month, MEASURES.responseDiscipline, 'force:none', 2),
+      row(month, MEASURES.responseDiscipline, 'bias:termination', 10),
+      row(month, MEASURES.responseOverdue, '', 3),
+    ]);
+    const r = m.responses;
+    expect([r.responded.value, r.concurred.value]).to.deep.equal([20, 10]);
+    expect(r.concurrence).to.deep.equal({ value: 50, text: '50%' });
+    expect(r.overdue.text).to.equal(FEWER);
+    expect(r.byCategory.map((c) => c.key)).to.deep.equal(['force', 'bias']);
+    expect(r.byCategory[0]!.cells.map((c) => c.text)).to.deep.equal([FEWER, '0', '10', '0']);
+    expect(r.columns).to.deep.equal(DISCIPLINES.map((d) => `Name of ${d}`));
+    expect(r.totals.map((c) => c.text)).to.deep.equal([FEWER, '0', '10', '10']);
+    expect(r.years).to.have.length(1);
+    expect(r.years[0]).to.deep.include({ year: month.slice(0, 4), concurrence: { value: 50, text: '50%' } });
   });
 
   it('rounds the on-time share: 12 met of 13 is 10 of 15, 67%', () => {

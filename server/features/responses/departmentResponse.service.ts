@@ -122,6 +122,7 @@ export function departmentResponseService(deps: {
           responded_on: input.respondedOn,
           note: input.note,
           recorded_by: viewer.userId,
+          recorded_at: at,
         });
         const answered = await everySustainedAnswered(trx, id);
         if (answered) await deps.deadlines.stop(trx, id, 'department_response', at);

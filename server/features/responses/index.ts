@@ -3,13 +3,16 @@ import { departmentResponseService } from './departmentResponse.service.js';
 
 /** The department's responses to the board's sustained findings (#19): recorded, awaited, read. */
 export function responsesFeature(p: Platform) {
-  return {
-    departmentResponses: departmentResponseService({
-      db: p.db,
-      audit: p.audit,
-      deadlines: p.deadlines,
-      clock: p.clock,
-      timeZone: p.config.agencyTimeZone,
-    }),
-  };
+  return { departmentResponses: departmentResponsesAt(p, p.clock) };
+}
+
+/** The same service on another clock (the demo records its responses in the past). */
+export function departmentResponsesAt(p: Platform, clock: Platform['clock']) {
+  return departmentResponseService({
+    db: p.db,
+    audit: p.audit,
+    deadlines: p.deadlines,
+    clock,
+    timeZone: p.config.agencyTimeZone,
+  });
 }

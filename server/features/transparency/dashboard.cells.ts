@@ -20,6 +20,8 @@ export interface DashboardLabels {
   /** In display order; 'unknown' (no district recorded) is added last when it has cases. */
   districts: readonly ReferenceName[];
   findings: readonly ReferenceName[];
+  /** The department's discipline after a sustained finding (#19), in the vocabulary's order. */
+  disciplines: readonly ReferenceName[];
   unknownDistrict: string;
   /** A suppressed count: "fewer than 5". */
   fewerThanFive: string;

@@ -16,6 +16,7 @@ import {
   type ReferenceName,
 } from './dashboard.cells.js';
 import { monthsOf, type MonthRange } from './dashboard.months.js';
+import { responseFigures, type ResponseFigures } from './dashboard.responses.js';
 
 export interface SurveyResult {
   question: SurveyQuestion;
@@ -37,6 +38,8 @@ export interface DashboardModel {
   deadline: { met: CountCell; completed: CountCell; percent: Figure };
   sustained: { sustained: CountCell; decided: CountCell; percent: Figure };
   survey: SurveyResult[];
+  /** What the department did with the sustained findings (#19). */
+  responses: ResponseFigures;
 }
 
 const add = (map: Map<string, number>, key: string, n: number) => map.set(key, (map.get(key) ?? 0) + n);
@@ -165,6 +168,7 @@ export function dashboardModel(rows: readonly RollupRow[], range: MonthRange, la
       decided: countCell(decided, labels),
       percent: figure(showRate(findings.get('sustained') ?? 0, decided), labels.percent, labels),
     },
+    responses: responseFigures(rows, inRange, labels),
     survey: SURVEY_QUESTIONS.map((question) => {
       const answers = survey.get(MEASURES.survey + question) ?? new Map<number, number>();
       const n = sum(answers);

@@ -3,6 +3,7 @@ import type { Db } from '../../platform/db/database.js';
 import { allCategories, allDistricts } from '../../platform/reference/reference.repository.js';
 import {
   MEASURES,
+  RESPONSE_MEASURES,
   rollupRows,
   rollupSpan,
   rollupTotals,
@@ -11,6 +12,7 @@ import {
 } from './transparency.repository.js';
 import { localeOf, type Language, type Translator } from '../../platform/i18n.js';
 import { FINDINGS } from '../cases/caseFile.schemas.js';
+import { DISCIPLINES } from '../../domain/vocabulary.js';
 import {
   DEFAULT_MONTHS,
   addMonths,
@@ -23,9 +25,12 @@ import {
   type MonthRange,
 } from './dashboard.model.js';
 
-/** Every measure the dashboard reads (the survey's by prefix). */
-/** Only complaints received are shown month by month; every other figure is over the whole range. */
-const RANGE_MEASURES = Object.values(MEASURES).filter((m) => m !== MEASURES.received);
+/**
+ * Complaints received are shown month by month and the department's responses by year, so both
+ * are read a month at a time; every other figure is over the whole range (the survey's by prefix).
+ */
+const MONTHLY_MEASURES: readonly string[] = [MEASURES.received, ...RESPONSE_MEASURES];
+const RANGE_MEASURES = Object.values(MEASURES).filter((m) => !MONTHLY_MEASURES.includes(m));
 
 /** The years a report can be asked for; anything else is not a report. */
 export const REPORT_YEARS = { first: 1900, last: 2199 } as const;
@@ -70,6 +75,7 @@ export function dashboardService(deps: {
         .map((d) => ({ code: d.code, name: name(d), listed: d.active }))
         .sort((a, b) => collator.compare(a.name, b.name)),
       findings: FINDINGS.map((code) => ({ code, name: t(`finding.${code}`), listed: true })),
+      disciplines: DISCIPLINES.map((code) => ({ code, name: t(`responses.discipline.${code}`), listed: true })),
       unknownDistrict: t('dashboard.districts.unknown'),
       fewerThanFive: t('dashboard.fewerThanFive'),
       notShown: t('dashboard.notShown'),
@@ -87,7 +93,7 @@ export function dashboardService(deps: {
   const rowsOf = async (range: MonthRange) => {
     const bounds = rollupBounds(range);
     const [monthly, totals] = await Promise.all([
-      rollupRows(deps.db, bounds, [MEASURES.received]),
+      rollupRows(deps.db, bounds, MONTHLY_MEASURES),
       rollupTotals(deps.db, bounds, RANGE_MEASURES),
     ]);
     return [...monthly, ...totals];
