@@ -31,6 +31,10 @@ import type {
   OpenDataCellsTable,
   StatsChangesTable,
   StatsSnapshotsTable,
+  TrustAnswersTable,
+  TrustBallotsTable,
+  TrustResultsTable,
+  TrustWavesTable,
 } from './schema.reporting.js';
 import type {
   UsersTable,
@@ -97,6 +101,10 @@ export interface Database {
   officer_day_complaints: OfficerDayComplaintsTable;
   officer_day_sustained: OfficerDaySustainedTable;
   disparity_days: DisparityDaysTable;
+  trust_waves: TrustWavesTable;
+  trust_ballots: TrustBallotsTable;
+  trust_answers: TrustAnswersTable;
+  trust_results: TrustResultsTable;
 }
 
 export type User = Selectable<UsersTable>;
