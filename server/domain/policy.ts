@@ -38,6 +38,8 @@ export const PERMISSIONS = {
   'board.vote': ['board'],
   'board.settings': ['admin'],
   'surveys.read': ['supervisor'],
+  /** Open and close the community trust survey's waves. */
+  'surveys.waves': ['admin'],
   /** The administration area: users, deadlines, holidays, mail, audit log, retention, API tokens. */
   'admin.use': ['admin'],
   /** Be told of an operational alert (a dead letter, an audit gap). */

@@ -14,6 +14,7 @@ import { earlyInterventionRoutes } from './officers/earlyIntervention.routes.js'
 import { officerRoutes } from './officers/officer.routes.js';
 import { retentionRoutes } from './admin/retention.routes.js';
 import { signInRoutes } from './accounts/signIn.routes.js';
+import { trustWaveRoutes } from './surveys/trustWaves.routes.js';
 
 /** The routes that read a multipart body, and check the form token themselves once it is read. */
 const UPLOAD_PATHS = /^\/(cases\/[\w-]+\/evidence|officers\/import)$/;
@@ -30,6 +31,7 @@ type Deps = Pick<Services, 'auth' | 'keys' | 'sessions'> &
   Parameters<typeof officerRoutes>[0] &
   Parameters<typeof retentionRoutes>[0] &
   Parameters<typeof signInRoutes>[0] &
+  Parameters<typeof trustWaveRoutes>[0] &
   Parameters<typeof staffBoardRoutes>[0];
 
 /** Everything under /staff: the session, the form tokens, signing in, then pages for signed-in staff only. */
@@ -66,6 +68,7 @@ export function staffRoutes(services: Deps, config: Config): Router {
   router.use(auditRoutes(services));
   router.use(retentionRoutes(services));
   router.use(apiTokenRoutes(services));
+  router.use(trustWaveRoutes(services));
   router.use(staffBoardRoutes(services, config));
   router.use(earlyInterventionRoutes(services));
   // Last: its /cases/:id would otherwise answer 404 for the fixed paths of the areas above.
