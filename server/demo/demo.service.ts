@@ -8,6 +8,7 @@ import type { BoardVoteService } from '../features/board/boardVote.service.js';
 import { createDemoMeetings } from './demo.board.js';
 import { createDemoComplaints } from './demo.complaints.js';
 import { answerDemoSurveys } from './demo.surveys.js';
+import { createDemoTrustWaves } from './demo.trustSurveys.js';
 import { DEMO_DISTRICTS, DEMO_STAFF, demoOfficers } from './demo.data.js';
 import { generatePassword, hashPassword } from '../platform/security/password.js';
 import type { WorkflowService } from '../platform/workflow/workflow.service.js';
@@ -87,6 +88,8 @@ export function demoService(
       });
       // The closed cases' survey invitations went out as they closed; most get answers (issue #7).
       await answerDemoSurveys(db, history.clock());
+      // A community trust survey wave closed with published results, and one open now (#19 part 4).
+      await createDemoTrustWaves(db, ids.get('admin@example.org')!, history.clock());
       return { created: true, accounts, password, complaints };
     },
   };

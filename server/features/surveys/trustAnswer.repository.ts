@@ -1,4 +1,5 @@
 import type { Executor } from '../../platform/db/executor.js';
+import { NO_DISTRICT, RESPONDENTS } from './trustSurvey.bank.js';
 
 // Answers to a community trust survey wave (#19 part 4), kept in three places that do not point
 // at each other: the ballot (a token's hash: this browser has answered), the anonymous answer, and
@@ -39,7 +40,17 @@ export interface TrustAnswerRow {
   race: string | null;
 }
 
-export async function insertAnswer(trx: Executor, answer: TrustAnswerRow): Promise<void> {
+/** Stores an anonymous answer and adds it to its wave's totals (the caller's transaction holds both). */
+export async function recordAnswer(trx: Executor, answer: TrustAnswerRow): Promise<void> {
+  await insertAnswer(trx, answer);
+  const district = answer.district ?? NO_DISTRICT;
+  await addToResults(trx, answer.waveId, [
+    { district, item: RESPONDENTS, answers: 1, scoreSum: 0 },
+    ...Object.entries(answer.scores).map(([item, score]) => ({ district, item, answers: 1, scoreSum: score })),
+  ]);
+}
+
+async function insertAnswer(trx: Executor, answer: TrustAnswerRow): Promise<void> {
   await trx
     .insertInto('trust_answers')
     .values({
@@ -58,7 +69,7 @@ export async function insertAnswer(trx: Executor, answer: TrustAnswerRow): Promi
  * Adds an answer's part to the wave's totals, in one statement. Rows are taken in key order, so
  * answers written at the same time lock the shared rows in the same order and never deadlock.
  */
-export async function addToResults(
+async function addToResults(
   trx: Executor,
   waveId: string,
   cells: ReadonlyArray<{ district: string; item: string; answers: number; scoreSum: number }>,

@@ -3,10 +3,10 @@ import { isId } from '../../domain/ids.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Db } from '../../platform/db/database.js';
 import type { Quotas } from '../../platform/security/quotas.js';
-import { addToResults, ballotCast, castBallot, insertAnswer } from './trustAnswer.repository.js';
+import { ballotCast, castBallot, recordAnswer } from './trustAnswer.repository.js';
 import { openWave, waveById } from './trustWave.repository.js';
 import { agencyToday, waveOf, type TrustWave } from './trustWave.model.js';
-import { NO_DISTRICT, RESPONDENTS, type TrustItem } from './trustSurvey.bank.js';
+import type { TrustItem } from './trustSurvey.bank.js';
 
 /**
  * Stored answers to one wave from one client (a keyed hash of the address names the counter; the
@@ -79,13 +79,7 @@ export function trustSurveyService(deps: { db: Db; quotas: Quotas; clock: Clock;
         const row = await waveById(trx, waveId);
         if (!row || waveOf(row, day).status !== 'open') return 'closed';
         if (!(await castBallot(trx, waveId, hash))) return 'answered';
-        await insertAnswer(trx, { waveId, answeredOn: day, ...answers });
-        const district = answers.district ?? NO_DISTRICT;
-        const scored = Object.entries(answers.scores).filter((entry): entry is [string, number] => entry[1] != null);
-        await addToResults(trx, waveId, [
-          { district, item: RESPONDENTS, answers: 1, scoreSum: 0 },
-          ...scored.map(([item, score]) => ({ district, item, answers: 1, scoreSum: score })),
-        ]);
+        await recordAnswer(trx, { waveId, answeredOn: day, ...answers, scores: { ...answers.scores } });
         return 'stored';
       });
     },
