@@ -10,6 +10,7 @@ import { createDemoComplaints } from './demo.complaints.js';
 import { answerDemoSurveys } from './demo.surveys.js';
 import { respondToDemoFindings } from './demo.responses.js';
 import type { DepartmentResponseService } from '../features/responses/departmentResponse.service.js';
+import { createDemoTrustWaves } from './demo.trustSurveys.js';
 import { DEMO_DISTRICTS, DEMO_STAFF, demoOfficers } from './demo.data.js';
 import { generatePassword, hashPassword } from '../platform/security/password.js';
 import type { WorkflowService } from '../platform/workflow/workflow.service.js';
@@ -100,6 +101,8 @@ export function demoService(
         { now: history.clock(), responsesAt: history.responsesAt },
         ids.get('supervisor@example.org')!,
       );
+      // A community trust survey wave closed with published results, and one open now (#19 part 4).
+      await createDemoTrustWaves(db, ids.get('admin@example.org')!, history.clock());
       return { created: true, accounts, password, complaints };
     },
   };

@@ -42,6 +42,8 @@ export const PERMISSIONS = {
   'responses.record': ['supervisor', 'admin'],
   /** Read those responses on a case one may see: not intake, whose work ends before any finding. */
   'responses.read': ['investigator', 'supervisor', 'board'],
+  /** Open and close the community trust survey's waves. */
+  'surveys.waves': ['admin'],
   /** The administration area: users, deadlines, holidays, mail, audit log, retention, API tokens. */
   'admin.use': ['admin'],
   /** Be told of an operational alert (a dead letter, an audit gap). */

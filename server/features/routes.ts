@@ -12,6 +12,7 @@ import { staffRoutes } from './staff.routes.js';
 import { staffApiRoutes } from './cases/staffApi.routes.js';
 import { statusRoutes } from './residents/status.routes.js';
 import { surveyRoutes } from './surveys/survey.routes.js';
+import { trustSurveyRoutes } from './surveys/trustSurvey.routes.js';
 
 /** The services these routes use, and nothing else (#16): the composition root hands in no more. */
 type Deps = Pick<Services, 'mail'> &
@@ -24,7 +25,8 @@ type Deps = Pick<Services, 'mail'> &
   Parameters<typeof staffApiRoutes>[0] &
   Parameters<typeof staffRoutes>[0] &
   Parameters<typeof statusRoutes>[0] &
-  Parameters<typeof surveyRoutes>[0];
+  Parameters<typeof surveyRoutes>[0] &
+  Parameters<typeof trustSurveyRoutes>[0];
 
 export function routes(services: Deps, config: Config): Router {
   const router = Router();
@@ -35,6 +37,7 @@ export function routes(services: Deps, config: Config): Router {
   router.use(complaintFormRoutes(services, config));
   router.use(statusRoutes(services, config));
   router.use(surveyRoutes(services));
+  router.use(trustSurveyRoutes(services, config));
   router.use(boardRoutes(services, config));
   router.use(dashboardRoutes(services, config));
   router.use(openDataRoutes(services, config));

@@ -15,6 +15,7 @@ import { officerRoutes } from './officers/officer.routes.js';
 import { retentionRoutes } from './admin/retention.routes.js';
 import { departmentResponseRoutes } from './responses/departmentResponse.routes.js';
 import { signInRoutes } from './accounts/signIn.routes.js';
+import { trustWaveRoutes } from './surveys/trustWaves.routes.js';
 
 /** The routes that read a multipart body, and check the form token themselves once it is read. */
 const UPLOAD_PATHS = /^\/(cases\/[\w-]+\/evidence|officers\/import)$/;
@@ -32,6 +33,7 @@ type Deps = Pick<Services, 'auth' | 'keys' | 'sessions'> &
   Parameters<typeof officerRoutes>[0] &
   Parameters<typeof retentionRoutes>[0] &
   Parameters<typeof signInRoutes>[0] &
+  Parameters<typeof trustWaveRoutes>[0] &
   Parameters<typeof staffBoardRoutes>[0];
 
 /** Everything under /staff: the session, the form tokens, signing in, then pages for signed-in staff only. */
@@ -68,6 +70,7 @@ export function staffRoutes(services: Deps, config: Config): Router {
   router.use(auditRoutes(services));
   router.use(retentionRoutes(services));
   router.use(apiTokenRoutes(services));
+  router.use(trustWaveRoutes(services));
   router.use(staffBoardRoutes(services, config));
   router.use(earlyInterventionRoutes(services));
   router.use(departmentResponseRoutes(services));

@@ -34,7 +34,7 @@ const GETS = ROUTES.filter((r) => r.method === 'GET');
 /** Bearer-token JSON APIs, not forms a browser posts with cookies: no form token by design. */
 const isApi = (route: string) => route.startsWith('/api/');
 const isStaff = (route: string) => route === '/staff' || route.startsWith('/staff/');
-const isResident = (route: string) => /^\/(complaint|status|survey)(\/|$)/.test(route);
+const isResident = (route: string) => /^\/(complaint|status|survey|community-survey)(\/|$)/.test(route);
 
 /**
  * Resident POSTs that take no form token, each for a reason: there is nothing yet to bind a token
@@ -83,6 +83,7 @@ interface Ids {
   survey: string;
   /** A decided case with a sustained allegation (the department's response, #19). */
   sustainedCaseId: string;
+  trustWave: string;
 }
 
 /** The concrete paths for a route pattern: each parameter filled with a real id of the demo agency. */
@@ -97,6 +98,7 @@ function concrete(route: RouteEntry, ids: Ids): string[] {
       if (p.startsWith('/staff/board/meetings/') || p.startsWith('/board/meetings/')) return [ids.meetingId];
       if (p.startsWith('/staff/admin/outbox/')) return [ids.outboxId];
       if (p.startsWith('/staff/admin/tokens/') || p.startsWith('/staff/account/tokens/')) return [ids.tokenId];
+      if (p.startsWith('/staff/admin/trust-surveys/')) return [ids.trustWave];
       if (p.startsWith('/dev/mail/')) return ['00000000-0000-4000-8000-000000000000'];
       throw new Error(`no id for ${p}`);
     },
@@ -114,6 +116,7 @@ function concrete(route: RouteEntry, ids: Ids): string[] {
       throw new Error(`no token for ${p}`);
     },
     year: () => [String(new Date().getFullYear() - 1)],
+    wave: () => [ids.trustWave],
   };
   let paths = [p];
   for (const name of paramsOf(p)) {
@@ -139,7 +142,9 @@ describe('R13: the form token on every state-changing form, and GET never change
   /** All staff roles, second factor passed: every staff route is theirs to use. */
   let boss: { admin: TestAdmin; agent: Agent; token: string };
   /** Tokens of other sessions: another member of staff, another draft, another case pass, another survey link. */
-  const foreign = { staff: '', draft: '', case: '', survey: '' };
+  const foreign = { staff: '', draft: '', case: '', survey: '', trust: '' };
+  /** A browser holding its one-time token for the demo's open community survey wave. */
+  let trustBrowser: Agent;
   let draft: { agent: Agent; token: string };
   let resident: { agent: Agent; token: string; complaintId: string };
   let bearer: string;
@@ -209,6 +214,10 @@ describe('R13: the form token on every state-changing form, and GET never change
     const survey = await surveyToken('sweep-survey@example.com', admin.id);
     const otherSurvey = await surveyToken('sweep-survey2@example.com', admin.id);
     foreign.survey = csrfOf((await request(app).get(`/survey/${otherSurvey}`).expect(200)).text);
+    const trustWave = (await services.trustSurveys.current())!.id;
+    trustBrowser = request.agent(app);
+    await trustBrowser.get(`/community-survey/${trustWave}`).expect(200);
+    foreign.trust = csrfOf((await request.agent(app).get(`/community-survey/${trustWave}`).expect(200)).text);
 
     // Real ids of the demo agency: a case under investigation with an allegation, a member of
     // staff, an officer, a meeting with an agenda item, a queued email.
@@ -271,6 +280,7 @@ describe('R13: the form token on every state-changing form, and GET never change
       passwordLink,
       survey,
       sustainedCaseId: sustained.complaint_id,
+      trustWave,
     };
   });
 
@@ -318,6 +328,7 @@ describe('R13: the form token on every state-changing form, and GET never change
       if (isStaff(route)) return { agent: boss.agent, foreign: foreign.staff };
       if (route.startsWith('/complaint')) return { agent: draft.agent, foreign: foreign.draft };
       if (route.startsWith('/status')) return { agent: resident.agent, foreign: foreign.case };
+      if (route.startsWith('/community-survey')) return { agent: trustBrowser, foreign: foreign.trust };
       return { agent: request.agent(app), foreign: foreign.survey };
     };
 
@@ -377,6 +388,9 @@ describe('R13: the form token on every state-changing form, and GET never change
       await draft.agent.get('/complaint/what').expect(200);
       await resident.agent.get('/status/case').expect(200);
       await request(app).get(`/survey/${ids.survey}`).expect(200);
+      expect((await trustBrowser.get(`/community-survey/${ids.trustWave}`).expect(200)).text).to.contain(
+        'name="_csrf"',
+      );
       await request(app).get(`/staff/password/${ids.passwordLink}`).expect(200);
     });
   });

@@ -132,6 +132,28 @@ describe('demo agency', () => {
     ]);
   });
 
+  it('runs a community trust survey: a closed wave published above the small-cell rule, and an open one', async () => {
+    const svc = services({
+      config: testConfig(),
+      database: database.handle,
+      translator: createTranslator(),
+      logger: silentLogger,
+    });
+    const open = await svc.trustSurveys.current();
+    expect(open?.status).to.equal('open');
+    expect(open?.asksDemographics).to.equal(true);
+    const results = await svc.trustResults.results('en');
+    expect(results.waves).to.have.length(1);
+    expect(results.waves[0]!.respondents.value).to.be.at.least(100);
+    expect(results.items.length).to.be.at.least(5);
+    expect(results.items.every((item) => item.cells[0]!.value !== null)).to.equal(true);
+    const districts = results.districts!.districts;
+    expect(districts.filter((d) => !d.respondents.suppressed && d.respondents.value! >= 10)).to.have.length.at.least(5);
+    expect(districts.find((d) => d.key === 'harbor')?.respondents.suppressed, 'a small district withheld').to.equal(
+      true,
+    );
+  });
+
   it('does nothing on a second start, and prints no password', async () => {
     const again = await demo().ensureDemoData(undefined);
     expect(again.created).to.equal(false);

@@ -1262,6 +1262,22 @@ const surveyFields = fc.record(
   { requiredKeys: [] },
 );
 
+const trustFields = fc.record(
+  {
+    respect: score,
+    equal: score,
+    doRight: score,
+    cooperate: score,
+    complaintSerious: score,
+    oversightTrust: score,
+    district: fc.oneof(fc.constantFrom('', 'north', 'harbor'), words(40)),
+    ageRange: fc.oneof(fc.constantFrom('', '16-24', '65+'), words(10)),
+    gender: fc.oneof(fc.constantFrom('', 'woman', 'nonBinary'), words(10)),
+    race: fc.oneof(fc.constantFrom('', 'multiple', 'white'), words(10)),
+  },
+  { requiredKeys: [] },
+);
+
 const lookupFields = fc.record({
   trackingNumber: fc.oneof(
     { weight: 3, arbitrary: fc.constant(live('tracking')) },
@@ -1539,6 +1555,25 @@ describe('fuzzing the public endpoints: complaint form, status, surveys, residen
         },
         runs: 20,
       });
+    });
+  });
+
+  it('POST /community-survey/:wave (the demo’s open wave)', async () => {
+    const wave = (await services.trustSurveys.current())!.id;
+    return fuzz({
+      name: 'community survey',
+      method: 'POST',
+      path: '/community-survey/:wave',
+      carrier: 'form',
+      shape: form(trustFields),
+      session: async () => {
+        // A new browser each time (one answer each), under the connection's hourly limit.
+        await database.db.deleteFrom('rate_limits').execute();
+        const agent = request.agent(app);
+        const page = await agent.get(`/community-survey/${wave}`).expect(200);
+        return { agent, csrf: csrfOf(page.text), params: { wave: [wave] } };
+      },
+      runs: 20,
     });
   });
 

@@ -1,14 +1,19 @@
 import { Router } from 'express';
 import type { Services } from '../../compose.js';
 import { PUBLIC_STAGES } from '../../../workflows/complaint.types.js';
+import { formatDay } from '../../platform/dates.js';
 
 /** The services these routes use, and nothing else (#16): the composition root hands in no more. */
-type Deps = Pick<Services, 'deadlines'>;
+type Deps = Pick<Services, 'deadlines' | 'trustSurveys'>;
 
 export function homeRoutes(services: Deps): Router {
   const router = Router();
-  router.get('/', (_req, res) => {
-    res.render('pages/home.njk');
+  // While a community survey wave is open (#19 part 4), the home page invites everyone to answer it.
+  router.get('/', async (req, res) => {
+    const wave = await services.trustSurveys.current();
+    res.render('pages/home.njk', {
+      trustSurvey: wave && { href: `/community-survey/${wave.id}`, until: formatDay(wave.closesOn, req.language) },
+    });
   });
   // The time limits shown are the policy in force, read each time (an admin may change it).
   router.get('/how-it-works', async (_req, res) => {

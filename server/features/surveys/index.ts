@@ -1,7 +1,12 @@
 import type { Platform } from '../../platform/index.js';
 import { surveyService } from './survey.service.js';
+import { trustSurveyService } from './trustSurvey.service.js';
+import { trustWaveService } from './trustWave.service.js';
 
-/** The closing survey: invitations when a case closes, the resident's answers, supervisors' reading. */
+/**
+ * The closing survey (invitations when a case closes, the resident's answers, supervisors'
+ * reading) and the community trust survey (waves the admins open, anyone's answers).
+ */
 export function surveysFeature(p: Platform) {
   return {
     surveys: surveyService({
@@ -11,6 +16,13 @@ export function surveysFeature(p: Platform) {
       keys: p.keys,
       publicBaseUrl: p.config.publicBaseUrl,
       clock: p.clock,
+    }),
+    trustWaves: trustWaveService({ db: p.db, audit: p.audit, clock: p.clock, timeZone: p.config.agencyTimeZone }),
+    trustSurveys: trustSurveyService({
+      db: p.db,
+      quotas: p.quotas,
+      clock: p.clock,
+      timeZone: p.config.agencyTimeZone,
     }),
   };
 }

@@ -13,6 +13,9 @@ import { csrfToken, csrfValid } from '../residents/residentSession.js';
 const PATH = '/survey';
 const SCALE = ['1', '2', '3', '4', '5'] as const;
 
+/** The 1–5 agreement scale's radios, named in the reader's language (the community survey's too). */
+export const scaleOptions = (t: Request['t']) => SCALE.map((value) => ({ value, label: t(`survey.scale.${value}`) }));
+
 /** The services these routes use, and nothing else (#16): the composition root hands in no more. */
 type Deps = Pick<Services, 'keys' | 'surveys'>;
 
@@ -66,7 +69,7 @@ export function surveyRoutes(services: Deps): Router {
       action: `${PATH}/${token}${chosen ? `?lang=${chosen}` : ''}`,
       csrf: csrfToken(keys, `survey:${token}`),
       questions: SURVEY_SCORES,
-      scale: SCALE.map((value) => ({ value, label: req.t(`survey.scale.${value}`) })),
+      scale: scaleOptions(req.t),
       commentMax: SURVEY_COMMENT_MAX,
       errors: form.errors,
       fieldError: byField(form.errors),

@@ -9,7 +9,7 @@ import { z } from 'zod';
 export const SURVEY_COMMENT_MAX = 5000;
 
 /** A radio group: absent or '' when skipped, else one of '1'..'5'. */
-const score = z
+export const score = z
   .enum(['', '1', '2', '3', '4', '5'], { error: 'survey.form.scoreRange' })
   .optional()
   .transform((v) => (v === undefined || v === '' ? null : Number(v)));

@@ -61,5 +61,8 @@ export function countCell(raw: number, labels: Pick<DashboardLabels, 'fewerThanF
   return shown.suppressed ? { ...shown, text: labels.fewerThanFive } : { ...shown, text: labels.number(shown.value) };
 }
 
-export const figure = (value: number | null, format: (n: number) => string, labels: DashboardLabels): Figure =>
-  value === null ? { value: null, text: labels.notShown } : { value, text: format(value) };
+export const figure = (
+  value: number | null,
+  format: (n: number) => string,
+  labels: Pick<DashboardLabels, 'notShown'>,
+): Figure => (value === null ? { value: null, text: labels.notShown } : { value, text: format(value) });

@@ -15,7 +15,7 @@ const queryText = (value: unknown): string | undefined =>
 const FRAGMENT_CACHE_CHARACTERS = 4 * 1024 * 1024;
 
 /** The services these routes use, and nothing else (#16): the composition root hands in no more. */
-type Deps = Pick<Services, 'dashboard'>;
+type Deps = Pick<Services, 'dashboard' | 'trustResults' | 'trustSurveys'>;
 
 /**
  * The public statistics: the dashboard of any range of up to 36 months, and each year's report.
@@ -65,8 +65,20 @@ export function dashboardRoutes(services: Deps, config: Config): Router {
     const results = await fragments(fragmentKey(updated, req.language, 'dashboard', range.from, range.to), async () =>
       renderToString(res, 'pages/dashboard/results.njk', await dashboard.dashboard(range, req.language)),
     );
+    // The community trust survey's results are per wave, not per range: read from their few totals each time.
+    const [trust, trustWave] = await Promise.all([
+      services.trustResults.results(req.language),
+      services.trustSurveys.current(),
+    ]);
     // The range form stays open once a range has been asked for; the default range leads with the figures.
-    return renderRange(res, 200, { results, values: range, updated, rangeAsked: Object.keys(asked).length > 0 });
+    return renderRange(res, 200, {
+      results,
+      trust,
+      trustSurveyHref: trustWave && `/community-survey/${trustWave.id}`,
+      values: range,
+      updated,
+      rangeAsked: Object.keys(asked).length > 0,
+    });
   });
 
   router.get('/reports', async (req, res) => {

@@ -2,8 +2,9 @@ import type { Platform } from '../../platform/index.js';
 import { dashboardService } from './dashboard.service.js';
 import { openDataService } from './openData.service.js';
 import { statisticsService } from './statistics.service.js';
+import { trustResultsService } from './trustResults.service.js';
 
-/** Transparency: the statistics rollups, the public dashboard and annual report, open data. */
+/** Transparency: the statistics rollups, the public dashboard and annual report, open data, the trust survey's results. */
 export function transparencyFeature(p: Platform) {
   const statistics = statisticsService({
     db: p.db,
@@ -20,6 +21,12 @@ export function transparencyFeature(p: Platform) {
       statistics,
       timeZone: p.config.agencyTimeZone,
       clock: p.clock,
+    }),
+    trustResults: trustResultsService({
+      db: p.db,
+      translator: p.translator,
+      clock: p.clock,
+      timeZone: p.config.agencyTimeZone,
     }),
   };
 }

@@ -2,7 +2,7 @@
 
 import type { ColumnType, Generated } from 'kysely';
 import type { Language } from '../../domain/vocabulary.js';
-import type { DateOnly, Timestamp } from './schema.columns.js';
+import type { DateOnly, Json, Timestamp } from './schema.columns.js';
 
 export interface SurveysTable {
   id: Generated<string>;
@@ -17,6 +17,45 @@ export interface SurveysTable {
   explained: number | null;
   trust: number | null;
   comment: string | null;
+}
+
+/** A community trust survey wave (#19 part 4): open from `opens_on` to `closes_on` unless closed early. */
+export interface TrustWavesTable {
+  id: Generated<string>;
+  opens_on: DateOnly;
+  closes_on: DateOnly;
+  items: string[];
+  asks_demographics: boolean;
+  created_by: string;
+  created_at: Generated<Date>;
+  closed_at: Timestamp | null;
+}
+
+/** The hash of a browser's one-time token that answered a wave: nothing else. */
+export interface TrustBallotsTable {
+  wave_id: string;
+  token_hash: string;
+}
+
+/** One anonymous answer to a wave: scores by item, the district and demographics if given. */
+export interface TrustAnswersTable {
+  id: Generated<string>;
+  wave_id: string;
+  answered_on: DateOnly;
+  district: string | null;
+  scores: Json<Record<string, number>>;
+  age_range: string | null;
+  gender: string | null;
+  race: string | null;
+}
+
+/** A wave's running totals per district ('unknown' when not given) and item ('' counts respondents). */
+export interface TrustResultsTable {
+  wave_id: string;
+  district: string;
+  item: string;
+  answers: number;
+  score_sum: number;
 }
 
 /** A monthly count of one measure, by one key (a category, a district, a finding, a score…). */

@@ -32,6 +32,10 @@ import type {
   OpenDataCellsTable,
   StatsChangesTable,
   StatsSnapshotsTable,
+  TrustAnswersTable,
+  TrustBallotsTable,
+  TrustResultsTable,
+  TrustWavesTable,
 } from './schema.reporting.js';
 import type {
   UsersTable,
@@ -100,6 +104,10 @@ export interface Database {
   officer_day_sustained: OfficerDaySustainedTable;
   disparity_days: DisparityDaysTable;
   department_responses: DepartmentResponsesTable;
+  trust_waves: TrustWavesTable;
+  trust_ballots: TrustBallotsTable;
+  trust_answers: TrustAnswersTable;
+  trust_results: TrustResultsTable;
 }
 
 export type User = Selectable<UsersTable>;

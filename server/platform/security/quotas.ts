@@ -19,6 +19,8 @@ export const QUOTA_KINDS = {
   receipt: { prefix: 'q:r', windowMs: DAY_MS },
   /** Alerts of one kind to the admins. */
   alert: { prefix: 'q:a', windowMs: HOUR_MS },
+  /** Answers to one community trust survey wave from one client. */
+  trustAnswer: { prefix: 'q:t', windowMs: HOUR_MS },
   /** The daily verification and checkpoint of the audit chain, by one instance. */
   anchor: { prefix: 'q:c', windowMs: HOUR_MS },
 } as const;
