@@ -11,6 +11,7 @@ import { boardFeature } from './features/board/index.js';
 import { casesFeature } from './features/cases/index.js';
 import { housekeepingService } from './features/housekeeping.service.js';
 import { officersFeature } from './features/officers/index.js';
+import { releasesFeature } from './features/releases/index.js';
 import { residentsFeature } from './features/residents/index.js';
 import { surveysFeature } from './features/surveys/index.js';
 import { transparencyFeature } from './features/transparency/index.js';
@@ -50,6 +51,7 @@ export function services(deps: ServiceDependencies) {
     ...officersFeature(p),
     ...adminFeature(p, accounts),
     ...transparencyFeature(p),
+    ...releasesFeature(p),
     housekeeping: housekeepingService({
       intake: residents.intake,
       status: residents.status,

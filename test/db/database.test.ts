@@ -34,6 +34,7 @@ const DOMAIN_TABLES = [
   'outbox',
   'password_resets',
   'rate_limits',
+  'records_releases',
   'recusals',
   'reference_version',
   'reported_officers',

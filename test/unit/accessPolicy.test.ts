@@ -79,8 +79,15 @@ describe('the access policy (#16 item 1)', () => {
       NAVIGATION.filter((item) => !item.permission || may(roles, item.permission)).map((item) => item.key);
     expect(menu(['board'])).to.deep.equal(['cases', 'board', 'account']);
     expect(menu(['intake'])).to.deep.equal(['cases', 'officers', 'account']);
-    expect(menu(['supervisor'])).to.deep.equal(['cases', 'officers', 'earlyIntervention', 'board', 'account']);
-    expect(menu(['admin'])).to.deep.equal(['board', 'admin', 'account']);
+    expect(menu(['supervisor'])).to.deep.equal([
+      'cases',
+      'officers',
+      'earlyIntervention',
+      'board',
+      'releases',
+      'account',
+    ]);
+    expect(menu(['admin'])).to.deep.equal(['board', 'releases', 'admin', 'account']);
     // No usable role (an admin before two-step sign-in, or a user with none): still their account.
     expect(menu([])).to.deep.equal(['account']);
   });

@@ -24,6 +24,7 @@ import type {
 import type { DeadlinePoliciesTable, HolidaysTable, DeadlinesTable } from './schema.deadlines.js';
 import type { AuditEventsTable, OutboxTable, SettingsTable } from './schema.operations.js';
 import type { DistrictsTable, AllegationCategoriesTable, OfficersTable } from './schema.reference.js';
+import type { RecordsReleasesTable } from './schema.releases.js';
 import type {
   SurveysTable,
   StatsRollupTable,
@@ -54,6 +55,7 @@ export type * from './schema.cases.js';
 export type * from './schema.deadlines.js';
 export type * from './schema.operations.js';
 export type * from './schema.reference.js';
+export type * from './schema.releases.js';
 export type * from './schema.reporting.js';
 export type * from './schema.staff.js';
 
@@ -97,6 +99,7 @@ export interface Database {
   officer_day_complaints: OfficerDayComplaintsTable;
   officer_day_sustained: OfficerDaySustainedTable;
   disparity_days: DisparityDaysTable;
+  records_releases: RecordsReleasesTable;
 }
 
 export type User = Selectable<UsersTable>;
