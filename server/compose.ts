@@ -29,6 +29,7 @@ export function services(deps: ServiceDependencies) {
   const residents = residentsFeature(core);
   const accounts = accountsFeature(p);
   const board = boardFeature(core);
+  const releases = releasesFeature(p);
   return {
     audit: p.audit,
     keys: p.keys,
@@ -51,7 +52,7 @@ export function services(deps: ServiceDependencies) {
     ...officersFeature(p),
     ...adminFeature(p, accounts),
     ...transparencyFeature(p),
-    ...releasesFeature(p),
+    ...releases,
     housekeeping: housekeepingService({
       intake: residents.intake,
       status: residents.status,
@@ -65,6 +66,7 @@ export function services(deps: ServiceDependencies) {
       // The demo's cases happened over past months: their steps go through a workflow on the demo's clock.
       { clock: p.clock, workflowAt: (clock) => workflowDispatch({ ...p, clock }, surveys.surveys) },
       { meetings: board.boardMeetings, votes: board.boardVotes },
+      releases.releases,
     ),
     seed: seedService(p.db),
   };

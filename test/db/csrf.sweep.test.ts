@@ -62,6 +62,7 @@ const AUDITED_READS = new Set([
   'audit.export',
   'retention.review',
   'earlyIntervention.read',
+  'release.view',
 ]);
 
 const FORM_EXPIRED = ['This form has expired', 'Este formulario ya venció'];
@@ -80,6 +81,7 @@ interface Ids {
   tokenId: string;
   passwordLink: string;
   survey: string;
+  releaseId: string;
 }
 
 /** The concrete paths for a route pattern: each parameter filled with a real id of the demo agency. */
@@ -93,6 +95,7 @@ function concrete(route: RouteEntry, ids: Ids): string[] {
       if (p.startsWith('/staff/board/meetings/') || p.startsWith('/board/meetings/')) return [ids.meetingId];
       if (p.startsWith('/staff/admin/outbox/')) return [ids.outboxId];
       if (p.startsWith('/staff/admin/tokens/') || p.startsWith('/staff/account/tokens/')) return [ids.tokenId];
+      if (p.startsWith('/staff/releases/')) return [ids.releaseId];
       if (p.startsWith('/dev/mail/')) return ['00000000-0000-4000-8000-000000000000'];
       throw new Error(`no id for ${p}`);
     },
@@ -223,6 +226,7 @@ describe('R13: the form token on every state-changing form, and GET never change
     const officer = await db.selectFrom('officers').select('id').orderBy('badge_number').executeTakeFirstOrThrow();
     const item = await db.selectFrom('agenda_items').select(['id', 'meeting_id']).executeTakeFirstOrThrow();
     const outbox = await db.selectFrom('outbox').select('id').executeTakeFirstOrThrow();
+    const release = await db.selectFrom('records_releases').select('id').executeTakeFirstOrThrow();
 
     // A token waiting to be collected, a password link, and a file on the case.
     const issued = await services.apiTokens.issue(admin.id, { userId: intake.id, name: 'sweep' });
@@ -261,6 +265,7 @@ describe('R13: the form token on every state-changing form, and GET never change
       tokenId: issued.id,
       passwordLink,
       survey,
+      releaseId: release.id,
     };
   });
 
