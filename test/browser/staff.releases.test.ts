@@ -15,8 +15,8 @@ const submit = (page: Page) => Promise.all([page.waitForNavigation(), page.click
 async function expectPrintLayout(page: Page) {
   await page.emulateMedia({ media: 'print' });
   const layout = await page.evaluate(() => ({
-    breaks: [...document.querySelectorAll('.app-release-case')].map((s) => getComputedStyle(s).breakBefore),
-    hidden: [...document.querySelectorAll('.app-no-print, .app-staff-bar')].every(
+    breaks: Array.from(document.querySelectorAll('.app-release-case')).map((s) => getComputedStyle(s).breakBefore),
+    hidden: Array.from(document.querySelectorAll('.app-no-print, .app-staff-bar')).every(
       (e) => e.getClientRects().length === 0,
     ),
   }));

@@ -4,7 +4,8 @@ import type { Services } from '../../compose.js';
 import { byField, fieldErrors, type FieldError } from '../../platform/http/formErrors.js';
 import { answerFields, type FormBody } from '../../platform/http/formFields.js';
 import { requirePermission, viewerOf } from '../../platform/http/guards.js';
-import { MAX_CASES, REFERENCE_MAX, releaseForm, releasePage } from './release.schemas.js';
+import { pageQuery } from '../../platform/http/pageQuery.js';
+import { MAX_CASES, REFERENCE_MAX, releaseForm } from './release.schemas.js';
 
 /** The services these routes use, and nothing else (#16): the composition root hands in no more. */
 type Deps = Pick<Services, 'releases'>;
@@ -35,7 +36,7 @@ export function releaseRoutes(services: Deps): Router {
 
   router.get('/releases', maker, async (req: Request, res: Response) => {
     const { lang: _lang, ...query } = req.query as Record<string, unknown>;
-    const parsed = releasePage.safeParse(query);
+    const parsed = pageQuery.safeParse(query);
     if (!parsed.success) throw notFound();
     const page = parsed.data.page ?? 1;
     const { releases: list, pages } = await releases.list(viewerOf(req), page);

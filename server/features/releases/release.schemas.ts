@@ -45,11 +45,3 @@ export const releaseForm = z.strictObject({
 });
 
 export type ReleaseForm = z.infer<typeof releaseForm>;
-
-export const releasePage = z.strictObject({
-  page: z
-    .string()
-    .regex(/^[1-9]\d{0,5}$/)
-    .transform(Number)
-    .optional(),
-});
