@@ -11,6 +11,7 @@ import { boardFeature } from './features/board/index.js';
 import { casesFeature } from './features/cases/index.js';
 import { housekeepingService } from './features/housekeeping.service.js';
 import { officersFeature } from './features/officers/index.js';
+import { releasesFeature } from './features/releases/index.js';
 import { residentsFeature } from './features/residents/index.js';
 import { departmentResponsesAt, responsesFeature } from './features/responses/index.js';
 import { surveysFeature } from './features/surveys/index.js';
@@ -29,6 +30,7 @@ export function services(deps: ServiceDependencies) {
   const residents = residentsFeature(core);
   const accounts = accountsFeature(p);
   const board = boardFeature(core);
+  const releases = releasesFeature(p);
   return {
     audit: p.audit,
     keys: p.keys,
@@ -52,6 +54,7 @@ export function services(deps: ServiceDependencies) {
     ...adminFeature(p, accounts),
     ...transparencyFeature(p),
     ...responsesFeature(p),
+    ...releases,
     housekeeping: housekeepingService({
       intake: residents.intake,
       status: residents.status,
@@ -69,6 +72,7 @@ export function services(deps: ServiceDependencies) {
         responsesAt: (clock) => departmentResponsesAt(p, clock),
       },
       { meetings: board.boardMeetings, votes: board.boardVotes },
+      releases.releases,
     ),
     seed: seedService(p.db),
   };

@@ -69,3 +69,28 @@ export async function demoSustainedAllegations(db: Executor) {
     .orderBy('a.id')
     .execute();
 }
+
+/** Cases past the board's decision, sustained findings first: what the demo's public-records release covers. */
+export async function releasableDemoCases(db: Executor, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('complaints as c')
+    .select('c.tracking_number')
+    .select((eb) =>
+      eb
+        .exists(
+          eb
+            .selectFrom('allegations as a')
+            .select('a.id')
+            .whereRef('a.complaint_id', '=', 'c.id')
+            .where('a.finding', '=', 'sustained'),
+        )
+        .as('sustained'),
+    )
+    .where('c.stage', 'in', ['disposition', 'closed'])
+    .where('c.outcome', '=', 'decided')
+    .orderBy('sustained', 'desc')
+    .orderBy('c.received_at')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.tracking_number);
+}

@@ -1,10 +1,11 @@
-import { officerIdsByBadge } from './demo.repository.js';
+import { officerIdsByBadge, releasableDemoCases } from './demo.repository.js';
 import type { Db } from '../platform/db/database.js';
 import { insertDistricts, insertOfficers } from '../platform/reference/reference.repository.js';
 import { claimSetting } from '../platform/db/settings.repository.js';
 import { countUsers, insertUser, setPasswordHash } from '../features/accounts/user.repository.js';
 import type { BoardMeetingService } from '../features/board/boardMeeting.service.js';
 import type { BoardVoteService } from '../features/board/boardVote.service.js';
+import type { ReleaseService } from '../features/releases/release.service.js';
 import { createDemoMeetings } from './demo.board.js';
 import { createDemoComplaints } from './demo.complaints.js';
 import { answerDemoSurveys } from './demo.surveys.js';
@@ -41,6 +42,7 @@ export function demoService(
     responsesAt: (clock: Clock) => DepartmentResponseService;
   },
   board: { meetings: BoardMeetingService; votes: BoardVoteService },
+  releases: ReleaseService,
 ) {
   return {
     /**
@@ -103,6 +105,13 @@ export function demoService(
       );
       // A community trust survey wave closed with published results, and one open now (#19 part 4).
       await createDemoTrustWaves(db, ids.get('admin@example.org')!, history.clock());
+      // A public-records release of decided cases, with the default choices (#19 part 5).
+      const released = await releasableDemoCases(db, 3);
+      if (released.length > 0) {
+        const supervisor = { userId: ids.get('supervisor@example.org')!, roles: ['supervisor' as const] };
+        const request = { reference: 'PRA-2026-0001', trackingNumbers: released, officers: 'sustained' as const };
+        await releases.make(supervisor, { ...request, include: ['allegations', 'timeline', 'decision'] }, 'demo');
+      }
       return { created: true, accounts, password, complaints };
     },
   };

@@ -44,6 +44,12 @@ export const PERMISSIONS = {
   'responses.read': ['investigator', 'supervisor', 'board'],
   /** Open and close the community trust survey's waves. */
   'surveys.waves': ['admin'],
+  /**
+   * Public-records releases: choose decided cases and print them redacted. Admins as well as
+   * supervisors: the agency's records custodian is often its administrator, and a release carries
+   * no complainant or witness identity, so it opens no more to an admin than the audit log does.
+   */
+  'releases.make': ['supervisor', 'admin'],
   /** The administration area: users, deadlines, holidays, mail, audit log, retention, API tokens. */
   'admin.use': ['admin'],
   /** Be told of an operational alert (a dead letter, an audit gap). */
@@ -78,6 +84,7 @@ export const NAVIGATION: ReadonlyArray<{ key: string; href: string; permission?:
   { key: 'earlyIntervention', href: '/staff/early-intervention', permission: 'officers.history' },
   { key: 'board', href: '/staff/board', permission: 'board.takePart' },
   { key: 'responses', href: '/staff/responses', permission: 'responses.record' },
+  { key: 'releases', href: '/staff/releases', permission: 'releases.make' },
   { key: 'admin', href: '/staff/admin', permission: 'admin.use' },
   // Everyone signed in, with or without a usable role: it is where an admin sets up two-step sign-in.
   { key: 'account', href: '/staff/account' },

@@ -12,6 +12,7 @@ import { caseQueueRoutes } from './cases/caseQueue.routes.js';
 import { allowed, requireUser, staffCsrf, waitsForSecondFactor } from '../platform/http/guards.js';
 import { earlyInterventionRoutes } from './officers/earlyIntervention.routes.js';
 import { officerRoutes } from './officers/officer.routes.js';
+import { releaseRoutes } from './releases/release.routes.js';
 import { retentionRoutes } from './admin/retention.routes.js';
 import { departmentResponseRoutes } from './responses/departmentResponse.routes.js';
 import { signInRoutes } from './accounts/signIn.routes.js';
@@ -31,6 +32,7 @@ type Deps = Pick<Services, 'auth' | 'keys' | 'sessions'> &
   Parameters<typeof departmentResponseRoutes>[0] &
   Parameters<typeof earlyInterventionRoutes>[0] &
   Parameters<typeof officerRoutes>[0] &
+  Parameters<typeof releaseRoutes>[0] &
   Parameters<typeof retentionRoutes>[0] &
   Parameters<typeof signInRoutes>[0] &
   Parameters<typeof trustWaveRoutes>[0] &
@@ -74,6 +76,7 @@ export function staffRoutes(services: Deps, config: Config): Router {
   router.use(staffBoardRoutes(services, config));
   router.use(earlyInterventionRoutes(services));
   router.use(departmentResponseRoutes(services));
+  router.use(releaseRoutes(services));
   // Last: its /cases/:id would otherwise answer 404 for the fixed paths of the areas above.
   router.use(caseFileRoutes(services, config));
   return router;

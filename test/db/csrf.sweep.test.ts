@@ -63,6 +63,7 @@ const AUDITED_READS = new Set([
   'retention.review',
   'earlyIntervention.read',
   'department_response.read',
+  'release.view',
 ]);
 
 const FORM_EXPIRED = ['This form has expired', 'Este formulario ya venció'];
@@ -84,6 +85,7 @@ interface Ids {
   /** A decided case with a sustained allegation (the department's response, #19). */
   sustainedCaseId: string;
   trustWave: string;
+  releaseId: string;
 }
 
 /** The concrete paths for a route pattern: each parameter filled with a real id of the demo agency. */
@@ -99,6 +101,7 @@ function concrete(route: RouteEntry, ids: Ids): string[] {
       if (p.startsWith('/staff/admin/outbox/')) return [ids.outboxId];
       if (p.startsWith('/staff/admin/tokens/') || p.startsWith('/staff/account/tokens/')) return [ids.tokenId];
       if (p.startsWith('/staff/admin/trust-surveys/')) return [ids.trustWave];
+      if (p.startsWith('/staff/releases/')) return [ids.releaseId];
       if (p.startsWith('/dev/mail/')) return ['00000000-0000-4000-8000-000000000000'];
       throw new Error(`no id for ${p}`);
     },
@@ -241,6 +244,7 @@ describe('R13: the form token on every state-changing form, and GET never change
       .select('complaint_id')
       .where('finding', '=', 'sustained')
       .executeTakeFirstOrThrow();
+    const release = await db.selectFrom('records_releases').select('id').executeTakeFirstOrThrow();
 
     // A token waiting to be collected, a password link, and a file on the case.
     const issued = await services.apiTokens.issue(admin.id, { userId: intake.id, name: 'sweep' });
@@ -281,6 +285,7 @@ describe('R13: the form token on every state-changing form, and GET never change
       survey,
       sustainedCaseId: sustained.complaint_id,
       trustWave,
+      releaseId: release.id,
     };
   });
 

@@ -2395,6 +2395,28 @@ describe('fuzzing the staff pages, forms and staff API, signed in as each role (
     );
   });
 
+  describe('public-records releases', () => {
+    const releaseFields = fc.record(
+      {
+        reference: words(80),
+        trackingNumbers: fc.oneof(fc.constant(live('tracking')), words(300)),
+        include: fc.constantFrom<unknown>(['allegations', 'timeline', 'decision'], [], 'decision', ['identity']),
+        officers: fc.constantFrom('none', 'sustained', 'all', 'names'),
+        narrative: fc.constantFrom<unknown>('include', ['include'], 'yes'),
+      },
+      { requiredKeys: ['reference', 'trackingNumbers'] },
+    );
+    staffForm('release', 'supervisor', '/staff/releases', releaseFields, 20);
+    staffForm(
+      'releases list',
+      'admin',
+      '/staff/releases',
+      fc.record({ page: fc.constantFrom('1', '2', '0', 'x') }),
+      10,
+      'GET',
+    );
+  });
+
   describe('administration', () => {
     const roles = fc.array(fc.constantFrom(...ROLES, 'root'), { maxLength: 3 });
     staffForm(
@@ -2535,6 +2557,7 @@ describe('fuzzing the staff pages, forms and staff API, signed in as each role (
       '/staff/board/items/:item/ballot',
       '/staff/admin/users/:user',
       '/staff/admin/deadlines/:kind',
+      '/staff/releases/:x',
       '/staff/account/two-factor',
       '/staff/sign-in/code',
       '/staff/:x',

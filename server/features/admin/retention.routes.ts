@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { notFound } from '../../domain/errors.js';
-import { duePage, holdForm, holdLookup, policyForm, purgeForm } from './retention.schemas.js';
+import { holdForm, holdLookup, policyForm, purgeForm } from './retention.schemas.js';
+import { pageQuery } from '../../platform/http/pageQuery.js';
 import type { Services } from '../../compose.js';
 import { RETENTION_CLASSES } from './retention.service.js';
 import { byField, fieldErrors, type FieldError } from '../../platform/http/formErrors.js';
@@ -90,7 +91,7 @@ export function retentionRoutes(services: Deps): Router {
 
   router.get('/admin/retention/due', admin, async (req, res) => {
     const { lang: _lang, ...query } = req.query as Record<string, unknown>;
-    const parsed = duePage.safeParse(query);
+    const parsed = pageQuery.safeParse(query);
     if (!parsed.success) throw notFound();
     const page = parsed.data.page ?? 1;
     const due = await retention.due(staffUser(req).id, page, String(req.id));

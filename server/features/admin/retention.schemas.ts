@@ -35,14 +35,6 @@ export const holdForm = z.strictObject({
   reason: z.string().trim().min(1, { error: 'retention.hold.reasonRequired' }).max(1000),
 });
 
-export const duePage = z.strictObject({
-  page: z
-    .string()
-    .regex(/^[1-9]\d{0,5}$/)
-    .transform(Number)
-    .optional(),
-});
-
 export const purgeForm = z.strictObject({
   asOf: z.iso.datetime(),
   policy: z.string().max(200),

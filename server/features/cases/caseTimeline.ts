@@ -32,6 +32,7 @@ export const TIMELINE_EVENTS = [
   'board.recusal',
   'board.vote',
   'survey.answered',
+  'case.release',
 ] as const;
 const KNOWN = new Set<string>(TIMELINE_EVENTS);
 

@@ -2,7 +2,8 @@ import { Router, type Request, type Response } from 'express';
 import { notFound } from '../../domain/errors.js';
 import type { Language } from '../../platform/i18n.js';
 import { formatDay } from '../../platform/dates.js';
-import { disparityQuery, flagsQuery, thresholdsForm } from './earlyIntervention.schemas.js';
+import { disparityQuery, thresholdsForm } from './earlyIntervention.schemas.js';
+import { pageQuery } from '../../platform/http/pageQuery.js';
 
 import type { Thresholds } from './earlyIntervention.rules.js';
 import type { Services } from '../../compose.js';
@@ -45,7 +46,7 @@ export function earlyInterventionRoutes(services: Deps): Router {
   const supervisor = requirePermission('officers.history');
 
   router.get('/early-intervention', supervisor, async (req, res) => {
-    const parsed = flagsQuery.safeParse(queryOf(req).query);
+    const parsed = pageQuery.safeParse(queryOf(req).query);
     if (!parsed.success) throw notFound();
     const page = parsed.data.page ?? 1;
     const flags = await earlyIntervention.flags(viewerOf(req), page, req.language, String(req.id));

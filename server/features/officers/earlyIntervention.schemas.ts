@@ -49,15 +49,6 @@ export function thresholdsForm(categoryCodes: readonly string[]) {
     }));
 }
 
-/** The flags page's query: its page number only. */
-export const flagsQuery = z.strictObject({
-  page: z
-    .string()
-    .regex(/^[1-9]\d{0,5}$/)
-    .transform(Number)
-    .optional(),
-});
-
 const day = z
   .string()
   .trim()

@@ -25,6 +25,7 @@ import type { DepartmentResponsesTable } from './schema.accountability.js';
 import type { DeadlinePoliciesTable, HolidaysTable, DeadlinesTable } from './schema.deadlines.js';
 import type { AuditEventsTable, OutboxTable, SettingsTable } from './schema.operations.js';
 import type { DistrictsTable, AllegationCategoriesTable, OfficersTable } from './schema.reference.js';
+import type { RecordsReleasesTable } from './schema.releases.js';
 import type {
   SurveysTable,
   StatsRollupTable,
@@ -60,6 +61,7 @@ export type * from './schema.cases.js';
 export type * from './schema.deadlines.js';
 export type * from './schema.operations.js';
 export type * from './schema.reference.js';
+export type * from './schema.releases.js';
 export type * from './schema.reporting.js';
 export type * from './schema.staff.js';
 
@@ -108,6 +110,7 @@ export interface Database {
   trust_ballots: TrustBallotsTable;
   trust_answers: TrustAnswersTable;
   trust_results: TrustResultsTable;
+  records_releases: RecordsReleasesTable;
 }
 
 export type User = Selectable<UsersTable>;
