@@ -11,6 +11,7 @@ import { boardFeature } from './features/board/index.js';
 import { casesFeature } from './features/cases/index.js';
 import { housekeepingService } from './features/housekeeping.service.js';
 import { officersFeature } from './features/officers/index.js';
+import { recommendationsFeature } from './features/recommendations/index.js';
 import { releasesFeature } from './features/releases/index.js';
 import { residentsFeature } from './features/residents/index.js';
 import { departmentResponsesAt, responsesFeature } from './features/responses/index.js';
@@ -29,7 +30,8 @@ export function services(deps: ServiceDependencies) {
   const core = { ...p, workflow: workflowDispatch(p, surveys.surveys) };
   const residents = residentsFeature(core);
   const accounts = accountsFeature(p);
-  const board = boardFeature(core);
+  const recommendations = recommendationsFeature(p);
+  const board = boardFeature(core, { alsoClose: recommendations.recommendationVotes.closeItems });
   const releases = releasesFeature(p);
   return {
     audit: p.audit,
@@ -49,6 +51,7 @@ export function services(deps: ServiceDependencies) {
     ...residents,
     ...accounts,
     ...board,
+    ...recommendations,
     ...casesFeature(core),
     ...officersFeature(p),
     ...adminFeature(p, accounts),

@@ -95,5 +95,8 @@ export const DEADLINE_KINDS = [
   // After a decision with a sustained finding, the department's response to it (#19). Not a stage:
   // it runs on after the case closes, until the response is recorded.
   'department_response',
+  // Not a case's clock: the department's response to a policy recommendation the board adopted
+  // (#19), dated on the recommendation. Here so that the admin's policy sets it like the others.
+  'recommendation_response',
 ] as const;
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];

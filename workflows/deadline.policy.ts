@@ -33,6 +33,7 @@ export const DEFAULT_POLICIES: Readonly<Record<DeadlineKind, DeadlinePolicy>> = 
   statutory: { amount: 12, unit: 'months', warnBeforeDays: 60 },
   // The department's response to a sustained finding (#19).
   department_response: { amount: 30, unit: 'calendar_days', warnBeforeDays: 7 },
+  recommendation_response: { amount: 90, unit: 'calendar_days', warnBeforeDays: 14 },
 };
 
 export interface Due {

@@ -42,6 +42,8 @@ export const PERMISSIONS = {
   'responses.record': ['supervisor', 'admin'],
   /** Read those responses on a case one may see: not intake, whose work ends before any finding. */
   'responses.read': ['investigator', 'supervisor', 'board'],
+  /** Draft policy recommendations, link the cases behind them, record the department's response (#19). */
+  'recommendations.draft': ['supervisor', 'admin'],
   /** Open and close the community trust survey's waves. */
   'surveys.waves': ['admin'],
   /**
@@ -84,6 +86,7 @@ export const NAVIGATION: ReadonlyArray<{ key: string; href: string; permission?:
   { key: 'earlyIntervention', href: '/staff/early-intervention', permission: 'officers.history' },
   { key: 'board', href: '/staff/board', permission: 'board.takePart' },
   { key: 'responses', href: '/staff/responses', permission: 'responses.record' },
+  { key: 'recommendations', href: '/staff/recommendations', permission: 'recommendations.draft' },
   { key: 'releases', href: '/staff/releases', permission: 'releases.make' },
   { key: 'admin', href: '/staff/admin', permission: 'admin.use' },
   // Everyone signed in, with or without a usable role: it is where an admin sets up two-step sign-in.

@@ -85,10 +85,11 @@ describe('the access policy (#16 item 1)', () => {
       'earlyIntervention',
       'board',
       'responses',
+      'recommendations',
       'releases',
       'account',
     ]);
-    expect(menu(['admin'])).to.deep.equal(['board', 'responses', 'releases', 'admin', 'account']);
+    expect(menu(['admin'])).to.deep.equal(['board', 'responses', 'recommendations', 'releases', 'admin', 'account']);
     // No usable role (an admin before two-step sign-in, or a user with none): still their account.
     expect(menu([])).to.deep.equal(['account']);
   });

@@ -58,6 +58,8 @@ export function boardMeetingService(deps: {
   votes: BoardVoteService;
   timeZone: string;
   clock: Clock;
+  /** Other items of the agenda, closed with it (the policy recommendations, #19). */
+  alsoClose?: ((trx: Executor, meetingId: string, requestId?: string) => Promise<Record<string, number>>) | undefined;
 }) {
   const { db, audit, workflow } = deps;
   const now = deps.clock;
@@ -196,7 +198,10 @@ export function boardMeetingService(deps: {
       return db.transaction().execute(async (trx) => {
         const meeting = await lockedMeeting(trx, viewer, meetingId);
         if (meeting.status !== 'voting') throw new MeetingStateConflict('notVoting');
-        const outcomes = await deps.votes.closeItems(trx, meetingId, requestId);
+        const outcomes = {
+          ...(await deps.votes.closeItems(trx, meetingId, requestId)),
+          ...(await deps.alsoClose?.(trx, meetingId, requestId)),
+        };
         await setMeetingStatus(trx, meetingId, 'closed', now());
         await record(trx, viewer, 'board.meeting.close', meetingId, outcomes, requestId);
         return outcomes;

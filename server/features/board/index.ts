@@ -6,7 +6,10 @@ import { boardSettingsService } from './boardSettings.service.js';
 import { boardVoteService } from './boardVote.service.js';
 
 /** The board: its settings, meetings and agendas, votes with quorum and recusal, minutes, the public record. */
-export function boardFeature(p: Core) {
+export function boardFeature(
+  p: Core,
+  agenda: { alsoClose?: Parameters<typeof boardMeetingService>[0]['alsoClose'] } = {},
+) {
   const { db, audit, workflow, clock } = p;
   const boardVotes = boardVoteService({ db, audit, workflow, deadlines: p.deadlines, clock });
   return {
@@ -18,6 +21,7 @@ export function boardFeature(p: Core) {
       votes: boardVotes,
       timeZone: p.config.agencyTimeZone,
       clock,
+      ...agenda,
     }),
     boardVotes,
     boardMinutes: boardMinutesService({ db }),

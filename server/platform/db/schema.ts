@@ -21,7 +21,14 @@ import type {
   OfficerDaySustainedTable,
   DisparityDaysTable,
 } from './schema.cases.js';
-import type { DepartmentResponsesTable } from './schema.accountability.js';
+import type {
+  DepartmentResponsesTable,
+  RecommendationCasesTable,
+  RecommendationItemsTable,
+  RecommendationUpdatesTable,
+  RecommendationVotesTable,
+  RecommendationsTable,
+} from './schema.accountability.js';
 import type { DeadlinePoliciesTable, HolidaysTable, DeadlinesTable } from './schema.deadlines.js';
 import type { AuditEventsTable, OutboxTable, SettingsTable } from './schema.operations.js';
 import type { DistrictsTable, AllegationCategoriesTable, OfficersTable } from './schema.reference.js';
@@ -106,6 +113,11 @@ export interface Database {
   officer_day_sustained: OfficerDaySustainedTable;
   disparity_days: DisparityDaysTable;
   department_responses: DepartmentResponsesTable;
+  recommendations: RecommendationsTable;
+  recommendation_cases: RecommendationCasesTable;
+  recommendation_items: RecommendationItemsTable;
+  recommendation_votes: RecommendationVotesTable;
+  recommendation_updates: RecommendationUpdatesTable;
   trust_waves: TrustWavesTable;
   trust_ballots: TrustBallotsTable;
   trust_answers: TrustAnswersTable;
