@@ -11,7 +11,7 @@ import { boardFeature } from './features/board/index.js';
 import { casesFeature } from './features/cases/index.js';
 import { housekeepingService } from './features/housekeeping.service.js';
 import { officersFeature } from './features/officers/index.js';
-import { recommendationsFeature } from './features/recommendations/index.js';
+import { recommendationsAt, recommendationsFeature } from './features/recommendations/index.js';
 import { releasesFeature } from './features/releases/index.js';
 import { residentsFeature } from './features/residents/index.js';
 import { departmentResponsesAt, responsesFeature } from './features/responses/index.js';
@@ -73,6 +73,7 @@ export function services(deps: ServiceDependencies) {
         clock: p.clock,
         workflowAt: (clock) => workflowDispatch({ ...p, clock }, surveys.surveys),
         responsesAt: (clock) => departmentResponsesAt(p, clock),
+        recommendationsAt: (clock) => recommendationsAt(p, clock),
       },
       { meetings: board.boardMeetings, votes: board.boardVotes },
       releases.releases,

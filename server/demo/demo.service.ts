@@ -10,6 +10,7 @@ import { createDemoMeetings } from './demo.board.js';
 import { createDemoComplaints } from './demo.complaints.js';
 import { answerDemoSurveys } from './demo.surveys.js';
 import { respondToDemoFindings } from './demo.responses.js';
+import { createDemoRecommendations } from './demo.recommendations.js';
 import type { DepartmentResponseService } from '../features/responses/departmentResponse.service.js';
 import { createDemoTrustWaves } from './demo.trustSurveys.js';
 import { DEMO_DISTRICTS, DEMO_STAFF, demoOfficers } from './demo.data.js';
@@ -40,6 +41,8 @@ export function demoService(
     workflowAt: (clock: Clock) => WorkflowService;
     /** The department's responses on another clock: the demo records them in its cases' pasts. */
     responsesAt: (clock: Clock) => DepartmentResponseService;
+    /** The policy recommendations' services on another clock. */
+    recommendationsAt: Parameters<typeof createDemoRecommendations>[1]['recommendationsAt'];
   },
   board: { meetings: BoardMeetingService; votes: BoardVoteService },
   releases: ReleaseService,
@@ -102,6 +105,16 @@ export function demoService(
         db,
         { now: history.clock(), responsesAt: history.responsesAt },
         ids.get('supervisor@example.org')!,
+      );
+      // Policy recommendations: adopted and partly accepted, adopted and awaiting a response, a draft (#19).
+      await createDemoRecommendations(
+        db,
+        { now: history.clock(), recommendationsAt: history.recommendationsAt },
+        board,
+        {
+          supervisor: ids.get('supervisor@example.org')!,
+          members: DEMO_STAFF.filter((s) => s.roles.includes('board')).map((s) => ids.get(s.email)!),
+        },
       );
       // A community trust survey wave closed with published results, and one open now (#19 part 4).
       await createDemoTrustWaves(db, ids.get('admin@example.org')!, history.clock());

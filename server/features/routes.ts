@@ -8,6 +8,7 @@ import { dashboardRoutes } from './transparency/dashboard.routes.js';
 import { devMailRoutes } from '../platform/mail/devMail.routes.js';
 import { homeRoutes } from './residents/home.routes.js';
 import { openDataRoutes } from './transparency/openData.routes.js';
+import { recommendationPublicRoutes } from './recommendations/recommendationPublic.routes.js';
 import { staffRoutes } from './staff.routes.js';
 import { staffApiRoutes } from './cases/staffApi.routes.js';
 import { statusRoutes } from './residents/status.routes.js';
@@ -22,6 +23,7 @@ type Deps = Pick<Services, 'mail'> &
   Parameters<typeof dashboardRoutes>[0] &
   Parameters<typeof homeRoutes>[0] &
   Parameters<typeof openDataRoutes>[0] &
+  Parameters<typeof recommendationPublicRoutes>[0] &
   Parameters<typeof staffApiRoutes>[0] &
   Parameters<typeof staffRoutes>[0] &
   Parameters<typeof statusRoutes>[0] &
@@ -41,6 +43,7 @@ export function routes(services: Deps, config: Config): Router {
   router.use(boardRoutes(services, config));
   router.use(dashboardRoutes(services, config));
   router.use(openDataRoutes(services, config));
+  router.use(recommendationPublicRoutes(services));
   router.use('/staff', staffRoutes(services, config));
   if (!config.production) router.use(devMailRoutes(services.mail));
   return router;

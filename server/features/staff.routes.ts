@@ -15,6 +15,8 @@ import { officerRoutes } from './officers/officer.routes.js';
 import { releaseRoutes } from './releases/release.routes.js';
 import { retentionRoutes } from './admin/retention.routes.js';
 import { departmentResponseRoutes } from './responses/departmentResponse.routes.js';
+import { recommendationBoardRoutes } from './recommendations/recommendationBoard.routes.js';
+import { recommendationRoutes } from './recommendations/recommendation.routes.js';
 import { signInRoutes } from './accounts/signIn.routes.js';
 import { trustWaveRoutes } from './surveys/trustWaves.routes.js';
 
@@ -30,6 +32,8 @@ type Deps = Pick<Services, 'auth' | 'keys' | 'sessions'> &
   Parameters<typeof caseFileRoutes>[0] &
   Parameters<typeof caseQueueRoutes>[0] &
   Parameters<typeof departmentResponseRoutes>[0] &
+  Parameters<typeof recommendationBoardRoutes>[0] &
+  Parameters<typeof recommendationRoutes>[0] &
   Parameters<typeof earlyInterventionRoutes>[0] &
   Parameters<typeof officerRoutes>[0] &
   Parameters<typeof releaseRoutes>[0] &
@@ -76,6 +80,8 @@ export function staffRoutes(services: Deps, config: Config): Router {
   router.use(staffBoardRoutes(services, config));
   router.use(earlyInterventionRoutes(services));
   router.use(departmentResponseRoutes(services));
+  router.use(recommendationRoutes(services));
+  router.use(recommendationBoardRoutes(services));
   router.use(releaseRoutes(services));
   // Last: its /cases/:id would otherwise answer 404 for the fixed paths of the areas above.
   router.use(caseFileRoutes(services, config));

@@ -84,6 +84,9 @@ interface Ids {
   survey: string;
   /** A decided case with a sustained allegation (the department's response, #19). */
   sustainedCaseId: string;
+  /** A policy recommendation, and its public reference (#19). */
+  recommendationId: string;
+  recommendationReference: string;
   trustWave: string;
   releaseId: string;
 }
@@ -96,6 +99,7 @@ function concrete(route: RouteEntry, ids: Ids): string[] {
       if (p.startsWith('/staff/cases/') || p.startsWith('/api/v1/cases/')) return [ids.caseId];
       if (p.startsWith('/staff/admin/users/')) return [ids.userId];
       if (p.startsWith('/staff/responses/')) return [ids.sustainedCaseId];
+      if (p.startsWith('/staff/recommendations/')) return [ids.recommendationId];
       if (p.startsWith('/staff/officers/')) return [ids.officerId];
       if (p.startsWith('/staff/board/meetings/') || p.startsWith('/board/meetings/')) return [ids.meetingId];
       if (p.startsWith('/staff/admin/outbox/')) return [ids.outboxId];
@@ -119,6 +123,7 @@ function concrete(route: RouteEntry, ids: Ids): string[] {
       throw new Error(`no token for ${p}`);
     },
     year: () => [String(new Date().getFullYear() - 1)],
+    reference: () => [ids.recommendationReference],
     wave: () => [ids.trustWave],
   };
   let paths = [p];
@@ -239,6 +244,11 @@ describe('R13: the form token on every state-changing form, and GET never change
     const officer = await db.selectFrom('officers').select('id').orderBy('badge_number').executeTakeFirstOrThrow();
     const item = await db.selectFrom('agenda_items').select(['id', 'meeting_id']).executeTakeFirstOrThrow();
     const outbox = await db.selectFrom('outbox').select('id').executeTakeFirstOrThrow();
+    const recommendation = await db
+      .selectFrom('recommendations')
+      .select(['id', 'reference'])
+      .where('status', '=', 'adopted')
+      .executeTakeFirstOrThrow();
     const sustained = await db
       .selectFrom('allegations')
       .select('complaint_id')
@@ -284,6 +294,8 @@ describe('R13: the form token on every state-changing form, and GET never change
       passwordLink,
       survey,
       sustainedCaseId: sustained.complaint_id,
+      recommendationId: recommendation.id,
+      recommendationReference: recommendation.reference,
       trustWave,
       releaseId: release.id,
     };

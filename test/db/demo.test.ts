@@ -154,6 +154,25 @@ describe('demo agency', () => {
     );
   });
 
+  it('has three policy recommendations at different stages: partly accepted, response overdue, a draft on an agenda (#19)', async () => {
+    const svc = services({
+      config: testConfig(),
+      database: database.handle,
+      translator: createTranslator(),
+      logger: silentLogger,
+    });
+    const tracker = await svc.recommendationTracker.list({}, 'en');
+    expect(tracker.entries.map((e) => e.status).sort()).to.deep.equal(['in_progress', 'response_overdue']);
+    expect(tracker.entries.every((e) => e.decision?.votesFor === 4 && e.decision.votesAgainst === 1)).to.equal(true);
+    const drafts = await database.db
+      .selectFrom('recommendations as r')
+      .innerJoin('recommendation_items as i', 'i.recommendation_id', 'r.id')
+      .select('r.status')
+      .where('i.outcome', 'is', null)
+      .execute();
+    expect(drafts.map((d) => d.status)).to.deep.equal(['draft']);
+  });
+
   it('does nothing on a second start, and prints no password', async () => {
     const again = await demo().ensureDemoData(undefined);
     expect(again.created).to.equal(false);

@@ -41,11 +41,13 @@ export type RecommendationInput = z.output<typeof recommendationForm>;
 export const RESPONSE_STATUSES = ['accepted', 'partially_accepted', 'rejected', 'under_study'] as const;
 export const IMPLEMENTATION_STATUSES = ['in_progress', 'implemented', 'not_implemented'] as const;
 
-/** The department's response, or an implementation update: a status of its kind, what was said, and when. */
+/**
+ * The department's response (accepted, partially accepted, rejected, under study) or an
+ * implementation update (in progress, implemented, not implemented): the status says which.
+ */
 export const updateForm = z
   .strictObject({
-    kind: z.enum(['response', 'implementation'], { error: 'recommendations.field.kindChoose' }),
-    status: z.string({ error: 'recommendations.field.statusChoose' }).max(40),
+    status: z.enum([...RESPONSE_STATUSES, ...IMPLEMENTATION_STATUSES], { error: 'recommendations.field.statusChoose' }),
     body: text(5000, 'recommendations.field.updateBodyRequired'),
     occurredOn: z
       .string({ error: 'recommendations.field.dateRequired' })
@@ -53,12 +55,12 @@ export const updateForm = z
       .min(1, { error: 'recommendations.field.dateRequired' })
       .refine((v) => ISO_DAY.test(v) && DateTime.fromISO(v).isValid, { error: 'recommendations.field.dateInvalid' }),
   })
-  .superRefine((v, ctx) => {
-    const allowed: readonly string[] = v.kind === 'response' ? RESPONSE_STATUSES : IMPLEMENTATION_STATUSES;
-    if (!allowed.includes(v.status)) {
-      ctx.addIssue({ code: 'custom', path: ['status'], message: 'recommendations.field.statusChoose' });
-    }
-  });
+  .transform((v) => ({
+    ...v,
+    kind: (RESPONSE_STATUSES as readonly string[]).includes(v.status)
+      ? ('response' as const)
+      : ('implementation' as const),
+  }));
 export type UpdateInput = z.output<typeof updateForm>;
 
 export const agendaForm = z.strictObject({

@@ -122,7 +122,7 @@ export function recommendationVoteService(deps: {
         seated,
         organiser,
         drafts: waiting.map((d) => ({
-          id: d.id,
+          value: d.id,
           label: `${d.reference}: ${language === 'es' ? d.title_es : d.title_en}`,
         })),
       };
