@@ -5,6 +5,7 @@ import {
   columnsOf,
   openDataDocument,
   SUMMARY_DATASETS,
+  type OpenDataFormat,
 } from './transparency/openData.schemas.js';
 
 // The open data's downloads in the OpenAPI document (#19 part 6): served at the site's root, not
@@ -27,43 +28,40 @@ export function openDataPaths(baseUrl: string) {
     COMPLAINTS_DATASET,
     ...SUMMARY_DATASETS,
   ];
-  const servers = [{ url: baseUrl }];
+  const explained = `The columns are explained at ${baseUrl}/data.`;
+  const download = (name: string, format: OpenDataFormat, summary: string, description: string, schema: object) => [
+    `/data/${name}.${format}`,
+    {
+      servers: [{ url: baseUrl }],
+      get: {
+        summary: `${summary} (${format.toUpperCase()})`,
+        tags: ['open data'],
+        responses: {
+          '200': {
+            description: `${description} ${explained}`,
+            headers: DOWNLOAD_HEADERS,
+            content: { [CONTENT_TYPES[format].split(';')[0]!]: { schema } },
+          },
+        },
+      },
+    },
+  ];
   return Object.fromEntries(
     datasets.flatMap(({ name, description, row }) => [
-      [
-        `/data/${name}.csv`,
-        {
-          servers,
-          get: {
-            summary: `${description} (CSV)`,
-            tags: ['open data'],
-            responses: {
-              '200': {
-                description: `RFC 4180, UTF-8, CRLF line ends; the first line is "${columnsOf(row).join(',')}". A value 1 to 4 or too rare reads suppressed; a field a spreadsheet would run as a formula starts with an apostrophe. The columns are explained at ${baseUrl}/data.`,
-                headers: DOWNLOAD_HEADERS,
-                content: { [CONTENT_TYPES.csv.split(';')[0]!]: { schema: { type: 'string' } } },
-              },
-            },
-          },
-        },
-      ],
-      [
-        `/data/${name}.json`,
-        {
-          servers,
-          get: {
-            summary: `${description} (JSON)`,
-            tags: ['open data'],
-            responses: {
-              '200': {
-                description: `The same rows as the CSV, with the time they were built. The columns are explained at ${baseUrl}/data.`,
-                headers: DOWNLOAD_HEADERS,
-                content: { [CONTENT_TYPES.json.split(';')[0]!]: { schema: answer(openDataDocument(row)) } },
-              },
-            },
-          },
-        },
-      ],
+      download(
+        name,
+        'csv',
+        description,
+        `RFC 4180, UTF-8, CRLF line ends; the first line is "${columnsOf(row).join(',')}". A value 1 to 4 or too rare reads suppressed; a field a spreadsheet would run as a formula starts with an apostrophe.`,
+        { type: 'string' },
+      ),
+      download(
+        name,
+        'json',
+        description,
+        'The same rows as the CSV, with the time they were built.',
+        answer(openDataDocument(row)),
+      ),
     ]),
   );
 }

@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { parse } from 'csv-parse/sync';
 import type { Express } from 'express';
 import request from 'supertest';
 import type { Services } from '../../server/compose.js';
@@ -11,6 +10,7 @@ import {
   trustRow,
 } from '../../server/features/transparency/openData.schemas.js';
 import { testApp } from '../support/app.js';
+import { csvRows, getDownload as get, type CsvRow } from '../support/download.js';
 import { useDatabase } from '../support/database.js';
 
 // The department's responses and the community trust survey as open data (#19 part 6).
@@ -21,20 +21,8 @@ const TRUST_COLUMNS = 'wave_start,wave_end,district,statement,respondents,averag
 const YEAR = '2025';
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
-type Row = Record<string, string>;
+type Row = CsvRow;
 
-const asText = (res: request.Response, callback: (err: Error | null, body: string) => void) => {
-  let body = '';
-  res.setEncoding('utf8');
-  res.on('data', (chunk: string) => (body += chunk));
-  res.on('end', () => callback(null, body));
-};
-const get = (app: Express, path: string) =>
-  request(app)
-    .get(path)
-    .buffer(true)
-    .parse(asText as never);
-const csvRows = (text: string): Row[] => parse(text, { columns: true }) as Row[];
 /** A file's value as the dashboard's cell holds it: null when withheld. */
 const shown = (value: string | number | undefined) =>
   value === undefined || value === 'suppressed' ? null : Number(value);
