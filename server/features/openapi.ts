@@ -8,6 +8,7 @@ import {
   eventRequest,
   eventResult,
 } from './cases/staffApi.schemas.js';
+import { openDataPaths } from './openapi.data.js';
 
 const schema = (type: z.ZodType) => z.toJSONSchema(type, { io: 'input', unrepresentable: 'any' });
 const answer = (type: z.ZodType) => z.toJSONSchema(type, { io: 'output', unrepresentable: 'any' });
@@ -47,7 +48,7 @@ export function openApiDocument(baseUrl: string) {
       title: 'Civilian oversight complaints API',
       version: '1.0.0',
       description:
-        'File a complaint and look up its status; for staff with a bearer token, work the case queue. Messages follow Accept-Language (en, es).',
+        'File a complaint and look up its status; for staff with a bearer token, work the case queue. Messages follow Accept-Language (en, es). The open data downloads (/data/...) are served at the site root, without a token.',
     },
     servers: [{ url: `${baseUrl}/api/v1` }],
     components: {
@@ -129,6 +130,7 @@ export function openApiDocument(baseUrl: string) {
         },
       },
       ...staffPaths(),
+      ...openDataPaths(baseUrl),
     },
   };
 }

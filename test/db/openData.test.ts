@@ -1,7 +1,6 @@
 import http from 'node:http';
 import { Writable } from 'node:stream';
 import { expect } from 'chai';
-import { parse } from 'csv-parse/sync';
 import type { Express } from 'express';
 import { sql } from 'kysely';
 import request from 'supertest';
@@ -9,6 +8,7 @@ import { createLogger } from '../../server/platform/logger.js';
 import type { Services } from '../../server/compose.js';
 import { OPEN_DATA_PAGE_ROWS, type OpenDataDownload } from '../../server/features/transparency/openData.service.js';
 import { testApp } from '../support/app.js';
+import { csvRows, getDownload as get, type CsvRow } from '../support/download.js';
 import { listen } from '../support/browser.js';
 import { useDatabase } from '../support/database.js';
 
@@ -28,23 +28,7 @@ const FINDINGS = [
 const BANDS = ['0-30', '31-90', '91-180', '181-365', 'over-365', 'open'];
 const STAGES = ['intake', 'mediation', 'investigation', 'boardReview', 'disposition', 'closed'];
 
-type Row = Record<string, string>;
-
-/** Reads a whole download as text, whatever its content type. */
-const asText = (res: request.Response, callback: (err: Error | null, body: string) => void) => {
-  let body = '';
-  res.setEncoding('utf8');
-  res.on('data', (chunk: string) => (body += chunk));
-  res.on('end', () => callback(null, body));
-};
-
-const get = (app: Express, path: string) =>
-  request(app)
-    .get(path)
-    .buffer(true)
-    .parse(asText as never);
-
-const csvRows = (text: string): Row[] => parse(text, { columns: true, skip_empty_lines: false }) as Row[];
+type Row = CsvRow;
 
 /** A GET over a real socket: the response as far as it got, and whether it ended properly. */
 function rawGet(baseUrl: string, path: string): Promise<{ status: number; body: string; complete: boolean }> {

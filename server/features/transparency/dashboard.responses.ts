@@ -20,6 +20,8 @@ export interface ResponseFigures {
   /** Sustained allegations whose response in force is dated in the range. */
   responded: CountCell;
   concurred: CountCell;
+  /** Those the department did not concur with (the open data publishes it; the page shows the share). */
+  notConcurred: CountCell;
   /** The share of those the department concurred with. */
   concurrence: Figure;
   /** Responses still awaited whose deadline passed in the range. */
@@ -34,13 +36,19 @@ export interface ResponseFigures {
   years: ResponseYear[];
 }
 
+/** The words the figures need: the open data passes codes and markers instead of the reader's words. */
+export type ResponseLabels = Pick<
+  DashboardLabels,
+  'categories' | 'disciplines' | 'fewerThanFive' | 'notShown' | 'number' | 'percent'
+>;
+
 const add = (map: Map<string, number>, key: string, n: number) => map.set(key, (map.get(key) ?? 0) + n);
 
 /** The response figures of the rollup rows of the range's months (`inRange`). */
 export function responseFigures(
   rows: readonly RollupRow[],
   inRange: ReadonlySet<string>,
-  labels: DashboardLabels,
+  labels: ResponseLabels,
 ): ResponseFigures {
   const concurred = new Map<string, number>(); // year|yes, year|no
   const overdue = new Map<string, number>(); // year
@@ -71,6 +79,7 @@ export function responseFigures(
   return {
     responded: count(all),
     concurred: count(yes),
+    notConcurred: count(all - yes),
     concurrence: shareOf(yes, all),
     overdue: count(total(overdue, () => true)),
     columns: labels.disciplines.map((d) => d.name),

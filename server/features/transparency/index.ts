@@ -14,7 +14,7 @@ export function transparencyFeature(p: Platform) {
   });
   return {
     statistics,
-    openData: openDataService({ db: p.db, statistics }),
+    openData: openDataService({ db: p.db, statistics, clock: p.clock, timeZone: p.config.agencyTimeZone }),
     dashboard: dashboardService({
       db: p.db,
       translator: p.translator,

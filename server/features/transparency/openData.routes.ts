@@ -10,8 +10,11 @@ import {
   SUPPRESSED,
   UNKNOWN_DISTRICT,
   type DictionaryEntry,
+  type OpenDataDownload,
   type OpenDataFormat,
 } from './openData.service.js';
+import { SUMMARY_DATASETS } from './openData.schemas.js';
+import { columnTexts, summarySections } from './openData.page.js';
 
 /** "November 30, 2026 at 3:15 PM EST": in the agency's time zone, with the zone named. */
 function updatedAt(at: Date, language: Language, timeZone: string): string {
@@ -102,7 +105,8 @@ export function openDataRoutes(services: Deps, config: Config): Router {
       rows: [...rows, suppressed],
     });
     res.render('pages/data/dictionary.njk', {
-      columns: OPEN_DATA_COLUMNS,
+      columns: columnTexts(t, 'openData.columns', OPEN_DATA_COLUMNS),
+      datasets: summarySections(t),
       codeTables: [
         table('categories', 'openData.name', named(dictionary.categories)),
         table('districts', 'openData.name', [
@@ -120,8 +124,8 @@ export function openDataRoutes(services: Deps, config: Config): Router {
     });
   });
 
-  const download = (format: OpenDataFormat) => async (req: Request, res: Response) => {
-    const file = await openData.download(format);
+  const send = (open: () => Promise<OpenDataDownload>) => async (req: Request, res: Response) => {
+    const file = await open();
     res.status(200);
     res.setHeader('Content-Type', file.contentType);
     res.setHeader('Content-Disposition', `attachment; filename="${file.filename}"`);
@@ -135,8 +139,17 @@ export function openDataRoutes(services: Deps, config: Config): Router {
     }
     await stream(req, res, file.chunks);
   };
-  router.get('/data/complaints.csv', download('csv'));
-  router.get('/data/complaints.json', download('json'));
+  for (const format of ['csv', 'json'] as const satisfies readonly OpenDataFormat[]) {
+    router.get(
+      `/data/complaints.${format}`,
+      send(() => openData.download(format)),
+    );
+    for (const { name } of SUMMARY_DATASETS)
+      router.get(
+        `/data/${name}.${format}`,
+        send(() => openData.summary(name, format)),
+      );
+  }
 
   return router;
 }

@@ -6,6 +6,9 @@ import type { Language } from '../../platform/i18n.js';
 import { FINDINGS } from '../cases/caseFile.schemas.js';
 import { STAGES } from '../../../workflows/complaint.types.js';
 import type { StatisticsService } from './statistics.service.js';
+import type { Clock } from '../../platform/clock.js';
+import { summaryDownloads } from './openDataSummaries.service.js';
+import { CONTENT_TYPES, type OpenDataDownload, type OpenDataFormat } from './openData.schemas.js';
 
 // The open data: one row per allegation, read only from `open_data_rows` (already de-identified and
 // generalised by the statistics refresh). A download is produced page by page (keyset paging), so a
@@ -21,8 +24,7 @@ export const OPEN_DATA_COLUMNS = [
   'stage',
 ] as const;
 
-/** What a generalised value reads in the files. */
-export const SUPPRESSED = 'suppressed';
+export { SUPPRESSED, type OpenDataDownload, type OpenDataFormat } from './openData.schemas.js';
 /** The district of a complaint with none recorded. */
 export const UNKNOWN_DISTRICT = 'unknown';
 /** The finding of an allegation not (or never) decided. */
@@ -38,23 +40,12 @@ export const STAGE_CODES = STAGES;
  */
 export const OPEN_DATA_PAGE_ROWS = { csv: 1_000, json: 500 } as const;
 
-export type OpenDataFormat = 'csv' | 'json';
-
 /** The statistics were refreshed while a download was being read: its rows would mix two versions. */
 export class OpenDataChanged extends Error {
   constructor() {
     super('the open data was refreshed during the download');
     this.name = 'OpenDataChanged';
   }
-}
-
-export interface OpenDataDownload {
-  /** When the rows were built (undefined before the first refresh: the file is then empty). */
-  lastUpdated: Date | undefined;
-  filename: string;
-  contentType: string;
-  /** The file, in chunks of about one page each; stop iterating to stop reading. */
-  chunks: AsyncIterable<string>;
 }
 
 export interface DictionaryEntry {
@@ -85,6 +76,8 @@ export function openDataService(deps: {
   db: Db;
   /** The refresh that builds the rows, for the time they were built. */
   statistics: Pick<StatisticsService, 'lastUpdated'>;
+  clock: Clock;
+  timeZone: string;
 }) {
   const { statistics } = deps;
   // The number of rows changes only with a refresh: counted once per refresh, not on every page view.
@@ -141,13 +134,16 @@ export function openDataService(deps: {
   return {
     lastUpdated: () => statistics.lastUpdated(),
 
+    /** The department's responses and the trust survey, each a whole file (#19 part 6). */
+    ...summaryDownloads(deps),
+
     /** One download of the whole file, produced lazily. */
     async download(format: OpenDataFormat): Promise<OpenDataDownload> {
       const lastUpdated = await statistics.lastUpdated();
       return {
         lastUpdated,
         filename: `complaints.${format}`,
-        contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
+        contentType: CONTENT_TYPES[format],
         chunks: format === 'csv' ? csv(lastUpdated) : json(lastUpdated),
       };
     },

@@ -4,8 +4,8 @@ import type { Executor } from '../../platform/db/executor.js';
 // from their running totals (`trust_results`, a few rows per district and statement), never from
 // the answers themselves.
 
-/** The latest waves that are over (ended, or closed early) and had any answer, latest first. */
-export async function publishedWaves(db: Executor, today: string, limit: number) {
+/** The latest waves that are over (ended, or closed early) and had any answer, latest first; all without a limit. */
+export async function publishedWaves(db: Executor, today: string, limit?: number) {
   return db
     .selectFrom('trust_waves')
     .select(['id', 'opens_on', 'closes_on', 'items'])
@@ -16,7 +16,7 @@ export async function publishedWaves(db: Executor, today: string, limit: number)
       ),
     )
     .orderBy('opens_on', 'desc')
-    .limit(limit)
+    .$if(limit !== undefined, (q) => q.limit(limit!))
     .execute();
 }
 

@@ -6,10 +6,39 @@ import { allDistricts } from '../../platform/reference/reference.repository.js';
 import { TRUST_ITEMS } from '../surveys/trustSurvey.bank.js';
 import { agencyToday } from '../surveys/trustWave.model.js';
 import { publishedWaves, waveTotals } from './trustResults.repository.js';
-import { trustResultsModel, type TrustLabels, type TrustResultsView } from './trustResults.model.js';
+import {
+  trustResultsModel,
+  type TrustLabels,
+  type TrustResultsView,
+  type TrustTotal,
+  type TrustWaveTotals,
+} from './trustResults.model.js';
 
 /** The waves the dashboard compares: a few years of waves run twice a year. */
 export const PUBLISHED_WAVES = 6;
+
+/** The waves over by `today` (the latest `limit`, or all) and their running totals, as the model takes them. */
+export async function closedWaveTotals(
+  db: Db,
+  today: string,
+  limit?: number,
+): Promise<{ waves: TrustWaveTotals[]; totals: TrustTotal[] }> {
+  const waves = await publishedWaves(db, today, limit);
+  const totals = await waveTotals(
+    db,
+    waves.map((w) => w.id),
+  );
+  return {
+    waves: waves.map((w) => ({ id: w.id, opensOn: w.opens_on, closesOn: w.closes_on, items: w.items })),
+    totals: totals.map((r) => ({
+      waveId: r.wave_id,
+      district: r.district,
+      item: r.item,
+      answers: r.answers,
+      scoreSum: r.score_sum,
+    })),
+  };
+}
 
 export type TrustResultsService = ReturnType<typeof trustResultsService>;
 
@@ -46,23 +75,12 @@ export function trustResultsService(deps: { db: Db; translator: Translator; cloc
   return {
     /** The latest waves that are over, compared, and the latest by district; none before any wave closed. */
     async results(language: Language): Promise<TrustResultsView> {
-      const today = agencyToday(deps.clock, deps.timeZone);
-      const waves = await publishedWaves(deps.db, today, PUBLISHED_WAVES);
-      const totals = await waveTotals(
+      const { waves, totals } = await closedWaveTotals(
         deps.db,
-        waves.map((w) => w.id),
+        agencyToday(deps.clock, deps.timeZone),
+        PUBLISHED_WAVES,
       );
-      return trustResultsModel(
-        waves.map((w) => ({ id: w.id, opensOn: w.opens_on, closesOn: w.closes_on, items: w.items })),
-        totals.map((r) => ({
-          waveId: r.wave_id,
-          district: r.district,
-          item: r.item,
-          answers: r.answers,
-          scoreSum: r.score_sum,
-        })),
-        await labels(language),
-      );
+      return trustResultsModel(waves, totals, await labels(language));
     },
   };
 }
