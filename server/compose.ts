@@ -55,7 +55,9 @@ export function services(deps: ServiceDependencies) {
     ...casesFeature(core),
     ...officersFeature(p),
     ...adminFeature(p, accounts),
-    ...transparencyFeature(p),
+    ...transparencyFeature(p, {
+      recommendations: async () => (await recommendations.recommendationTracker.list({}, 'en')).entries,
+    }),
     ...responsesFeature(p),
     ...releases,
     housekeeping: housekeepingService({

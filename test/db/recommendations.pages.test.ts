@@ -106,6 +106,22 @@ describe('policy recommendation pages: staff forms, the board ballot, the public
     expect(other.text).to.not.include(reference);
     const odd = await request(app).get('/recommendations?status=nonsense&year=abc').expect(200);
     expect(odd.text).to.include(reference);
+    // The open data and the OpenAPI description carry them too (#19 part 6).
+    const csv = await request(app).get('/data/recommendations.csv').expect(200);
+    expect(csv.headers['content-disposition']).to.match(/attachment; filename="?recommendations.csv/);
+    const [header, row] = csv.text.split('\r\n');
+    expect(header).to.equal(
+      'reference,adopted_on,votes_for,votes_against,response_due_on,status,status_since,title_en,title_es',
+    );
+    expect(row).to.include(`${reference},`);
+    expect(row).to.include(',3,0,');
+    expect(row).to.include(',partially_accepted,');
+    const json = JSON.parse((await request(app).get('/data/recommendations.json').expect(200)).text) as {
+      rows: Array<{ reference: string; title_es: string }>;
+    };
+    expect(json.rows.map((r) => r.title_es)).to.deep.equal(['Cámaras corporales encendidas en cada parada']);
+    const openapi = await request(app).get('/api/v1/openapi.json').expect(200);
+    expect(Object.keys(openapi.body.paths as object)).to.include('/data/recommendations.csv');
     await request(app).get('/recommendations/REC-1999-999').expect(404);
     await request(app).get('/recommendations/%00').expect(404);
   });

@@ -43,6 +43,8 @@ export interface RecommendationView {
   id: string;
   reference: string;
   title: string;
+  /** The title in each language, for the open data. */
+  titles: { en: string; es: string };
   body: string;
   basis: string;
   /** 'draft', 'adopted' or 'not_adopted': the board's part. */
@@ -80,6 +82,7 @@ export function recommendationView(
     id: row.id,
     reference: row.reference,
     title: es ? row.title_es : row.title_en,
+    titles: { en: row.title_en, es: row.title_es },
     body: es ? row.body_es : row.body_en,
     basis: es ? row.basis_es : row.basis_en,
     boardStatus: row.status,

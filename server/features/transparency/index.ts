@@ -5,7 +5,10 @@ import { statisticsService } from './statistics.service.js';
 import { trustResultsService } from './trustResults.service.js';
 
 /** Transparency: the statistics rollups, the public dashboard and annual report, open data, the trust survey's results. */
-export function transparencyFeature(p: Platform) {
+export function transparencyFeature(
+  p: Platform,
+  published: { recommendations: Parameters<typeof openDataService>[0]['recommendations'] },
+) {
   const statistics = statisticsService({
     db: p.db,
     timeZone: p.config.agencyTimeZone,
@@ -14,7 +17,13 @@ export function transparencyFeature(p: Platform) {
   });
   return {
     statistics,
-    openData: openDataService({ db: p.db, statistics, clock: p.clock, timeZone: p.config.agencyTimeZone }),
+    openData: openDataService({
+      db: p.db,
+      statistics,
+      clock: p.clock,
+      timeZone: p.config.agencyTimeZone,
+      recommendations: published.recommendations,
+    }),
     dashboard: dashboardService({
       db: p.db,
       translator: p.translator,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DISCIPLINES } from '../../domain/vocabulary.js';
 import { TRUST_ITEMS } from '../surveys/trustSurvey.bank.js';
+import { TRACKER_STATUSES } from '../recommendations/recommendation.view.js';
 
 // The open datasets' rows (#19 part 6), as zod schemas: the files' columns are their keys in order,
 // the OpenAPI document is generated from them, and the tests parse the downloads with them. Beside
@@ -58,7 +59,21 @@ export const trustRow = z.strictObject({
     .describe('Average agreement from 1 to 5, one decimal, only over 5 answers or more'),
 });
 
+/** A policy recommendation the board adopted, and where it stands (#19 part 3): nothing here is about a person. */
+export const recommendationRow = z.strictObject({
+  reference: code("The recommendation's reference, REC-YYYY-NNN"),
+  adopted_on: z.iso.date(),
+  votes_for: z.number().int().min(0),
+  votes_against: z.number().int().min(0),
+  response_due_on: z.iso.date(),
+  status: z.enum(TRACKER_STATUSES as [string, ...string[]]),
+  status_since: z.union([z.iso.date(), z.literal('')]).describe('The day of the response or update in force, if any'),
+  title_en: z.string(),
+  title_es: z.string(),
+});
+
 export type ComplaintRow = z.infer<typeof complaintRow>;
+export type RecommendationRow = z.infer<typeof recommendationRow>;
 export type ResponseRow = z.infer<typeof responseRow>;
 export type TrustRow = z.infer<typeof trustRow>;
 
@@ -117,6 +132,12 @@ export const SUMMARY_DATASETS = [
     description: 'Community trust survey results per wave that is over, for the whole wave and by district',
     row: trustRow,
     codeLists: [{ key: 'statements', codes: TRUST_ITEMS, textKey: 'trustSurvey.item' }],
+  },
+  {
+    name: 'recommendations',
+    description: "Policy recommendations the board adopted, the vote, and the department's response and implementation",
+    row: recommendationRow,
+    codeLists: [{ key: 'statuses', codes: TRACKER_STATUSES, textKey: 'recommendations.status' }],
   },
 ] as const satisfies readonly SummaryDataset[];
 

@@ -78,6 +78,7 @@ export function openDataService(deps: {
   statistics: Pick<StatisticsService, 'lastUpdated'>;
   clock: Clock;
   timeZone: string;
+  recommendations: Parameters<typeof summaryDownloads>[0]['recommendations'];
 }) {
   const { statistics } = deps;
   // The number of rows changes only with a refresh: counted once per refresh, not on every page view.

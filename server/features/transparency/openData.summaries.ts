@@ -9,7 +9,10 @@ import { TRUST_ITEMS } from '../surveys/trustSurvey.bank.js';
 import type { CountCell, Figure } from './dashboard.cells.js';
 import { responseFigures, type ResponseLabels } from './dashboard.responses.js';
 import { trustResultsModel, type TrustLabels, type TrustTotal, type TrustWaveTotals } from './trustResults.model.js';
-import { ALL, SUPPRESSED, type ResponseRow, type TrustRow } from './openData.schemas.js';
+import { ALL, SUPPRESSED, type RecommendationRow, type ResponseRow, type TrustRow } from './openData.schemas.js';
+import type { TrackerEntry } from '../recommendations/recommendationTracker.service.js';
+import { lastDayOf } from '../../../workflows/deadline.policy.js';
+import { DateTime } from 'luxon';
 
 /** A shown count or figure as the files write it: its value, or the marker when withheld. */
 const valueOf = (cell: CountCell | Figure): number | typeof SUPPRESSED => cell.value ?? SUPPRESSED;
@@ -103,6 +106,22 @@ const FORMULA_START = /^[-=+@\t\r]/;
 const NEEDS_QUOTES = /[",\r\n]/;
 
 /** One CSV field: defused when a spreadsheet would run it, quoted when it holds a comma, quote or line break. */
+/** The adopted recommendations, oldest first, each with its vote and where it stands now. */
+export function recommendationRows(entries: readonly TrackerEntry[], timeZone: string): RecommendationRow[] {
+  const dayOf = (at: Date) => DateTime.fromJSDate(at, { zone: timeZone }).toISODate()!;
+  return [...entries].reverse().map((e) => ({
+    reference: e.reference,
+    adopted_on: dayOf(e.adoptedAt!),
+    votes_for: e.decision?.votesFor ?? 0,
+    votes_against: e.decision?.votesAgainst ?? 0,
+    response_due_on: lastDayOf(e.responseDueAt!, timeZone),
+    status: e.status!,
+    status_since: e.updates.at(-1)?.occurredOn ?? '',
+    title_en: e.titles.en,
+    title_es: e.titles.es,
+  }));
+}
+
 export function csvField(value: string | number): string {
   const text = typeof value === 'string' && FORMULA_START.test(value) ? `'${value}` : String(value);
   return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;

@@ -12,7 +12,8 @@ import {
   type OpenDataFormat,
   type SummaryName,
 } from './openData.schemas.js';
-import { csvFile, jsonFile, responseRows, trustRows } from './openData.summaries.js';
+import { csvFile, jsonFile, recommendationRows, responseRows, trustRows } from './openData.summaries.js';
+import type { TrackerEntry } from '../recommendations/recommendationTracker.service.js';
 import type { StatisticsService } from './statistics.service.js';
 
 /** A summary dataset's figures: when they were built (undefined when not known), and its rows. */
@@ -32,6 +33,8 @@ export function summaryDownloads(deps: {
   statistics: Pick<StatisticsService, 'lastUpdated'>;
   clock: Clock;
   timeZone: string;
+  /** The adopted recommendations as the public tracker has them (the recommendations feature). */
+  recommendations: () => Promise<readonly TrackerEntry[]>;
 }) {
   const { db } = deps;
   const figures: Record<SummaryName, () => Promise<Figures>> = {
@@ -48,6 +51,10 @@ export function summaryDownloads(deps: {
       const { waves, totals } = await closedWaveTotals(db, agencyToday(deps.clock, deps.timeZone));
       const districts = (await allDistricts(db)).map((d) => d.code);
       return { lastUpdated: undefined, rows: trustRows(waves, totals, districts) };
+    },
+    // Read as the tracker reads them, at the moment of the request.
+    async recommendations() {
+      return { lastUpdated: undefined, rows: recommendationRows(await deps.recommendations(), deps.timeZone) };
     },
   };
 
