@@ -57,6 +57,7 @@ export function services(deps: ServiceDependencies) {
     ...adminFeature(p, accounts),
     ...transparencyFeature(p, {
       recommendations: async () => (await recommendations.recommendationTracker.list({}, 'en')).entries,
+      recommendationsOfYear: (year, language) => recommendations.recommendationTracker.ofYear(year, language),
     }),
     ...responsesFeature(p),
     ...releases,

@@ -302,6 +302,25 @@ describe('public dashboard and annual reports: rounded, suppressed, and naming n
     expectAnonymous(es.text);
   });
 
+  it('lists in a year’s report the policy recommendations adopted that year, in both languages (#19)', async () => {
+    const adopted = await db()
+      .selectFrom('recommendations')
+      .select(['reference', 'adopted_at'])
+      .where('status', '=', 'adopted')
+      .execute();
+    expect(adopted).to.have.length(2);
+    const adoptedYear = Number(
+      new Intl.DateTimeFormat('en-US', { timeZone: config.agencyTimeZone, year: 'numeric' }).format(
+        adopted[0]!.adopted_at!,
+      ),
+    );
+    const en = await request(app).get(`/reports/${adoptedYear}?lang=en`).expect(200);
+    expect(en.text).to.include(`Policy recommendations adopted in ${adoptedYear}`);
+    for (const r of adopted) expect(en.text).to.include(`href="/recommendations/${r.reference}"`);
+    const es = await request(app).get(`/reports/${adoptedYear}?lang=es`).expect(200);
+    expect(es.text).to.include('Registrar el motivo de cada registro de vehículo');
+  });
+
   it('shows a chosen range of months, and an empty one without a 500', async () => {
     const to = services.dashboard.currentMonth();
     const from = `${year}-01`;

@@ -13,6 +13,7 @@ import {
 import { localeOf, type Language, type Translator } from '../../platform/i18n.js';
 import { FINDINGS } from '../cases/caseFile.schemas.js';
 import { DISCIPLINES } from '../../domain/vocabulary.js';
+import type { TrackerEntry } from '../recommendations/recommendationTracker.service.js';
 import {
   DEFAULT_MONTHS,
   addMonths,
@@ -48,6 +49,8 @@ export function dashboardService(deps: {
   statistics: { recentlyUpdated(): Promise<Date | undefined> };
   timeZone: string;
   clock: Clock;
+  /** The policy recommendations adopted in a year, as the public tracker has them (#19). */
+  recommendationsOfYear: (year: number, language: Language) => Promise<readonly TrackerEntry[]>;
 }) {
   const now = deps.clock;
 
@@ -123,7 +126,10 @@ export function dashboardService(deps: {
      * the same months of the year before when the statistics reach back to it. Undefined for a
      * year without statistics.
      */
-    async annualReport(year: number, language: Language): Promise<AnnualReportModel | undefined> {
+    async annualReport(
+      year: number,
+      language: Language,
+    ): Promise<(AnnualReportModel & { recommendations: readonly TrackerEntry[] }) | undefined> {
       if (!Number.isInteger(year) || year < REPORT_YEARS.first || year > REPORT_YEARS.last) return undefined;
       const span = await rollupSpan(deps.db);
       if (!span || year < Number(span.first.slice(0, 4)) || year > Number(span.last.slice(0, 4))) return undefined;
@@ -134,10 +140,11 @@ export function dashboardService(deps: {
       if (rows.length === 0) return undefined;
       const previousRange = { from: addMonths(range.from, -12), to: addMonths(range.to, -12) };
       const hasPrevious = year - 1 >= Number(span.first.slice(0, 4));
-      return annualReportModel(
+      const model = annualReportModel(
         { year, range, rows, ...(hasPrevious ? { previousRows: await rowsOf(previousRange) } : {}) },
         await labels(language),
       );
+      return { ...model, recommendations: await deps.recommendationsOfYear(year, language) };
     },
   };
 }

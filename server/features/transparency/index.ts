@@ -7,7 +7,10 @@ import { trustResultsService } from './trustResults.service.js';
 /** Transparency: the statistics rollups, the public dashboard and annual report, open data, the trust survey's results. */
 export function transparencyFeature(
   p: Platform,
-  published: { recommendations: Parameters<typeof openDataService>[0]['recommendations'] },
+  published: {
+    recommendations: Parameters<typeof openDataService>[0]['recommendations'];
+    recommendationsOfYear: Parameters<typeof dashboardService>[0]['recommendationsOfYear'];
+  },
 ) {
   const statistics = statisticsService({
     db: p.db,
@@ -30,6 +33,7 @@ export function transparencyFeature(
       statistics,
       timeZone: p.config.agencyTimeZone,
       clock: p.clock,
+      recommendationsOfYear: published.recommendationsOfYear,
     }),
     trustResults: trustResultsService({
       db: p.db,
