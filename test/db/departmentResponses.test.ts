@@ -9,6 +9,7 @@ import { ballotFor, organiserFor, votingCase } from '../support/board.js';
 import { useDatabase } from '../support/database.js';
 import { silentLogger } from '../support/logger.js';
 import { createStaff } from '../support/staff.js';
+import { statusRow } from '../../server/features/residents/status.repository.js';
 
 const DAY = 86_400_000;
 const today = () => new Date().toISOString().slice(0, 10);
@@ -158,6 +159,8 @@ describe("the department's response to sustained findings (#19 part 1)", () => {
     expect(mail.some((m) => (m.data as { deadline?: string }).deadline === 'department_response')).to.equal(true);
     const overview = await services.departmentResponses.overview(supervisor);
     expect(overview.awaiting.find((c) => c.id === id)).to.include({ overdue: true });
+    // Between the agency and the department: never the resident's next step.
+    expect((await statusRow(db(), { id })).next_deadline).to.equal(null);
 
     // Late, and recorded after closing: the case stays closed, the clock stays breached and stops.
     await services.departmentResponses.record(supervisor, id, entry(allegations[0]!, { respondedOn: today() }));

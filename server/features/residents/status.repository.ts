@@ -1,8 +1,23 @@
+import type { DeadlineKind } from '../../../workflows/complaint.machine.js';
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../platform/db/executor.js';
 import { PREPARED } from '../../platform/db/prepared.js';
 import type { PublicHistoryEntry } from '../../platform/db/schema.js';
 import type { GuardedCounts } from '../../platform/security/rateLimit.repository.js';
+
+/**
+ * The clocks a resident is told of as their case's next step: the agency's own stages. Not the
+ * statutory limit, and not the department's response to a sustained finding (#19), which runs
+ * after the decision, between the agency and the department.
+ */
+const RESIDENT_CLOCKS: readonly DeadlineKind[] = [
+  'acknowledge',
+  'triage',
+  'mediation',
+  'investigation',
+  'board_decision',
+  'reconsideration',
+];
 
 export interface StatusRow {
   id: string | null;
@@ -74,7 +89,7 @@ export async function statusRow(
         (select json_build_object('kind', d.kind, 'due_at', d.due_at)
            from deadlines d
           where d.complaint_id = f.id and d.status in ('open', 'warned', 'breached') and d.completed_at is null
-            and d.kind <> 'statutory' and d.tolled_at is null
+            and d.kind = any(${sql.val(RESIDENT_CLOCKS)}::text[]) and d.tolled_at is null
           order by d.due_at limit 1) end as next_deadline,
       ${matched ?? sql`null::boolean`} as matched,
       ${guarded ? guarded.counts : sql`null::json`} as attempts
