@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import request from 'supertest';
 import { testApp, testConfig } from '../support/app.js';
@@ -7,6 +8,7 @@ import { capturingLogger } from '../support/logger.js';
 import { csrfOf, errorsOf, type Agent } from '../support/resident.js';
 import { createStaff, signIn } from '../support/staff.js';
 import { TRUST_LIMITS } from '../../server/features/surveys/trustSurvey.service.js';
+import { hmacHex } from '../../server/platform/security/keys.js';
 
 const DISTRICTS = [
   { code: 'harbor', name_en: 'Harbor', name_es: 'Puerto' },
@@ -195,6 +197,40 @@ describe('community trust surveys (#19 part 4)', () => {
     )![1]!;
     expect(everything).not.to.contain(token);
     expect(logs.lines.join('\n')).not.to.contain('198.51.100.77');
+  });
+
+  it('replaces the spent token with an "answered" marker, and keeps only a keyed hash of it', async () => {
+    const agent = browser();
+    const form = await agent.get(`/community-survey/${waveId}`).expect(200);
+    const token = /oc_trust=([A-Za-z0-9_-]{43});/.exec(String(form.headers['set-cookie']))![1]!;
+    const stored = await agent
+      .post(`/community-survey/${waveId}`)
+      .type('form')
+      .send({ _csrf: csrfOf(form.text), respect: '5', gender: 'woman' })
+      .expect(200);
+    // Nothing the browser keeps leads to its ballot, and from there (one transaction) to its answer.
+    const cookie = String(stored.headers['set-cookie']);
+    expect(cookie).to.match(new RegExp(`oc_trust=answered; Max-Age=\\d+; Path=/community-survey/${waveId};`));
+    expect(cookie).not.to.contain(token);
+    const again = await agent.get(`/community-survey/${waveId}?lang=es`).expect(200);
+    expect(again.text).to.contain('Usted ya respondió esta encuesta');
+    expect(again.text).not.to.contain('name="_csrf"');
+    await agent.post(`/community-survey/${waveId}`).type('form').send({ respect: '1' }).expect(409);
+
+    const ballots = (await db().selectFrom('trust_ballots').select('token_hash').execute()).map((b) => b.token_hash);
+    expect(ballots).not.to.include(createHash('sha256').update(token).digest('hex'));
+    expect(ballots).to.include(hmacHex(built.services.keys.trustBallot, token));
+    // A browser that kept its spent token (the answer's response lost) is still refused, and loses it.
+    const kept = () => request(built.app).get(`/community-survey/${waveId}`).set('Cookie', `oc_trust=${token}`);
+    const back = await kept().expect(200);
+    expect(back.text).to.contain('You have already answered this survey');
+    expect(String(back.headers['set-cookie'])).to.contain('oc_trust=answered;');
+    await request(built.app)
+      .post(`/community-survey/${waveId}`)
+      .set('Cookie', `oc_trust=${token}`)
+      .type('form')
+      .send({ _csrf: csrfOf(form.text), respect: '1' })
+      .expect(409);
   });
 
   it('answers a second submit of the same form (double click) with "already answered", storing one answer', async () => {
