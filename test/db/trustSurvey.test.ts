@@ -7,7 +7,9 @@ import { useDatabase } from '../support/database.js';
 import { capturingLogger } from '../support/logger.js';
 import { csrfOf, errorsOf, type Agent } from '../support/resident.js';
 import { createStaff, signIn } from '../support/staff.js';
-import { TRUST_LIMITS } from '../../server/features/surveys/trustSurvey.service.js';
+import { TRUST_LIMITS, trustSurveyService } from '../../server/features/surveys/trustSurvey.service.js';
+import { systemClock } from '../../server/platform/clock.js';
+import type { Quotas } from '../../server/platform/security/quotas.js';
 import { hmacHex } from '../../server/platform/security/keys.js';
 
 const DISTRICTS = [
@@ -265,6 +267,28 @@ describe('community trust surveys (#19 part 4)', () => {
     const last = await answer(browser(address), { respect: '3' });
     expect(last.status).to.equal(429);
     expect(last.text).to.contain('Too many answers from this connection');
+  });
+
+  it('counts an IPv6 client by its /64 (it picks any address in it), an IPv4 client by its address', async () => {
+    const counted: string[] = [];
+    const quotas = { take: (_kind: string, who: string) => (counted.push(who), Promise.resolve(false)) };
+    const service = trustSurveyService({
+      db: db(),
+      quotas: quotas as unknown as Quotas,
+      keys: built.services.keys,
+      clock: systemClock,
+      timeZone: built.config.agencyTimeZone,
+    });
+    const answers = { scores: { respect: 3 }, district: null, ageRange: null, gender: null, race: null };
+    for (const client of ['2001:db8:5:6::1', '2001:db8:5:6:a:b:c:d', '2001:db8:5:7::1', '192.0.2.10']) {
+      expect(await service.answer(waveId, service.newToken(), answers, client)).to.equal('limited');
+    }
+    expect(counted).to.deep.equal([
+      `${waveId}:2001:db8:5:6::/64`,
+      `${waveId}:2001:db8:5:6::/64`,
+      `${waveId}:2001:db8:5:7::/64`,
+      `${waveId}:192.0.2.10`,
+    ]);
   });
 
   it('publishes a closed wave on the dashboard by district, with small cells withheld', async () => {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { isId } from '../../domain/ids.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Db } from '../../platform/db/database.js';
+import { clientNetwork } from '../../platform/security/clientNetwork.js';
 import { hmacHex, hmacHexAll, type Keys } from '../../platform/security/keys.js';
 import type { Quotas } from '../../platform/security/quotas.js';
 import { ballotCast, castBallot, recordAnswer } from './trustAnswer.repository.js';
@@ -10,8 +11,8 @@ import { agencyToday, waveOf, type TrustWave } from './trustWave.model.js';
 import type { TrustItem } from './trustSurvey.bank.js';
 
 /**
- * Stored answers to one wave from one client (a keyed hash of the address names the counter; the
- * address is not stored), per hour: generous for a household or a library's shared connection,
+ * Stored answers to one wave from one client (an IPv4 address, an IPv6 /64; a keyed hash of it
+ * names the counter, the address is not stored), per hour: generous for a household or a library's shared connection,
  * a wall for a script that throws its cookie away after each answer.
  */
 export const TRUST_LIMITS = { answersPerClientPerHour: 20 };
@@ -77,7 +78,7 @@ export function trustSurveyService(deps: { db: Db; quotas: Quotas; keys: Keys; c
       // A browser that answered hears so, without spending its connection's allowance.
       if (await ballotCast(deps.db, waveId, ballotsOf(token))) return 'answered';
       const limit = TRUST_LIMITS.answersPerClientPerHour;
-      if (!(await deps.quotas.take('trustAnswer', `${waveId}:${client}`, 1, limit))) return 'limited';
+      if (!(await deps.quotas.take('trustAnswer', `${waveId}:${clientNetwork(client)}`, 1, limit))) return 'limited';
       return deps.db.transaction().execute(async (trx) => {
         const day = today();
         const row = await waveById(trx, waveId);
