@@ -199,6 +199,14 @@ describe('public-records releases (#19 part 5)', function () {
           .executeTakeFirstOrThrow()
       ).n,
     );
+  const releaseIdOf = async (reference: string) =>
+    (
+      await database.db
+        .selectFrom('records_releases')
+        .select('id')
+        .where('reference', '=', reference)
+        .executeTakeFirstOrThrow()
+    ).id;
   const auditOf = (type: string) =>
     database.db.selectFrom('audit_events').selectAll().where('event_type', '=', type).orderBy('id').execute();
 
@@ -387,12 +395,8 @@ describe('public-records releases (#19 part 5)', function () {
     expect(list.text).to.contain('Divulgaciones de registros públicos');
     const form = await supervisor.get('/staff/releases/new?lang=es').expect(200);
     expect(form.text).to.contain('Preparar una divulgación de registros públicos');
-    const [release] = await database.db
-      .selectFrom('records_releases')
-      .select('id')
-      .where('reference', '=', 'PRA-2026-0042')
-      .execute();
-    const html = (await supervisor.get(`/staff/releases/${release!.id}?lang=es`).expect(200)).text;
+    const id = await releaseIdOf('PRA-2026-0042');
+    const html = (await supervisor.get(`/staff/releases/${id}?lang=es`).expect(200)).text;
     expect(html).to.contain('Expediente 1 de 2').and.to.contain('Identidad retenida').and.to.contain('[retenido]');
     expect(html).to.contain('Uso de la fuerza');
     for (const secret of NEVER) expect(html, `"${secret}" in the Spanish release`).not.to.contain(secret);
@@ -448,12 +452,8 @@ describe('public-records releases (#19 part 5)', function () {
       expect(after).to.deep.equal(before);
     }
     // A supervisor's release with narratives prints them for the supervisor, not for an admin.
-    const [made] = await database.db
-      .selectFrom('records_releases')
-      .select('id')
-      .where('reference', '=', 'PRA-2026-0042')
-      .execute();
-    const html = (await admin.get(`/staff/releases/${made!.id}?lang=en`).expect(200)).text;
+    const id = await releaseIdOf('PRA-2026-0042');
+    const html = (await admin.get(`/staff/releases/${id}?lang=en`).expect(200)).text;
     expect(html).not.to.contain('was stopped outside').and.not.to.contain('[withheld]');
     expect(html).to.contain('they are shown only to staff who may read every case');
   });
@@ -468,12 +468,8 @@ describe('public-records releases (#19 part 5)', function () {
     expect(await refused(db.updateTable('records_releases').set({ reference: 'changed' }).execute())).to.equal('42501');
     expect(await refused(db.deleteFrom('records_releases').execute())).to.equal('42501');
     await db.deleteFrom('complaints').where('id', '=', ids.closed).execute();
-    const [release] = await db
-      .selectFrom('records_releases')
-      .select('id')
-      .where('reference', '=', 'PRA-2026-0042')
-      .execute();
-    const html = (await supervisor.get(`/staff/releases/${release!.id}?lang=en`).expect(200)).text;
+    const id = await releaseIdOf('PRA-2026-0042');
+    const html = (await supervisor.get(`/staff/releases/${id}?lang=en`).expect(200)).text;
     expect(html).to.contain('deleted under the records retention policy after the release');
     expect((await supervisor.get('/staff/releases').expect(200)).text).to.contain(cases.closed);
   });

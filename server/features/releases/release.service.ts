@@ -4,6 +4,7 @@ import { may } from '../../domain/policy.js';
 import type { Language, Viewer } from '../../domain/vocabulary.js';
 import type { AuditService } from '../../platform/audit/audit.service.js';
 import type { Db } from '../../platform/db/database.js';
+import type { Executor } from '../../platform/db/executor.js';
 import type { ReleaseOptions } from '../../platform/db/schema.js';
 import {
   casesByTrackingNumber,
@@ -46,6 +47,15 @@ export function releaseService(deps: { db: Db; audit: AuditService }) {
   const { db, audit } = deps;
   const check = (viewer: Viewer) => {
     if (!may(viewer, 'releases.make')) throw notFound();
+  };
+  /** One step of a release in the trail of each of its cases (R1: each case's own trail). */
+  const auditEachCase = async (
+    trx: Executor,
+    type: 'case.release' | 'case.read',
+    caseIds: readonly string[],
+    step: { actor: { type: 'user'; id: string }; requestId: string; details: Record<string, string> },
+  ) => {
+    for (const id of caseIds) await audit.record(trx, { type, object: { type: 'complaint', id }, ...step });
   };
 
   return {
@@ -92,15 +102,8 @@ export function releaseService(deps: { db: Db; audit: AuditService }) {
           },
         });
         // Each case's own trail says it was released, and in which release (R1: every export of a case).
-        for (const complaintId of caseIds) {
-          await audit.record(trx, {
-            type: 'case.release',
-            actor,
-            object: { type: 'complaint', id: complaintId },
-            requestId,
-            details: { release: release.id, reference: form.reference },
-          });
-        }
+        const step = { actor, requestId, details: { release: release.id, reference: form.reference } };
+        await auditEachCase(trx, 'case.release', caseIds, step);
         return { kind: 'made', id: release.id };
       });
     },
@@ -142,15 +145,8 @@ export function releaseService(deps: { db: Db; audit: AuditService }) {
           requestId,
           details: { reference: release.reference, cases: ids.length },
         });
-        for (const complaintId of ids) {
-          await audit.record(trx, {
-            type: 'case.read',
-            actor,
-            object: { type: 'complaint', id: complaintId },
-            requestId,
-            details: { view: 'release', release: id, reference: release.reference },
-          });
-        }
+        const details = { view: 'release', release: id, reference: release.reference };
+        await auditEachCase(trx, 'case.read', ids, { actor, requestId, details });
         return {
           ...summaryView(release),
           narrativeHidden: release.options.narrative && !narrative,
