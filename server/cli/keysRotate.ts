@@ -13,7 +13,7 @@ const GROUPS: Record<string, { group: SecretGroup; variable: string; covers: str
   session: { group: 'session', variable: 'SESSION_SECRET', covers: 'staff sessions, form tokens, case passes' },
   'access-code': { group: 'accessCode', variable: 'ACCESS_CODE_SECRET', covers: 'access codes, submission keys' },
   token: { group: 'token', variable: 'TOKEN_SECRET', covers: 'API tokens, password links, TOTP secrets at rest' },
-  survey: { group: 'survey', variable: 'SURVEY_SECRET', covers: 'closing-survey links' },
+  survey: { group: 'survey', variable: 'SURVEY_SECRET', covers: 'closing-survey links, community survey ballots' },
 };
 
 await runCommand(async () => {

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
+import { createAdmin } from '../support/admin.js';
 import { checkStaffPages, type StaffFixture } from '../support/staffBrowser.js';
 
 const DEMO_PASSWORD = 'demo-password-for-tests';
@@ -7,6 +8,8 @@ const DEMO_PASSWORD = 'demo-password-for-tests';
 interface Fixture extends StaffFixture {
   releaseId: string;
   trackingNumbers: string[];
+  /** A release of a case reopened since. */
+  reopenedId: string;
 }
 
 const submit = (page: Page) => Promise.all([page.waitForNavigation(), page.click('main form button[type="submit"]')]);
@@ -34,12 +37,33 @@ checkStaffPages<Fixture>(
       .selectFrom('records_releases')
       .select(['id', 'tracking_numbers'])
       .executeTakeFirstOrThrow();
+    // Another decided case, released and then reopened.
+    const other = await db
+      .selectFrom('complaints')
+      .select(['id', 'tracking_number'])
+      .where('stage', 'in', ['disposition', 'closed'])
+      .where('tracking_number', 'not in', release.tracking_numbers)
+      .executeTakeFirstOrThrow();
+    const supervisor = await db
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', 'supervisor@example.org')
+      .executeTakeFirstOrThrow();
+    const reopened = await services.releases.make(
+      { userId: supervisor.id, roles: ['supervisor'] },
+      { reference: 'PRA-REOPENED', trackingNumbers: [other.tracking_number], include: [], officers: 'none' },
+      'browser-test',
+    );
+    if (reopened.kind !== 'made') throw new Error('the release of a decided case was refused');
+    await db.updateTable('complaints').set({ stage: 'investigation' }).where('id', '=', other.id).execute();
     return {
       staff: {
         supervisor: { id: '', email: 'supervisor@example.org', password: DEMO_PASSWORD, roles: ['supervisor'] },
+        admin: await createAdmin(services, db),
       },
       releaseId: release.id,
       trackingNumbers: release.tracking_numbers,
+      reopenedId: reopened.id,
     };
   },
   [
@@ -59,6 +83,32 @@ checkStaffPages<Fixture>(
       as: 'supervisor',
       path: (f) => `/staff/releases/${f.releaseId}`,
       then: expectPrintLayout,
+    },
+    {
+      name: 'the form of an admin, who may not include narratives, refusing a forged one',
+      as: 'admin',
+      path: () => '/staff/releases/new',
+      then: async (page, f) => {
+        expect(await page.locator('input[name="narrative"]').count()).to.equal(0);
+        await page.fill('#field-reference', 'PRA-FORGED');
+        await page.fill('#field-trackingNumbers', f.trackingNumbers.join('\n'));
+        await page.evaluate(() => {
+          const forged = Object.assign(document.createElement('input'), { type: 'hidden', name: 'narrative' });
+          forged.value = 'include';
+          document.querySelector('main form')!.append(forged);
+        });
+        await submit(page);
+        expect(await page.locator('#error-summary li').count()).to.equal(1);
+      },
+    },
+    {
+      name: 'a release with a case reopened since',
+      as: 'supervisor',
+      path: (f) => `/staff/releases/${f.reopenedId}`,
+      then: async (page) => {
+        const text = await page.locator('.app-release-case').first().textContent();
+        expect(text).to.match(/no longer be released|ya no se puede divulgar/);
+      },
     },
     {
       name: 'making a release with the narrative',

@@ -4,7 +4,7 @@ import request from 'supertest';
 import { openDatabase, type DatabaseHandle } from '../../server/platform/db/database.js';
 import { testApp } from '../support/app.js';
 import { databaseKind, useDatabase } from '../support/database.js';
-import { silentLogger } from '../support/logger.js';
+import { capturingLogger, silentLogger } from '../support/logger.js';
 import { TcpProxy } from '../support/tcpProxy.js';
 
 describe('database outage and recovery (R25)', function () {
@@ -125,5 +125,28 @@ describe('database outage and recovery (R25)', function () {
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       await proxy.start();
     });
+  });
+});
+
+describe('the home page while the database fails its query (#19 part 4)', () => {
+  const database = useDatabase();
+
+  it('is shown without the survey invitation, and the failure is logged without its message', async () => {
+    const logs = capturingLogger();
+    const { app } = testApp(database.handle, {
+      logger: logs.logger,
+      override: (svc) => ({
+        trustSurveys: {
+          ...svc.trustSurveys,
+          current: () => Promise.reject(new Error('Connection terminated for resident@example.com')),
+        },
+      }),
+    });
+    const home = await request(app).get('/?lang=es').expect(200);
+    expect(home.text).to.contain('<h1');
+    expect(home.text).not.to.contain('/community-survey');
+    const logged = logs.lines.join('\n');
+    expect(logged).to.contain('home page shown without the survey invitation');
+    expect(logged).not.to.contain('resident@example.com');
   });
 });

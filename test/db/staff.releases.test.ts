@@ -23,7 +23,8 @@ const PLANTED = {
 const NARRATIVE =
   `I, ${PLANTED.complainant}, was stopped outside ${PLANTED.address.split(',')[0]}. ${PLANTED.witness} saw the ` +
   `officer push me; call him at ${PLANTED.witnessPhone} or write to ${PLANTED.witnessContact}. Zelda was scared. ` +
-  `Reach me at 415-555-0199 or ${PLANTED.email}.`;
+  `Reach me at 415-555-0199 or ${PLANTED.email}. Officer Otto Clearedman, badge #9002, laughed; Clearedman ` +
+  `then left and Sustainedson stayed.`;
 const ANONYMOUS_NARRATIVE = 'Stopped at night. Write to anon.person@example.org or call (415) 555-0142 after six.';
 /** What must never be printed, planted where a careless release would pick it up. */
 const SECRETS = ['STAFF-NOTE-SECRET', 'ALLEGATION-SUMMARY-SECRET', 'RATIONALE-SECRET', 'evidence-secret-name.pdf'];
@@ -198,6 +199,14 @@ describe('public-records releases (#19 part 5)', function () {
           .executeTakeFirstOrThrow()
       ).n,
     );
+  const releaseIdOf = async (reference: string) =>
+    (
+      await database.db
+        .selectFrom('records_releases')
+        .select('id')
+        .where('reference', '=', reference)
+        .executeTakeFirstOrThrow()
+    ).id;
   const auditOf = (type: string) =>
     database.db.selectFrom('audit_events').selectAll().where('event_type', '=', type).orderBy('id').execute();
 
@@ -266,6 +275,11 @@ describe('public-records releases (#19 part 5)', function () {
     expect(perCase.map((e) => e.object_id)).to.deep.equal([ids.decided, ids.closed]);
     const viewed = await auditOf('release.view');
     expect(viewed.map((e) => e.object_id)).to.deep.equal([release!.id]);
+    // Viewing it is a read of each case, in each case's own trail (R1), without its narrative (R2).
+    const reads = await auditOf('case.read');
+    expect(reads.map((e) => e.object_id)).to.deep.equal([ids.decided, ids.closed]);
+    expect(reads[0]!.details).to.deep.equal({ view: 'release', release: release!.id, reference: 'PRA-2026-0042' });
+    expect(reads.map((e) => e.request_id)).to.deep.equal([viewed[0]!.request_id, viewed[0]!.request_id]);
   });
 
   it('lists the release with who made it, when, the cases and what it includes', async () => {
@@ -290,6 +304,43 @@ describe('public-records releases (#19 part 5)', function () {
     expect(html).to.contain('Name withheld');
     for (const absent of ['was stopped outside', 'votes for the finding', 'Under investigation'])
       expect(html).not.to.contain(absent);
+  });
+
+  it('takes out of the narrative the roster name and badge of each officer it does not name', async () => {
+    const res = await post(supervisor, { ...everything(cases.decided), reference: 'PRA-8', officers: 'sustained' });
+    expect(res.status).to.equal(303);
+    const html = (await supervisor.get(String(res.headers['location'])).expect(200)).text;
+    expect(html).to.contain('was stopped outside').and.to.contain('laughed');
+    for (const secret of ['Otto', 'Clearedman', '9002']) expect(html, secret).not.to.contain(secret);
+    // The officer the release names stays named, in the table and in the narrative.
+    expect(html).to.contain('Sergeant Olive Sustainedson').and.to.contain('Sustainedson stayed');
+    const none = await post(supervisor, { ...everything(cases.decided), reference: 'PRA-9', officers: 'none' });
+    const unnamed = (await supervisor.get(String(none.headers['location'])).expect(200)).text;
+    for (const secret of ['Otto', 'Clearedman', '9002', 'Olive', 'Sustainedson', '9001'])
+      expect(unnamed, secret).not.to.contain(secret);
+    const form = await supervisor.get('/staff/releases/new?lang=es').expect(200);
+    expect(form.text).to.contain(
+      'los nombres y números de placa del registro de los agentes que esta divulgación no nombra',
+    );
+  });
+
+  it('prints nothing of a case no longer decided (reopened, reconsidered), in either language', async () => {
+    const res = await post(supervisor, { ...everything(`${cases.decided}\n${cases.closed}`), reference: 'PRA-10' });
+    const url = String(res.headers['location']);
+    await database.db.updateTable('complaints').set({ stage: 'investigation' }).where('id', '=', ids.decided).execute();
+    try {
+      const html = (await supervisor.get(`${url}?lang=en`).expect(200)).text;
+      const [first, second] = html.split('class="app-release-case"').slice(1);
+      expect(first).to.contain('can no longer be released');
+      for (const absent of ['Sustainedson', 'was stopped outside', 'Decided by the board on', 'Identity withheld'])
+        expect(first, absent).not.to.contain(absent);
+      expect(second).to.contain('Filed anonymously');
+      expect(second).not.to.contain('can no longer be released');
+      const es = (await supervisor.get(`${url}?lang=es`).expect(200)).text;
+      expect(es).to.contain('ya no se puede divulgar');
+    } finally {
+      await database.db.updateTable('complaints').set({ stage: 'disposition' }).where('id', '=', ids.decided).execute();
+    }
   });
 
   describe('bad input: a translated error summary, and nothing changes', () => {
@@ -344,12 +395,8 @@ describe('public-records releases (#19 part 5)', function () {
     expect(list.text).to.contain('Divulgaciones de registros públicos');
     const form = await supervisor.get('/staff/releases/new?lang=es').expect(200);
     expect(form.text).to.contain('Preparar una divulgación de registros públicos');
-    const [release] = await database.db
-      .selectFrom('records_releases')
-      .select('id')
-      .where('reference', '=', 'PRA-2026-0042')
-      .execute();
-    const html = (await supervisor.get(`/staff/releases/${release!.id}?lang=es`).expect(200)).text;
+    const id = await releaseIdOf('PRA-2026-0042');
+    const html = (await supervisor.get(`/staff/releases/${id}?lang=es`).expect(200)).text;
     expect(html).to.contain('Expediente 1 de 2').and.to.contain('Identidad retenida').and.to.contain('[retenido]');
     expect(html).to.contain('Uso de la fuerza');
     for (const secret of NEVER) expect(html, `"${secret}" in the Spanish release`).not.to.contain(secret);
@@ -371,11 +418,44 @@ describe('public-records releases (#19 part 5)', function () {
     }
     const { agent: admin } = await signInAdmin(app, services, database.db);
     await admin.get(`/staff/releases/${release.id}`).expect(200);
-    const created = await post(admin, { ...everything(cases.decided), reference: 'ADMIN-1' });
+    const { narrative: _narrative, ...withoutNarrative } = everything(cases.decided);
+    const created = await post(admin, { ...withoutNarrative, reference: 'ADMIN-1' });
     expect(created.status).to.equal(303);
     await supervisor.get(`/staff/releases/${crypto.randomUUID()}`).expect(404);
     await supervisor.get('/staff/releases/not-an-id').expect(404);
     await supervisor.get('/staff/releases?page=999').expect(404);
+  });
+
+  it('offers the narrative only to staff who may read every case: an admin is refused, and does not read one', async () => {
+    const { agent: admin } = await signInAdmin(app, services, database.db);
+    const form = await admin.get('/staff/releases/new').expect(200);
+    expect(form.text).not.to.contain('name="narrative"');
+    expect(form.text).to.contain('Narratives can be included only by staff who may read every case.');
+    for (const [query, message] of [
+      ['?lang=en', 'You cannot include narratives'],
+      ['?lang=es', 'Usted no puede incluir los relatos'],
+    ] as const) {
+      const before = [
+        await releaseCount(),
+        (await auditOf('release.create')).length,
+        (await auditOf('case.release')).length,
+      ];
+      const forged = await post(admin, { ...everything(cases.decided), reference: 'ADMIN-2' }, query);
+      expect(forged.status).to.equal(400);
+      expect(errorsOf(forged.text).join(' | ')).to.contain(message);
+      expect(forged.text).to.contain('id="field-narrative"');
+      const after = [
+        await releaseCount(),
+        (await auditOf('release.create')).length,
+        (await auditOf('case.release')).length,
+      ];
+      expect(after).to.deep.equal(before);
+    }
+    // A supervisor's release with narratives prints them for the supervisor, not for an admin.
+    const id = await releaseIdOf('PRA-2026-0042');
+    const html = (await admin.get(`/staff/releases/${id}?lang=en`).expect(200)).text;
+    expect(html).not.to.contain('was stopped outside').and.not.to.contain('[withheld]');
+    expect(html).to.contain('they are shown only to staff who may read every case');
   });
 
   it('is append-only, and a purged case neither is blocked by it nor vanishes from its record', async () => {
@@ -388,12 +468,8 @@ describe('public-records releases (#19 part 5)', function () {
     expect(await refused(db.updateTable('records_releases').set({ reference: 'changed' }).execute())).to.equal('42501');
     expect(await refused(db.deleteFrom('records_releases').execute())).to.equal('42501');
     await db.deleteFrom('complaints').where('id', '=', ids.closed).execute();
-    const [release] = await db
-      .selectFrom('records_releases')
-      .select('id')
-      .where('reference', '=', 'PRA-2026-0042')
-      .execute();
-    const html = (await supervisor.get(`/staff/releases/${release!.id}?lang=en`).expect(200)).text;
+    const id = await releaseIdOf('PRA-2026-0042');
+    const html = (await supervisor.get(`/staff/releases/${id}?lang=en`).expect(200)).text;
     expect(html).to.contain('deleted under the records retention policy after the release');
     expect((await supervisor.get('/staff/releases').expect(200)).text).to.contain(cases.closed);
   });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import request from 'supertest';
 import { testApp, testConfig } from '../support/app.js';
@@ -6,7 +7,10 @@ import { useDatabase } from '../support/database.js';
 import { capturingLogger } from '../support/logger.js';
 import { csrfOf, errorsOf, type Agent } from '../support/resident.js';
 import { createStaff, signIn } from '../support/staff.js';
-import { TRUST_LIMITS } from '../../server/features/surveys/trustSurvey.service.js';
+import { TRUST_LIMITS, trustSurveyService } from '../../server/features/surveys/trustSurvey.service.js';
+import { systemClock } from '../../server/platform/clock.js';
+import type { Quotas } from '../../server/platform/security/quotas.js';
+import { hmacHex } from '../../server/platform/security/keys.js';
 
 const DISTRICTS = [
   { code: 'harbor', name_en: 'Harbor', name_es: 'Puerto' },
@@ -197,6 +201,40 @@ describe('community trust surveys (#19 part 4)', () => {
     expect(logs.lines.join('\n')).not.to.contain('198.51.100.77');
   });
 
+  it('replaces the spent token with an "answered" marker, and keeps only a keyed hash of it', async () => {
+    const agent = browser();
+    const form = await agent.get(`/community-survey/${waveId}`).expect(200);
+    const token = /oc_trust=([A-Za-z0-9_-]{43});/.exec(String(form.headers['set-cookie']))![1]!;
+    const stored = await agent
+      .post(`/community-survey/${waveId}`)
+      .type('form')
+      .send({ _csrf: csrfOf(form.text), respect: '5', gender: 'woman' })
+      .expect(200);
+    // Nothing the browser keeps leads to its ballot, and from there (one transaction) to its answer.
+    const cookie = String(stored.headers['set-cookie']);
+    expect(cookie).to.match(new RegExp(`oc_trust=answered; Max-Age=\\d+; Path=/community-survey/${waveId};`));
+    expect(cookie).not.to.contain(token);
+    const again = await agent.get(`/community-survey/${waveId}?lang=es`).expect(200);
+    expect(again.text).to.contain('Usted ya respondió esta encuesta');
+    expect(again.text).not.to.contain('name="_csrf"');
+    await agent.post(`/community-survey/${waveId}`).type('form').send({ respect: '1' }).expect(409);
+
+    const ballots = (await db().selectFrom('trust_ballots').select('token_hash').execute()).map((b) => b.token_hash);
+    expect(ballots).not.to.include(createHash('sha256').update(token).digest('hex'));
+    expect(ballots).to.include(hmacHex(built.services.keys.trustBallot, token));
+    // A browser that kept its spent token (the answer's response lost) is still refused, and loses it.
+    const kept = () => request(built.app).get(`/community-survey/${waveId}`).set('Cookie', `oc_trust=${token}`);
+    const back = await kept().expect(200);
+    expect(back.text).to.contain('You have already answered this survey');
+    expect(String(back.headers['set-cookie'])).to.contain('oc_trust=answered;');
+    await request(built.app)
+      .post(`/community-survey/${waveId}`)
+      .set('Cookie', `oc_trust=${token}`)
+      .type('form')
+      .send({ _csrf: csrfOf(form.text), respect: '1' })
+      .expect(409);
+  });
+
   it('answers a second submit of the same form (double click) with "already answered", storing one answer', async () => {
     const before = (await answers()).length;
     const agent = browser();
@@ -229,6 +267,28 @@ describe('community trust surveys (#19 part 4)', () => {
     const last = await answer(browser(address), { respect: '3' });
     expect(last.status).to.equal(429);
     expect(last.text).to.contain('Too many answers from this connection');
+  });
+
+  it('counts an IPv6 client by its /64 (it picks any address in it), an IPv4 client by its address', async () => {
+    const counted: string[] = [];
+    const quotas = { take: (_kind: string, who: string) => (counted.push(who), Promise.resolve(false)) };
+    const service = trustSurveyService({
+      db: db(),
+      quotas: quotas as unknown as Quotas,
+      keys: built.services.keys,
+      clock: systemClock,
+      timeZone: built.config.agencyTimeZone,
+    });
+    const answers = { scores: { respect: 3 }, district: null, ageRange: null, gender: null, race: null };
+    for (const client of ['2001:db8:5:6::1', '2001:db8:5:6:a:b:c:d', '2001:db8:5:7::1', '192.0.2.10']) {
+      expect(await service.answer(waveId, service.newToken(), answers, client)).to.equal('limited');
+    }
+    expect(counted).to.deep.equal([
+      `${waveId}:2001:db8:5:6::/64`,
+      `${waveId}:2001:db8:5:6::/64`,
+      `${waveId}:2001:db8:5:7::/64`,
+      `${waveId}:192.0.2.10`,
+    ]);
   });
 
   it('publishes a closed wave on the dashboard by district, with small cells withheld', async () => {

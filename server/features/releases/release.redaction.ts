@@ -3,7 +3,8 @@
  * be redacted reliably by a program, so staff include a narrative only as an explicit choice and
  * must read it before release (the form says so); this is the safety net under that review. Out
  * go: every name, email, phone, address and contact of the case's complainants, filers and
- * witnesses as stored (each whole, and each word of a name), and anything shaped like an email
+ * witnesses as stored (each whole, and each word of a name), the roster name and badge number of
+ * each officer of the case whom the release does not name, and anything shaped like an email
  * address or a North American phone number, whoever's it is.
  */
 
@@ -24,6 +25,16 @@ const PHONE = String.raw`(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}|\d{
 const NAME_WORD = /[\p{L}][\p{L}'’-]+/gu;
 /** Particles of names that are everyday words too: taking them out everywhere would blank the text. */
 const PARTICLES = new Set(['da', 'de', 'del', 'der', 'di', 'du', 'el', 'la', 'las', 'le', 'los', 'st', 'van', 'von']);
+
+/** An officer of the roster as a person to take out: the name (whole, and each word) and the badge number. */
+export function officerIdentity(officer: {
+  firstName: string | null;
+  lastName: string | null;
+  badgeNumber: string | null;
+}): Identity {
+  const name = [officer.firstName, officer.lastName].filter(Boolean).join(' ');
+  return { name: name || null, contact: officer.badgeNumber, email: null, phone: null, address: null };
+}
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

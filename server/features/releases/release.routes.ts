@@ -19,7 +19,7 @@ export function releaseRoutes(services: Deps): Router {
   const { releases } = services;
   const maker = requirePermission('releases.make');
 
-  const form = (res: Response, status: number, values: FormBody, errors: FieldError[] = []) => {
+  const form = (req: Request, res: Response, status: number, values: FormBody, errors: FieldError[] = []) => {
     const fieldError = byField(errors);
     // Both problems of the case list (unknown numbers, undecided cases) beside the field.
     const caseErrors = errors.filter((e) => e.field === 'trackingNumbers').map((e) => e.text);
@@ -31,6 +31,8 @@ export function releaseRoutes(services: Deps): Router {
       fieldError,
       maxCases: MAX_CASES,
       referenceMax: REFERENCE_MAX,
+      // Offered only to those who may read every case's narrative (an admin may not).
+      narrativeOffered: releases.mayIncludeNarrative(viewerOf(req)),
     });
   };
 
@@ -44,13 +46,17 @@ export function releaseRoutes(services: Deps): Router {
     res.render('staff/releases/list.njk', { navCurrent: 'releases', releases: list, page, pages });
   });
 
-  router.get('/releases/new', maker, (_req, res) => form(res, 200, DEFAULTS));
+  router.get('/releases/new', maker, (req, res) => form(req, res, 200, DEFAULTS));
 
   router.post('/releases', maker, async (req: Request, res: Response) => {
     const fields = answerFields(req.body, ['include']);
     const parsed = releaseForm.safeParse(fields);
-    if (!parsed.success) return form(res, 400, fields, fieldErrors(parsed.error, req.t));
+    if (!parsed.success) return form(req, res, 400, fields, fieldErrors(parsed.error, req.t));
     const result = await releases.make(viewerOf(req), parsed.data, String(req.id));
+    if (result.kind === 'narrativeRefused') {
+      const { narrative: _refused, ...rest } = fields;
+      return form(req, res, 400, rest, [{ field: 'narrative', text: req.t('releases.form.narrativeRefused') }]);
+    }
     if (result.kind === 'refused') {
       const errors: FieldError[] = [];
       const list = (numbers: string[]) => numbers.join(', ');
@@ -64,7 +70,7 @@ export function releaseRoutes(services: Deps): Router {
         const text = req.t('releases.form.undecided', { numbers: list(result.undecided) });
         errors.push({ field: 'trackingNumbers', text });
       }
-      return form(res, 400, fields, errors);
+      return form(req, res, 400, fields, errors);
     }
     req.session.flash = 'releases.made';
     return res.redirect(303, `/staff/releases/${result.id}`);

@@ -1,9 +1,10 @@
 import { notFound } from '../../domain/errors.js';
 import { isId } from '../../domain/ids.js';
 import { may } from '../../domain/policy.js';
-import type { Language, Stage, Viewer } from '../../domain/vocabulary.js';
+import type { Language, Viewer } from '../../domain/vocabulary.js';
 import type { AuditService } from '../../platform/audit/audit.service.js';
 import type { Db } from '../../platform/db/database.js';
+import type { Executor } from '../../platform/db/executor.js';
 import type { ReleaseOptions } from '../../platform/db/schema.js';
 import {
   casesByTrackingNumber,
@@ -13,13 +14,16 @@ import {
   releaseById,
 } from './release.repository.js';
 import type { ReleaseForm } from './release.schemas.js';
-import { caseViews, summaryView, type ReleaseSummary, type ReleaseView } from './release.view.js';
+import { caseViews, RELEASABLE, summaryView, type ReleaseSummary, type ReleaseView } from './release.view.js';
 import { boardDecisionsOf, identitiesOf, releasedAllegations, releasedCases } from './releaseContent.repository.js';
 
 export type { ReleaseCaseView, ReleaseSummary, ReleaseView } from './release.view.js';
 
-/** Only cases past the board's decision (or closed without one) may be released. */
-const RELEASABLE = new Set<Stage>(['disposition', 'closed']);
+/**
+ * A narrative is the complainant's own words: only staff who may read every case (and so every
+ * narrative) may put one in a release or read it in one. An admin makes releases, but reads no case.
+ */
+const mayReadNarratives = (viewer: Viewer) => may(viewer, 'cases.readAll');
 export const RELEASES_PAGE_SIZE = 50;
 
 const partsOf = (options: ReleaseOptions) =>
@@ -28,7 +32,9 @@ const partsOf = (options: ReleaseOptions) =>
 export type MakeResult =
   | { kind: 'made'; id: string }
   /** Nothing was written: these tracking numbers match no case, or cases not yet decided. */
-  | { kind: 'refused'; unknown: string[]; undecided: string[] };
+  | { kind: 'refused'; unknown: string[]; undecided: string[] }
+  /** Nothing was written: the viewer may not include narratives (a form not offered to them). */
+  | { kind: 'narrativeRefused' };
 
 export type ReleaseService = ReturnType<typeof releaseService>;
 
@@ -42,10 +48,23 @@ export function releaseService(deps: { db: Db; audit: AuditService }) {
   const check = (viewer: Viewer) => {
     if (!may(viewer, 'releases.make')) throw notFound();
   };
+  /** One step of a release in the trail of each of its cases (R1: each case's own trail). */
+  const auditEachCase = async (
+    trx: Executor,
+    type: 'case.release' | 'case.read',
+    caseIds: readonly string[],
+    step: { actor: { type: 'user'; id: string }; requestId: string; details: Record<string, string> },
+  ) => {
+    for (const id of caseIds) await audit.record(trx, { type, object: { type: 'complaint', id }, ...step });
+  };
 
   return {
+    /** Whether the form offers this viewer the narrative. */
+    mayIncludeNarrative: mayReadNarratives,
+
     async make(viewer: Viewer, form: ReleaseForm, requestId: string): Promise<MakeResult> {
       check(viewer);
+      if (form.narrative === 'include' && !mayReadNarratives(viewer)) return { kind: 'narrativeRefused' };
       const options: ReleaseOptions = {
         allegations: form.include.includes('allegations'),
         officers: form.officers,
@@ -83,15 +102,8 @@ export function releaseService(deps: { db: Db; audit: AuditService }) {
           },
         });
         // Each case's own trail says it was released, and in which release (R1: every export of a case).
-        for (const complaintId of caseIds) {
-          await audit.record(trx, {
-            type: 'case.release',
-            actor,
-            object: { type: 'complaint', id: complaintId },
-            requestId,
-            details: { release: release.id, reference: form.reference },
-          });
-        }
+        const step = { actor, requestId, details: { release: release.id, reference: form.reference } };
+        await auditEachCase(trx, 'case.release', caseIds, step);
         return { kind: 'made', id: release.id };
       });
     },
@@ -105,7 +117,10 @@ export function releaseService(deps: { db: Db; audit: AuditService }) {
       return { releases: rows.map(summaryView), pages: Math.max(1, Math.ceil(total / RELEASES_PAGE_SIZE)) };
     },
 
-    /** The release as printed, from the cases as they are now; its viewing is audited (R1). */
+    /**
+     * The release as printed, from the cases as they are now (a case no longer decided prints
+     * nothing); its viewing is audited, and each case's own trail records the read (R1).
+     */
     async view(viewer: Viewer, id: string, language: Language, requestId: string): Promise<ReleaseView | undefined> {
       check(viewer);
       if (!isId(id)) return undefined;
@@ -113,22 +128,29 @@ export function releaseService(deps: { db: Db; audit: AuditService }) {
         const release = await releaseById(trx, id);
         if (!release) return undefined;
         const ids = release.case_ids;
+        const narrative = release.options.narrative && mayReadNarratives(viewer);
+        const options = { ...release.options, narrative };
         const [cases, allegations, decisions, identities] = await Promise.all([
-          releasedCases(trx, ids, release.options.narrative),
-          release.options.allegations || release.options.decision ? releasedAllegations(trx, ids) : [],
-          release.options.decision ? boardDecisionsOf(trx, ids) : [],
-          release.options.narrative ? identitiesOf(trx, ids) : [],
+          releasedCases(trx, ids, narrative),
+          // With the narrative, the officers it must not name.
+          options.allegations || options.decision || narrative ? releasedAllegations(trx, ids) : [],
+          options.decision ? boardDecisionsOf(trx, ids) : [],
+          narrative ? identitiesOf(trx, ids) : [],
         ]);
+        const actor = { type: 'user' as const, id: viewer.userId };
         await audit.record(trx, {
           type: 'release.view',
-          actor: { type: 'user', id: viewer.userId },
+          actor,
           object: { type: 'release', id },
           requestId,
           details: { reference: release.reference, cases: ids.length },
         });
+        const details = { view: 'release', release: id, reference: release.reference };
+        await auditEachCase(trx, 'case.read', ids, { actor, requestId, details });
         return {
           ...summaryView(release),
-          cases: caseViews(release, { cases, allegations, decisions, identities }, language),
+          narrativeHidden: release.options.narrative && !narrative,
+          cases: caseViews({ ...release, options }, { cases, allegations, decisions, identities }, language),
         };
       });
     },

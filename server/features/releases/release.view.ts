@@ -1,12 +1,15 @@
-import type { Finding, Language, PublicStage } from '../../domain/vocabulary.js';
+import type { Finding, Language, PublicStage, Stage } from '../../domain/vocabulary.js';
 import type { PublicHistoryEntry, ReleaseOptions } from '../../platform/db/schema.js';
-import { withholdIdentities, type Identity, type NarrativePart } from './release.redaction.js';
+import { officerIdentity, withholdIdentities, type Identity, type NarrativePart } from './release.redaction.js';
 import type * as content from './releaseContent.repository.js';
 import type { listReleases } from './release.repository.js';
 
 // A release as its pages read it: named fields, not table rows, and nothing of anyone's identity.
 
 type Rows<K extends keyof typeof content> = Awaited<ReturnType<(typeof content)[K]>>;
+
+/** Only cases past the board's decision (or closed without one) may be released, and printed. */
+export const RELEASABLE = new Set<Stage>(['disposition', 'closed']);
 
 /** A release as the list shows it (staff only: who made it, and the tracking numbers). */
 export interface ReleaseSummary {
@@ -33,6 +36,11 @@ export interface ReleaseCaseView {
   trackingNumber: string;
   /** False once the case has been purged under the retention policy since the release. */
   held: boolean;
+  /**
+   * False once the case has left the stages a release may print (reopened, reconsidered): the
+   * release prints it as it is now, so nothing of it is printed until it is decided again.
+   */
+  releasable: boolean;
   outcome: string | null;
   anonymous: boolean;
   witnesses: number;
@@ -44,6 +52,8 @@ export interface ReleaseCaseView {
 }
 
 export interface ReleaseView extends ReleaseSummary {
+  /** The release includes narratives, but not for this viewer (who may not read every case). */
+  narrativeHidden: boolean;
   cases: ReleaseCaseView[];
 }
 
@@ -72,6 +82,18 @@ function officerOf(a: Rows<'releasedAllegations'>[number], options: ReleaseOptio
   return { name, badgeNumber: a.badge_number };
 }
 
+/** What a case of the release shows when nothing of it may be printed. */
+const NOTHING = {
+  outcome: null,
+  anonymous: false,
+  witnesses: 0,
+  evidenceFiles: 0,
+  allegations: null,
+  timeline: null,
+  decision: null,
+  narrative: null,
+} as const;
+
 /** Each case of the release in its order, as much as the release's options include. */
 export function caseViews(
   release: { case_ids: string[]; tracking_numbers: string[]; options: ReleaseOptions },
@@ -84,15 +106,26 @@ export function caseViews(
     const allegations = rows.allegations.filter((a) => a.complaint_id === id);
     const numberOf = new Map(allegations.map((a, i) => [a.id, i + 1]));
     const decided = rows.decisions.filter((d) => d.complaint_id === id);
-    const people: Identity[] = rows.identities.filter((p) => p.complaint_id === id);
-    return {
+    const people: Identity[] = [
+      ...rows.identities.filter((p) => p.complaint_id === id),
+      // An officer whose name the release withholds on any allegation of the case is not named in its narrative either.
+      ...allegations
+        .filter((a) => officerOf(a, options) === 'withheld')
+        .map((a) => officerIdentity({ firstName: a.first_name, lastName: a.last_name, badgeNumber: a.badge_number })),
+    ];
+    const heading = {
       number: index + 1,
       trackingNumber: release.tracking_numbers[index] ?? '',
       held: row !== undefined,
-      outcome: row?.outcome ?? null,
-      anonymous: row?.anonymous ?? false,
-      witnesses: Number(row?.witnesses ?? 0),
-      evidenceFiles: Number(row?.evidence_files ?? 0),
+    };
+    if (!row || !RELEASABLE.has(row.stage)) return { ...heading, releasable: false, ...NOTHING };
+    return {
+      ...heading,
+      releasable: true,
+      outcome: row.outcome,
+      anonymous: row.anonymous,
+      witnesses: Number(row.witnesses ?? 0),
+      evidenceFiles: Number(row.evidence_files ?? 0),
       allegations: options.allegations
         ? allegations.map((a, i) => ({
             number: i + 1,
@@ -102,7 +135,7 @@ export function caseViews(
           }))
         : null,
       timeline: options.timeline
-        ? ((row?.public_history ?? []) as PublicHistoryEntry[]).map((h) => ({ stage: h.stage, at: new Date(h.at) }))
+        ? ((row.public_history ?? []) as PublicHistoryEntry[]).map((h) => ({ stage: h.stage, at: new Date(h.at) }))
         : null,
       decision:
         options.decision && decided.length > 0
@@ -117,7 +150,7 @@ export function caseViews(
                 .sort((a, b) => a.number - b.number),
             }
           : null,
-      narrative: options.narrative && row?.narrative ? withholdIdentities(row.narrative, people) : null,
+      narrative: options.narrative && row.narrative ? withholdIdentities(row.narrative, people) : null,
     };
   });
 }

@@ -4,15 +4,16 @@ import type { Executor } from '../../platform/db/executor.js';
 /*
  * What a public-records release reads of its cases. Nothing here selects a complainant's or a
  * witness's identity for printing: identitiesOf reads them only so that the narrative, when staff
- * include it, can have them taken out.
+ * include it, can have them taken out. The allegations' officers are read for the same reason
+ * when the narrative is included: those the release does not name come out of it too.
  */
 
-/** The cases still held, with the counts a release states instead of the records themselves. */
+/** The cases still held, their stage now, and the counts a release states instead of the records themselves. */
 export async function releasedCases(db: Executor, ids: string[], withNarrative: boolean) {
   if (ids.length === 0) return [];
   return db
     .selectFrom('complaints as c')
-    .select(['c.id', 'c.outcome', 'c.anonymous', 'c.public_history'])
+    .select(['c.id', 'c.stage', 'c.outcome', 'c.anonymous', 'c.public_history'])
     .select((eb) => [
       sql<string | null>`case when ${sql.lit(withNarrative)} then c.narrative end`.as('narrative'),
       eb

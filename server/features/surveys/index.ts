@@ -21,6 +21,7 @@ export function surveysFeature(p: Platform) {
     trustSurveys: trustSurveyService({
       db: p.db,
       quotas: p.quotas,
+      keys: p.keys,
       clock: p.clock,
       timeZone: p.config.agencyTimeZone,
     }),

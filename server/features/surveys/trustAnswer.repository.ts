@@ -2,28 +2,32 @@ import type { Executor } from '../../platform/db/executor.js';
 import { NO_DISTRICT, RESPONDENTS } from './trustSurvey.bank.js';
 
 // Answers to a community trust survey wave (#19 part 4), kept in three places that do not point
-// at each other: the ballot (a token's hash: this browser has answered), the anonymous answer, and
-// the wave's running totals that the dashboard reads.
+// at each other: the ballot (a keyed hash of a token: this browser has answered), the anonymous
+// answer, and the wave's running totals that the dashboard reads. A ballot and its answer are
+// written in one transaction, so a copy of the database can pair them (the same xmin, their order
+// on disk): what keeps an answer anonymous is that nothing outside the database finds a ballot
+// (the browser's token is replaced once spent, and the hash needs the server's key).
 
-/** Whether a browser's token (by its hash) has answered the wave already. */
-export async function ballotCast(db: Executor, waveId: string, tokenHash: string): Promise<boolean> {
+/** Whether a browser's token (by its keyed hashes, one per key of the ring) has answered the wave. */
+export async function ballotCast(db: Executor, waveId: string, ballots: readonly string[]): Promise<boolean> {
+  if (ballots.length === 0) return false;
   const row = await db
     .selectFrom('trust_ballots')
     .select('wave_id')
     .where('wave_id', '=', waveId)
-    .where('token_hash', '=', tokenHash)
+    .where('token_hash', 'in', ballots)
     .executeTakeFirst();
   return row !== undefined;
 }
 
 /**
- * Records that a token answered the wave; false when it had already. Of two submissions at once,
- * the second waits for the first and then inserts nothing.
+ * Records that a token (by its keyed hash) answered the wave; false when it had already. Of two
+ * submissions at once, the second waits for the first and then inserts nothing.
  */
-export async function castBallot(trx: Executor, waveId: string, tokenHash: string): Promise<boolean> {
+export async function castBallot(trx: Executor, waveId: string, ballot: string): Promise<boolean> {
   const row = await trx
     .insertInto('trust_ballots')
-    .values({ wave_id: waveId, token_hash: tokenHash })
+    .values({ wave_id: waveId, token_hash: ballot })
     .onConflict((oc) => oc.columns(['wave_id', 'token_hash']).doNothing())
     .returning('wave_id')
     .executeTakeFirst();

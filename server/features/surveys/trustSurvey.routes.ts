@@ -15,6 +15,12 @@ import { LONGEST_WAVE_DAYS } from './trustWave.schemas.js';
 const PATH = '/community-survey';
 /** The browser's one-time token for a wave, on that wave's path only. */
 export const TRUST_COOKIE = 'oc_trust';
+/**
+ * What the cookie holds once the token is spent: no secret, nothing to find a ballot with. A
+ * browser that keeps its token for a year could otherwise lead anyone holding a copy of the
+ * database to its ballot, and from there (the same transaction) to its answer.
+ */
+export const ANSWERED_MARK = 'answered';
 const COOKIE_MS = (LONGEST_WAVE_DAYS + 1) * 86_400_000;
 
 type Notice = 'none' | 'closed' | 'answered' | 'limited';
@@ -26,8 +32,9 @@ type Deps = Pick<Services, 'keys' | 'trustSurveys' | 'reference'>;
 /**
  * The community trust survey (#19 part 4): anyone answers the open wave once per browser, with
  * no account. The form page gives the browser a random token in an HttpOnly cookie; the form's
- * CSRF token is bound to it, and the server keeps only its hash once it has answered. Answers
- * from one connection are limited per hour (a keyed hash names the counter; no address is kept).
+ * CSRF token is bound to it, and the server keeps only its keyed hash once it has answered; the
+ * browser's cookie then says only that it has answered. Answers from one connection (an IPv6
+ * client's /64) are limited per hour (a keyed hash names the counter; no address is kept).
  */
 export function trustSurveyRoutes(services: Deps, config: Config): Router {
   const router = Router();
@@ -35,6 +42,13 @@ export function trustSurveyRoutes(services: Deps, config: Config): Router {
   const binding = (waveId: string, token: string) => `trust:${waveId}:${token}`;
   const notice = (res: Response, reason: Notice, status = NOTICE_STATUS[reason]) =>
     res.status(status).render('pages/trust-survey/notice.njk', { reason });
+  const remember = (res: Response, wave: TrustWave, value: string) =>
+    setCookie(res, TRUST_COOKIE, value, { path: `${PATH}/${wave.id}`, secure: config.production, maxAgeMs: COOKIE_MS });
+  /** The token is spent: the browser keeps only the marker, and hears that it has answered. */
+  const answered = (res: Response, wave: TrustWave, status = NOTICE_STATUS.answered) => {
+    remember(res, wave, ANSWERED_MARK);
+    return notice(res, 'answered', status);
+  };
 
   const showForm = async (
     req: Request,
@@ -80,16 +94,14 @@ export function trustSurveyRoutes(services: Deps, config: Config): Router {
     const wave = await openWave(req, res);
     if (!wave) return;
     let token = readCookie(req, TRUST_COOKIE);
+    // Not a conflict: the browser only came back to the page.
+    if (token === ANSWERED_MARK) return notice(res, 'answered', 200);
     if (!trustSurveys.isToken(token)) {
       token = trustSurveys.newToken();
-      setCookie(res, TRUST_COOKIE, token, {
-        path: `${PATH}/${wave.id}`,
-        secure: config.production,
-        maxAgeMs: COOKIE_MS,
-      });
+      remember(res, wave, token);
     } else if (await trustSurveys.answered(wave.id, token)) {
-      // Not a conflict yet: the browser only came back to the page.
-      return notice(res, 'answered', 200);
+      // A token spent before the marker was set (its answer's response never arrived).
+      return answered(res, wave, 200);
     }
     return showForm(req, res, wave, token, { status: 200, errors: [], values: {} });
   });
@@ -98,6 +110,7 @@ export function trustSurveyRoutes(services: Deps, config: Config): Router {
     const wave = await openWave(req, res);
     if (!wave) return;
     const token = readCookie(req, TRUST_COOKIE);
+    if (token === ANSWERED_MARK) return notice(res, 'answered');
     // No token (cookies refused or cleared) or a form of another page: the form must be loaded again.
     if (!trustSurveys.isToken(token) || !csrfValid(keys, binding(wave.id, token), req.body?._csrf)) {
       throw formExpired();
@@ -109,7 +122,9 @@ export function trustSurveyRoutes(services: Deps, config: Config): Router {
       return showForm(req, res, wave, token, { status: 400, errors: fieldErrors(parsed.error, req.t), values: fields });
     }
     const outcome = await trustSurveys.answer(wave.id, token, parsed.data, req.ip ?? '');
+    if (outcome === 'answered') return answered(res, wave);
     if (outcome !== 'stored') return notice(res, outcome);
+    remember(res, wave, ANSWERED_MARK);
     return res.render('pages/trust-survey/thanks.njk');
   });
 

@@ -14,6 +14,8 @@ export const PURPOSES = {
   apiToken: 'api-token',
   /** Closing-survey links. */
   surveyToken: 'survey-token',
+  /** Community trust survey ballots: a browser's one-time token, kept only as this keyed hash. */
+  trustBallot: 'trust-ballot',
 } as const;
 
 export type Purpose = keyof typeof PURPOSES;
@@ -30,7 +32,7 @@ export interface Secrets {
   accessCode?: readonly string[] | undefined;
   /** TOKEN_SECRET: API tokens, password links, TOTP secrets at rest. */
   token?: readonly string[] | undefined;
-  /** SURVEY_SECRET: closing-survey links. */
+  /** SURVEY_SECRET: closing-survey links, community survey ballots. */
   survey?: readonly string[] | undefined;
 }
 
@@ -47,6 +49,7 @@ const GROUP_OF: Record<Purpose, SecretGroup> = {
   passwordLink: 'token',
   apiToken: 'token',
   surveyToken: 'survey',
+  trustBallot: 'survey',
 };
 
 /** The current key of each purpose, and its ring (current first, then older keys that still verify). */
