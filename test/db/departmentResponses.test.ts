@@ -1,8 +1,9 @@
 import { expect } from 'chai';
+import { sql } from 'kysely';
 import type { Viewer } from '../../server/platform/db/caseAccess.js';
 import type { Finding } from '../../server/domain/vocabulary.js';
 import { createTranslator } from '../../server/platform/i18n.js';
-import { InvalidField, NotFound } from '../../server/domain/errors.js';
+import { Conflict, InvalidField, NotFound } from '../../server/domain/errors.js';
 import { services as buildServices, type Services } from '../../server/compose.js';
 import { testConfig } from '../support/app.js';
 import { ballotFor, organiserFor, votingCase } from '../support/board.js';
@@ -121,6 +122,15 @@ describe("the department's response to sustained findings (#19 part 1)", () => {
       .execute()
       .catch((error: unknown) => (refused = error));
     expect(String(refused)).to.match(/never edited/);
+    // Nor deleted or truncated (#19 review): only the case's purge takes them.
+    for (const attempt of [
+      () => db().deleteFrom('department_responses').where('complaint_id', '=', id).execute(),
+      () => sql`truncate department_responses`.execute(db()),
+    ]) {
+      refused = undefined;
+      await attempt().catch((error: unknown) => (refused = error));
+      expect(String(refused)).to.match(/are kept/);
+    }
 
     const audit = await db()
       .selectFrom('audit_events')
@@ -144,8 +154,24 @@ describe("the department's response to sustained findings (#19 part 1)", () => {
     offset = 25 * DAY; // inside the week before it is due
     await services.deadlines.sweep();
     expect((await clockOf(id))[0]).to.include({ status: 'warned' });
-    const warnings = await db().selectFrom('outbox').select('data').where('template', '=', 'deadlineWarning').execute();
-    expect(warnings.some((m) => (m.data as { deadline?: string }).deadline === 'department_response')).to.equal(true);
+    // Warned to those who record responses (every supervisor), not only to the case's investigator.
+    const warnings = (
+      await db().selectFrom('outbox').select(['recipient', 'data']).where('template', '=', 'deadlineWarning').execute()
+    ).filter(
+      (m) =>
+        (m.data as { deadline?: string }).deadline === 'department_response' &&
+        (m.data as { caseUrl: string }).caseUrl.endsWith(id),
+    );
+    const supervisors = await db()
+      .selectFrom('users as u')
+      .innerJoin('user_roles as r', 'r.user_id', 'u.id')
+      .select('u.email')
+      .where('r.role', '=', 'supervisor')
+      .where('u.disabled_at', 'is', null)
+      .execute();
+    expect(warnings.map((m) => m.recipient).sort()).to.deep.equal(supervisors.map((u) => u.email).sort());
+    for (const m of warnings)
+      expect((m.data as { caseUrl: string }).caseUrl).to.match(/\/staff\/responses\/[0-9a-f-]{36}$/);
     offset = 40 * DAY; // past the reconsideration window and the response's deadline
     await services.workflow.dispatch(id, { type: 'RECONSIDERATION_WINDOW_CLOSED' }, { kind: 'system' });
     expect(await stageOf(id)).to.equal('closed');
@@ -188,6 +214,42 @@ describe("the department's response to sustained findings (#19 part 1)", () => {
     expect((await reads(['supervisor']))?.mayRecord).to.equal(true);
   });
 
+  it('waits for the new decision while the findings are open again, and says the old clock no longer runs', async () => {
+    const { id, allegations } = await decided(['sustained']);
+    await services.workflow.dispatch(id, { type: 'REQUEST_RECONSIDERATION' }, { kind: 'complainant' });
+    const refused = await rejection(services.departmentResponses.record(supervisor, id, entry(allegations[0]!)));
+    expect(refused).to.be.instanceOf(Conflict);
+    const [clock] = await clockOf(id);
+    expect(clock?.completed_at).to.be.an.instanceOf(Date);
+  });
+
+  it('takes the entry recorded last as the one in force, so a correction wins over a mistaken date', async () => {
+    const { id, allegations } = await decided(['sustained']);
+    const dayAfter = (days: number) => new Date(Date.now() + days * DAY).toISOString().slice(0, 10);
+    offset = 5 * DAY;
+    // Typed as the 4th day after the decision; it was the 2nd: the correction is recorded after it.
+    await services.departmentResponses.record(
+      supervisor,
+      id,
+      entry(allegations[0]!, { discipline: 'termination', respondedOn: dayAfter(4) }),
+    );
+    await services.departmentResponses.record(
+      supervisor,
+      id,
+      entry(allegations[0]!, { discipline: 'written_reprimand', respondedOn: dayAfter(2) }),
+    );
+    const view = await services.departmentResponses.forCase(supervisor, id);
+    expect(view.allegations[0]!.entries.at(-1)).to.include({ discipline: 'written_reprimand' });
+    await services.statistics.refresh();
+    const kept = await db()
+      .selectFrom('stats_snapshots')
+      .select('responses')
+      .where('complaint_id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(kept.responses).to.have.length(1);
+    expect(kept.responses[0]).to.match(/written_reprimand$/);
+  });
+
   it('refuses what cannot be a response, and writes nothing', async () => {
     const { id, allegations } = await decided(['sustained', 'not_sustained']);
     const other = await decided(['sustained']);
@@ -210,5 +272,11 @@ describe("the department's response to sustained findings (#19 part 1)", () => {
     ).to.be.instanceOf(NotFound);
     const written = await db().selectFrom('department_responses').select('id').where('complaint_id', '=', id).execute();
     expect(written).to.deep.equal([]);
+    // The retention purge of a case takes its responses with it.
+    await services.departmentResponses.record(supervisor, other.id, entry(other.allegations[0]!));
+    await db().deleteFrom('complaints').where('id', '=', other.id).execute();
+    expect(
+      await db().selectFrom('department_responses').select('id').where('complaint_id', '=', other.id).execute(),
+    ).to.deep.equal([]);
   });
 });

@@ -23,6 +23,17 @@ export async function casesAwaitingResponse(db: Executor, limit: number) {
     .execute();
 }
 
+/** How many cases await a response (the same partial index). */
+export async function countAwaitingResponse(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom('deadlines')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('kind', '=', CLOCK)
+    .where('completed_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /** The latest entries recorded, newest first, with their case. */
 export async function recentResponses(db: Executor, limit: number) {
   return db
@@ -65,7 +76,7 @@ export async function responseCase(db: Executor, complaintId: string) {
     .executeTakeFirst();
 }
 
-/** Every entry of the case, oldest first within each allegation, with who recorded it. */
+/** Every entry of the case in the order recorded (the last is in force), with who recorded it. */
 export async function responsesOf(db: Executor, complaintId: string) {
   return db
     .selectFrom('department_responses as r')
@@ -82,8 +93,8 @@ export async function responsesOf(db: Executor, complaintId: string) {
       'u.display_name as recorded_by',
     ])
     .where('r.complaint_id', '=', complaintId)
-    .orderBy('r.responded_on')
     .orderBy('r.recorded_at')
+    .orderBy('r.id')
     .execute();
 }
 

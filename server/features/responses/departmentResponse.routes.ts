@@ -39,7 +39,7 @@ export function departmentResponseRoutes(services: Deps): Router {
     req: Request,
     res: Response,
     status = 200,
-    form: { errors?: FieldError[]; values?: FormBody } = {},
+    form: { errors?: FieldError[]; values?: FormBody; conflict?: boolean } = {},
   ) => {
     const view = await departmentResponses.forCase(viewerOf(req), caseIdOf(req), String(req.id));
     const errors = form.errors ?? [];
@@ -50,6 +50,7 @@ export function departmentResponseRoutes(services: Deps): Router {
       allegationChoices: view.allegations.map((a) => ({ value: a.id, label: allegationName(a, req.language) })),
       disciplines: DISCIPLINES.map((value) => ({ value, label: req.t(`responses.discipline.${value}`) })),
       values: form.values ?? { allegation: only },
+      conflict: form.conflict === true,
       errors,
       fieldError: byField(errors),
     });
@@ -68,7 +69,12 @@ export function departmentResponseRoutes(services: Deps): Router {
         req.session.flash = 'responses.recorded';
         res.redirect(303, `/staff/responses/${id}`);
       },
-      (problem) => casePage(req, res, problem.status, { errors: fieldMessages(req, problem), values }),
+      (problem) =>
+        casePage(req, res, problem.status, {
+          errors: fieldMessages(req, problem),
+          values,
+          conflict: problem.code === 'conflict',
+        }),
     );
   });
 

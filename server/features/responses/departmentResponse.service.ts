@@ -6,9 +6,10 @@ import type { AuditService } from '../../platform/audit/audit.service.js';
 import type { DeadlineService } from '../../platform/deadlines/deadline.service.js';
 import type { Executor } from '../../platform/db/executor.js';
 import { may } from '../../domain/policy.js';
-import { InvalidField, NotFound } from '../../domain/errors.js';
+import { Conflict, InvalidField, NotFound } from '../../domain/errors.js';
 import {
   casesAwaitingResponse,
+  countAwaitingResponse,
   everySustainedAnswered,
   insertResponse,
   lockCase,
@@ -54,19 +55,21 @@ export function departmentResponseService(deps: {
     ]);
     const allegations = all.filter((a) => a.finding === 'sustained');
     if (!header || allegations.length === 0) return undefined;
-    const receivedOn = DateTime.fromJSDate(header.received_at, { zone: deps.timeZone }).toISODate()!;
-    return caseResponsesView(header, receivedOn, allegations, entries);
+    // No response can be older than the decision it answers (or, without its clock, the complaint).
+    const decidedOn = DateTime.fromJSDate(header.starts_at ?? header.received_at, { zone: deps.timeZone }).toISODate()!;
+    return caseResponsesView(header, decidedOn, allegations, entries);
   }
 
   return {
     /** For supervisors and admins: the responses awaited (soonest due first) and the latest recorded. */
     async overview(viewer: Viewer) {
       recorder(viewer);
-      const [awaiting, recent] = await Promise.all([
+      const [awaiting, total, recent] = await Promise.all([
         casesAwaitingResponse(db, LIST_LIMIT),
+        countAwaitingResponse(db),
         recentResponses(db, RECENT_LIMIT),
       ]);
-      return { awaiting: awaiting.map(awaitingView), recent: recent.map(recentView) };
+      return { awaiting: awaiting.map(awaitingView), awaitingTotal: total, recent: recent.map(recentView) };
     },
 
     /** One case's responses, for recording a new entry; the read is audited (R1). */
@@ -112,7 +115,11 @@ export function departmentResponseService(deps: {
         if (!view.allegations.some((a) => a.id === input.allegationId)) {
           throw new InvalidField('allegation', 'responses.field.allegationChoose');
         }
-        if (input.respondedOn < view.receivedOn) throw new InvalidField('respondedOn', 'responses.field.dateTooEarly');
+        // A response answers the board's decision: none while the findings are open again.
+        if (view.stage !== 'disposition' && view.stage !== 'closed') {
+          throw new Conflict('findings reopened', { reason: 'findingsReopened' });
+        }
+        if (input.respondedOn < view.decidedOn) throw new InvalidField('respondedOn', 'responses.field.dateTooEarly');
         const entryId = await insertResponse(trx, {
           complaint_id: id,
           allegation_id: input.allegationId,

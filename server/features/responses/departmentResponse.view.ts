@@ -35,7 +35,7 @@ export interface ResponseEntryView {
 export interface SustainedAllegationView extends AllegationView {
   /** The board's discipline recommendation, if it made one. */
   recommendation: string | null;
-  /** Oldest first: the last is the response in force. */
+  /** In the order recorded: the last is the response in force. */
   entries: ResponseEntryView[];
 }
 
@@ -43,22 +43,25 @@ export interface CaseResponsesView {
   id: string;
   trackingNumber: string;
   stage: string;
-  /** The day the case was received, in the agency's zone: no response can be older. */
-  receivedOn: string;
+  /** The day of the decision the responses answer, in the agency's zone: no response can be older. */
+  decidedOn: string;
+  /** Whether every sustained allegation has a response. */
+  answered: boolean;
   clock: ResponseClockView | null;
   allegations: SustainedAllegationView[];
 }
 
 export const caseResponsesView = (
   header: NonNullable<Rows<typeof responseCase>>,
-  receivedOn: string,
+  decidedOn: string,
   allegations: Rows<typeof allegationsOf>,
   entries: Rows<typeof responsesOf>,
 ): CaseResponsesView => ({
   id: header.id,
   trackingNumber: header.tracking_number,
   stage: header.stage,
-  receivedOn,
+  decidedOn,
+  answered: allegations.every((a) => entries.some((e) => e.allegation_id === a.id)),
   clock:
     header.starts_at && header.due_at && header.status
       ? { startsAt: header.starts_at, dueAt: header.due_at, status: header.status, completedAt: header.completed_at }

@@ -71,13 +71,14 @@ export async function freshInputs(trx: Executor, timeZone: string): Promise<void
           from surveys where answered_at is not null and complaint_id in ${batch} group by complaint_id
       ) s on s.complaint_id = c.id
       left join (
-        -- The response in force for each sustained allegation: its latest entry (#19).
+        -- The response in force for each sustained allegation: the entry recorded last (#19), so that a
+        -- correction recorded later wins over a mistaken date.
         select l.complaint_id,
             array_agg(concat_ws(${US}, date_trunc('month', l.responded_on)::date::text, a.category,
                       case when l.concurred then 'yes' else 'no' end, l.discipline)) as responses
           from (select distinct on (allegation_id) complaint_id, allegation_id, responded_on, concurred, discipline
                   from department_responses where complaint_id in ${batch}
-                 order by allegation_id, responded_on desc, recorded_at desc) l
+                 order by allegation_id, recorded_at desc, id) l
           join allegations a on a.id = l.allegation_id and a.finding = 'sustained'
           group by l.complaint_id
       ) r on r.complaint_id = c.id

@@ -92,6 +92,8 @@ export function deadlineService(options: DeadlineOptions) {
     breach: 'deadlineBreached' satisfies TemplateName,
     timeZone: options.timeZone,
     caseUrlPrefix: `${options.publicBaseUrl}/staff/cases/`,
+    supervisorsOnly: ['department_response'] satisfies DeadlineKind[],
+    responseUrlPrefix: `${options.publicBaseUrl}/staff/responses/`,
   };
 
   return {

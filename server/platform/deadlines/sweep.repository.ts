@@ -40,6 +40,12 @@ export interface SweepMail {
   timeZone: string;
   /** The address of a case's page without its id. */
   caseUrlPrefix: string;
+  /**
+   * Clocks only supervisors can act on (the department's response, #19): warned and breached to
+   * them, not to the case's investigator, with a link to where the response is recorded.
+   */
+  supervisorsOnly: readonly string[];
+  responseUrlPrefix: string;
 }
 
 /**
@@ -100,10 +106,12 @@ export async function sweepLockedCases(
         from swept s
         join assignments a on a.complaint_id = s.complaint_id and a.ended_at is null
         join users u on u.id = a.user_id and u.disabled_at is null
+       where s.kind <> all(${mail.supervisorsOnly}::text[])
       union all
       select s.id, s.complaint_id, s.kind, s.due_at, s.status, p.email, p.language
         from swept s cross join supervisors p
        where s.status = 'breached'
+          or s.kind = any(${mail.supervisorsOnly}::text[])
           or not exists (select from assignments a join users u on u.id = a.user_id and u.disabled_at is null
                           where a.complaint_id = s.complaint_id and a.ended_at is null)
     ),
@@ -116,7 +124,8 @@ export async function sweepLockedCases(
                'deadline', t.kind,
                -- lastDayOf: the day, in the agency's zone, of the last instant before it is due
                'dueDate', to_char((t.due_at - interval '1 millisecond') at time zone ${mail.timeZone}::text, 'YYYY-MM-DD'),
-               'caseUrl', ${mail.caseUrlPrefix}::text || t.complaint_id::text) as data
+               'caseUrl', case when t.kind = any(${mail.supervisorsOnly}::text[]) then ${mail.responseUrlPrefix}::text
+                               else ${mail.caseUrlPrefix}::text end || t.complaint_id::text) as data
         from told t join complaints c on c.id = t.complaint_id`)})
     select count(*) filter (where status = 'warned')::int as warned,
            count(*) filter (where status = 'breached')::int as breached
