@@ -1,4 +1,4 @@
-import type { DeadlineKind } from '../../../workflows/complaint.machine.js';
+import { DEADLINE_KINDS, type DeadlineKind } from '../../../workflows/complaint.machine.js';
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../platform/db/executor.js';
 import { PREPARED } from '../../platform/db/prepared.js';
@@ -7,17 +7,11 @@ import type { GuardedCounts } from '../../platform/security/rateLimit.repository
 
 /**
  * The clocks a resident is told of as their case's next step: the agency's own stages. Not the
- * statutory limit, and not the department's response to a sustained finding (#19), which runs
- * after the decision, between the agency and the department.
+ * statutory limit, and not the department's responses (#19), which run after the decision,
+ * between the agency and the department.
  */
-const RESIDENT_CLOCKS: readonly DeadlineKind[] = [
-  'acknowledge',
-  'triage',
-  'mediation',
-  'investigation',
-  'board_decision',
-  'reconsideration',
-];
+const NOT_TOLD: readonly DeadlineKind[] = ['statutory', 'department_response', 'recommendation_response'];
+const RESIDENT_CLOCKS = DEADLINE_KINDS.filter((kind) => !NOT_TOLD.includes(kind));
 
 export interface StatusRow {
   id: string | null;
