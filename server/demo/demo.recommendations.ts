@@ -68,7 +68,7 @@ export async function createDemoRecommendations(
   await board.meetings.openVoting(organiser, meeting);
   for (const [k, member] of people.members.entries()) {
     for (const item of items)
-      await votes.vote({ userId: member, roles: ['board'] }, item, k === 4 ? 'reject' : 'adopt', null);
+      await votes.vote({ userId: member, roles: ['board'] }, meeting, item, k === 4 ? 'reject' : 'adopt', null);
   }
   await board.meetings.closeVoting(organiser, meeting);
 

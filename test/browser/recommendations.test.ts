@@ -13,11 +13,29 @@ checkStaffPages<{
   reference: string;
   draft: string;
   meeting: string;
+  voting: string;
 }>(
   'policy recommendations',
-  async ({ db }) => {
+  async ({ db, services }) => {
     const supervisor = await createStaff(db, ['supervisor']);
     const member = await createStaff(db, ['board']);
+    // A draft on the agenda of the demo's meeting voting today: the member's ballot is open.
+    const organiser = { userId: supervisor.id, roles: ['supervisor' as const] };
+    const voting = await db
+      .selectFrom('board_meetings')
+      .select('id')
+      .where('status', '=', 'voting')
+      .executeTakeFirstOrThrow();
+    const onBallot = await services.recommendations.create(organiser, {
+      titleEn: 'Publish the use-of-force policy online',
+      titleEs: 'Publicar en línea la política sobre el uso de la fuerza',
+      bodyEn: 'The department should publish its use-of-force policy on its website.',
+      bodyEs: 'El departamento debería publicar en su sitio web su política sobre el uso de la fuerza.',
+      basisEn: 'Residents could not find the rules officers follow.',
+      basisEs: 'Los residentes no encontraban las reglas que siguen los agentes.',
+      cases: [],
+    });
+    await services.recommendationVotes.addToAgenda(organiser, voting.id, onBallot);
     const adopted = await db
       .selectFrom('recommendations')
       .select(['id', 'reference'])
@@ -36,6 +54,7 @@ checkStaffPages<{
       reference: adopted.reference,
       draft: draft.id,
       meeting: draft.meeting_id,
+      voting: voting.id,
     };
   },
   [
@@ -77,6 +96,16 @@ checkStaffPages<{
       name: "a meeting's recommendations, as a member",
       as: 'member',
       path: (f) => `/staff/board/meetings/${f.meeting}/recommendations`,
+    },
+    {
+      name: 'a ballot sent without a choice',
+      as: 'member',
+      path: (f) => `/staff/board/meetings/${f.voting}/recommendations`,
+      then: async (page) => {
+        await Promise.all([page.waitForNavigation(), page.click('main form[action$="/vote"] button[type="submit"]')]);
+        expect(await page.getAttribute('#error-summary a', 'href')).to.equal('#field-choice');
+        expect(await page.locator('#field-choice').count()).to.equal(1);
+      },
     },
   ],
   { demo: true },

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { sql } from 'kysely';
 import type { Viewer } from '../../server/platform/db/caseAccess.js';
 import { createTranslator } from '../../server/platform/i18n.js';
 import { Conflict, InvalidField, NotFound } from '../../server/domain/errors.js';
@@ -36,8 +37,8 @@ describe('policy recommendations: drafted, voted with quorum and recusal, answer
   });
 
   const db = () => database.db;
-  const draft = (overrides: Partial<Parameters<Services['recommendations']['create']>[1]> = {}) =>
-    services.recommendations.create(organiser, {
+  const draft = (overrides: Partial<Parameters<Services['recommendations']['create']>[1]> = {}, by?: Viewer) =>
+    services.recommendations.create(by ?? organiser, {
       titleEn: 'Record every vehicle search',
       titleEs: 'Registrar cada registro de vehículo',
       bodyEn: 'Officers should record the reason for every vehicle search on body camera.',
@@ -83,11 +84,17 @@ describe('policy recommendations: drafted, voted with quorum and recusal, answer
 
   it('is adopted once every member who has not recused has voted, with a quorum; the response falls due', async () => {
     const id = await draft();
-    const { items } = await voting(id);
+    const { meetingId, items } = await voting(id);
     const item = items[0]!;
-    await services.recommendationVotes.vote(members[0]!, item, 'recused', 'My sibling is in the department');
+    await services.recommendationVotes.vote(members[0]!, meetingId, item, 'recused', 'My sibling is in the department');
     for (const [k, member] of members.slice(1).entries()) {
-      const { outcome } = await services.recommendationVotes.vote(member, item, k < 3 ? 'adopt' : 'reject', null);
+      const { outcome } = await services.recommendationVotes.vote(
+        member,
+        meetingId,
+        item,
+        k < 3 ? 'adopt' : 'reject',
+        null,
+      );
       expect(outcome).to.equal(k === 3 ? 'adopted' : null);
     }
     const row = await statusOf(id);
@@ -101,18 +108,18 @@ describe('policy recommendations: drafted, voted with quorum and recusal, answer
       .executeTakeFirstOrThrow();
     expect(counted).to.deep.equal({ votes_for: 3, votes_against: 1 });
     // Decided: no more votes.
-    expect(await rejection(services.recommendationVotes.vote(members[1]!, item, 'reject', null))).to.be.instanceOf(
-      Conflict,
-    );
+    expect(
+      await rejection(services.recommendationVotes.vote(members[1]!, meetingId, item, 'reject', null)),
+    ).to.be.instanceOf(Conflict);
   });
 
   it('without a quorum at the close stays a draft for another meeting; a tie is not adopted', async () => {
     const few = await draft();
     const tied = await draft();
     const { meetingId, items } = await voting(few, tied);
-    await services.recommendationVotes.vote(members[0]!, items[0]!, 'adopt', null);
+    await services.recommendationVotes.vote(members[0]!, meetingId, items[0]!, 'adopt', null);
     for (const [k, member] of members.slice(0, 4).entries()) {
-      await services.recommendationVotes.vote(member, items[1]!, k % 2 ? 'adopt' : 'reject', null);
+      await services.recommendationVotes.vote(member, meetingId, items[1]!, k % 2 ? 'adopt' : 'reject', null);
     }
     const closed = await services.boardMeetings.closeVoting(organiser, meetingId);
     expect(closed).to.include({ recommendation_no_quorum: 1, recommendation_not_adopted: 1 });
@@ -127,16 +134,37 @@ describe('policy recommendations: drafted, voted with quorum and recusal, answer
     const id = await draft();
     const { meetingId, items } = await voting(id);
     const stranger = { userId: (await createStaff(db(), ['board'])).id, roles: ['board' as const] };
-    expect(await rejection(services.recommendationVotes.vote(stranger, items[0]!, 'adopt', null))).to.be.instanceOf(
-      NotFound,
-    );
-    expect(await rejection(services.recommendationVotes.vote(organiser, items[0]!, 'adopt', null))).to.be.instanceOf(
-      NotFound,
-    );
+    expect(
+      await rejection(services.recommendationVotes.vote(stranger, meetingId, items[0]!, 'adopt', null)),
+    ).to.be.instanceOf(NotFound);
+    expect(
+      await rejection(services.recommendationVotes.vote(organiser, meetingId, items[0]!, 'adopt', null)),
+    ).to.be.instanceOf(NotFound);
     const other = await draft();
     expect(await rejection(services.recommendationVotes.addToAgenda(members[0]!, meetingId, other))).to.be.instanceOf(
       NotFound,
     );
+  });
+
+  it('keeps a recusal final, votes only through its own meeting, and lets no admin link cases', async () => {
+    const id = await draft();
+    const { meetingId, items } = await voting(id);
+    const other = await services.boardMeetings.schedule(organiser, { scheduledFor: new Date(), location: null });
+    expect(
+      await rejection(services.recommendationVotes.vote(members[0]!, other, items[0]!, 'adopt', null)),
+    ).to.be.instanceOf(NotFound);
+    await services.recommendationVotes.vote(members[0]!, meetingId, items[0]!, 'recused', 'A conflict of interest');
+    expect(
+      await rejection(services.recommendationVotes.vote(members[0]!, meetingId, items[0]!, 'adopt', null)),
+    ).to.be.instanceOf(Conflict);
+    const admin = { userId: (await createStaff(db(), ['admin'])).id, roles: ['admin' as const] };
+    const caseId = await boardReviewCase(services, db());
+    const tracking = (
+      await db().selectFrom('complaints').select('tracking_number').where('id', '=', caseId).executeTakeFirstOrThrow()
+    ).tracking_number;
+    expect(await rejection(draft({ cases: [tracking] }, admin))).to.be.instanceOf(InvalidField);
+    const linked = await draft({ cases: [tracking] });
+    expect((await services.recommendations.get(admin, linked, 'en')).cases).to.deep.equal([]);
   });
 
   it("records the department's response and implementation as dated entries, never edited", async () => {
@@ -151,8 +179,8 @@ describe('policy recommendations: drafted, voted with quorum and recusal, answer
         }),
       ),
     ).to.be.instanceOf(Conflict);
-    const { items } = await voting(id);
-    for (const member of members) await services.recommendationVotes.vote(member, items[0]!, 'adopt', null);
+    const { meetingId, items } = await voting(id);
+    for (const member of members) await services.recommendationVotes.vote(member, meetingId, items[0]!, 'adopt', null);
     await services.recommendations.recordUpdate(organiser, id, {
       kind: 'response',
       status: 'under_study',
@@ -187,6 +215,17 @@ describe('policy recommendations: drafted, voted with quorum and recusal, answer
       .execute()
       .catch((e: unknown) => (refused = e));
     expect(String(refused)).to.match(/never edited/);
+    refused = undefined;
+    await sql`truncate recommendation_updates`.execute(db()).catch((e: unknown) => (refused = e));
+    expect(String(refused)).to.match(/never edited/);
+    // A correction recorded later, with an earlier date, is the one in force.
+    await services.recommendations.recordUpdate(organiser, id, {
+      kind: 'response',
+      status: 'rejected',
+      body: 'Correction: the department rejected it.',
+      occurredOn: today(),
+    });
+    expect((await services.recommendationTracker.detail(entry.reference, 'en'))?.status).to.equal('rejected');
     const audit = await db()
       .selectFrom('audit_events')
       .select('event_type')

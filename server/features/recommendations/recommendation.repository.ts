@@ -45,7 +45,7 @@ export async function lockRecommendation(trx: Executor, id: string) {
   return trx.selectFrom('recommendations as r').select(COLUMNS).where('r.id', '=', id).forUpdate().executeTakeFirst();
 }
 
-/** A new recommendation with the next reference of its year (REC-2026-001). */
+/** A new recommendation, numbered after every earlier one, with the year it was drafted (REC-2026-001). */
 export async function insertRecommendation(
   trx: Executor,
   row: Omit<Insertable<RecommendationsTable>, 'reference'>,
@@ -55,7 +55,8 @@ export async function insertRecommendation(
     .insertInto('recommendations')
     .values({
       ...row,
-      reference: sql<string>`${`REC-${year}-`}::text || lpad(nextval('recommendation_numbers')::text, 3, '0')`,
+      // At least three digits, never cut: the thousandth is REC-YYYY-1000.
+      reference: sql<string>`${`REC-${year}-`}::text || to_char(nextval('recommendation_numbers'), 'FM000')`,
     })
     .returning(['id', 'reference'])
     .executeTakeFirstOrThrow();
@@ -94,15 +95,15 @@ export async function replaceLinkedCases(trx: Executor, recommendationId: string
     .execute();
 }
 
-/** The dated updates of some recommendations, oldest first. */
+/** The dated updates of some recommendations in the order recorded: of each kind, the last is in force. */
 export async function updatesOf(db: Executor, recommendationIds: readonly string[]) {
   if (recommendationIds.length === 0) return [];
   return db
     .selectFrom('recommendation_updates as u')
     .select(['u.id', 'u.recommendation_id', 'u.kind', 'u.status', 'u.body', 'u.occurred_on', 'u.recorded_at'])
     .where('u.recommendation_id', 'in', [...recommendationIds])
-    .orderBy('u.occurred_on')
     .orderBy('u.recorded_at')
+    .orderBy('u.id')
     .execute();
 }
 

@@ -49,27 +49,28 @@ export function recommendationRoutes(services: Deps): Router {
     res.render('staff/recommendations/list.njk', { navCurrent: 'recommendations', list });
   });
 
-  const newPage = (res: Response, status: number, form: Form = {}) => {
+  const newPage = (req: Request, res: Response, status: number, form: Form = {}) => {
     const errors = form.errors ?? [];
     res.status(status).render('staff/recommendations/new.njk', {
       navCurrent: 'recommendations',
+      mayLinkCases: allowed(req, 'cases.readAll'),
       values: form.values ?? {},
       errors,
       fieldError: byField(errors),
     });
   };
-  router.get('/recommendations/new', drafter, (_req, res) => newPage(res, 200));
+  router.get('/recommendations/new', drafter, (req, res) => newPage(req, res, 200));
   router.post('/recommendations', drafter, async (req, res) => {
     const values = answerFields(req.body);
     const parsed = recommendationForm.safeParse(values);
-    if (!parsed.success) return newPage(res, 400, { errors: fieldErrors(parsed.error, req.t), values });
+    if (!parsed.success) return newPage(req, res, 400, { errors: fieldErrors(parsed.error, req.t), values });
     await orShowOnPage(
       async () => {
         const id = await recommendations.create(viewerOf(req), parsed.data, String(req.id));
         req.session.flash = 'recommendations.created';
         res.redirect(303, `/staff/recommendations/${id}`);
       },
-      (problem) => newPage(res, problem.status, { errors: fieldMessages(req, problem), values }),
+      (problem) => newPage(req, res, problem.status, { errors: fieldMessages(req, problem), values }),
     );
   });
 

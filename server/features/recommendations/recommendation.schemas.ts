@@ -64,7 +64,7 @@ export const updateForm = z
 export type UpdateInput = z.output<typeof updateForm>;
 
 export const agendaForm = z.strictObject({
-  recommendationId: z.string({ error: 'recommendations.field.recommendationChoose' }).min(1, {
+  recommendationId: z.string({ error: 'recommendations.field.recommendationChoose' }).max(100).min(1, {
     error: 'recommendations.field.recommendationChoose',
   }),
 });
@@ -81,8 +81,8 @@ export const voteForm = z
   })
   .transform((v) => ({ choice: v.choice, reason: v.choice === 'recused' ? v.reason! : null }));
 
-/** The public tracker's filters: '' is "any". */
-export const trackerQuery = z.strictObject({
+/** The public tracker's filters: '' is "any"; other parameters (a campaign's, say) are ignored. */
+export const trackerQuery = z.object({
   status: z.string().max(40).optional(),
   year: z
     .string()

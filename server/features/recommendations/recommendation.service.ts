@@ -28,9 +28,10 @@ export type RecommendationService = ReturnType<typeof recommendationService>;
 
 /**
  * Policy recommendations for staff (#19 part 3): supervisors and admins draft them (with the cases
- * that prompted them, kept internal), organisers put them on a meeting's agenda (the vote is in
- * recommendationVote.service.ts), and once adopted the department's response and implementation
- * updates are recorded as dated entries. Every change and every read of a draft's cases is audited.
+ * that prompted them, kept internal and linked only by those who may read every case), organisers
+ * put them on a meeting's agenda (the vote is in recommendationVote.service.ts), and once adopted
+ * the department's response and implementation updates are recorded as dated entries. Every change
+ * is audited in its transaction, with the cases linked.
  */
 export function recommendationService(deps: { db: Db; audit: AuditService; clock: Clock; timeZone: string }) {
   const { db } = deps;
@@ -42,7 +43,7 @@ export function recommendationService(deps: { db: Db; audit: AuditService; clock
     viewer: Viewer,
     type: string,
     id: string,
-    details: Record<string, string | number | boolean>,
+    details: Record<string, string | number | boolean | string[]>,
     requestId?: string,
   ) =>
     deps.audit.record(trx, {
@@ -52,8 +53,13 @@ export function recommendationService(deps: { db: Db; audit: AuditService; clock
       requestId,
       details,
     });
+  /** Linking cases shows their tracking numbers: only for those who may read every case (not admins). */
+  const linksCases = (viewer: Viewer) => may(viewer, 'cases.readAll');
   /** The cases named by tracking number, or a field error naming the first unknown one. */
-  async function casesNamed(trx: Executor, trackingNumbers: string[]): Promise<string[]> {
+  async function casesNamed(trx: Executor, viewer: Viewer, trackingNumbers: string[]): Promise<string[]> {
+    if (trackingNumbers.length > 0 && !linksCases(viewer)) {
+      throw new InvalidField('cases', 'recommendations.field.casesNotYours');
+    }
     const found = await casesByTracking(trx, trackingNumbers);
     if (found.length !== trackingNumbers.length) throw new InvalidField('cases', 'recommendations.field.casesUnknown');
     return found.map((c) => c.id);
@@ -84,7 +90,7 @@ export function recommendationService(deps: { db: Db; audit: AuditService; clock
       const [updates, decisions, cases, onAgenda, meetings] = await Promise.all([
         updatesOf(db, [id]),
         decisionsOf(db, [id]),
-        linkedCases(db, id),
+        linksCases(viewer) ? linkedCases(db, id) : Promise.resolve([]),
         openItemOf(db, id),
         row.status === 'draft' && may(viewer, 'board.organise') ? meetingsNotClosed(db) : Promise.resolve([]),
       ]);
@@ -92,6 +98,7 @@ export function recommendationService(deps: { db: Db; audit: AuditService; clock
         recommendation: recommendationView(row, updates, decisions, language, deps.clock()),
         texts: row,
         cases: cases.map((c) => ({ id: c.id, trackingNumber: c.tracking_number })),
+        mayLinkCases: linksCases(viewer),
         onAgenda: onAgenda ? { meetingId: onAgenda.meeting_id, meetingAt: onAgenda.scheduled_for } : null,
         meetings: onAgenda ? [] : meetings.map((m) => ({ id: m.id, at: m.scheduled_for, status: m.status })),
       };
@@ -101,7 +108,7 @@ export function recommendationService(deps: { db: Db; audit: AuditService; clock
       drafter(viewer);
       const year = DateTime.fromJSDate(deps.clock(), { zone: deps.timeZone }).year;
       return db.transaction().execute(async (trx) => {
-        const cases = await casesNamed(trx, input.cases);
+        const cases = await casesNamed(trx, viewer, input.cases);
         const created = await insertRecommendation(trx, { ...texts(input), created_by: viewer.userId }, year);
         await replaceLinkedCases(trx, created.id, cases);
         await audit(
@@ -109,7 +116,7 @@ export function recommendationService(deps: { db: Db; audit: AuditService; clock
           viewer,
           'recommendation.create',
           created.id,
-          { reference: created.reference, cases: cases.length },
+          { reference: created.reference, cases },
           requestId,
         );
         return created.id;
@@ -124,10 +131,13 @@ export function recommendationService(deps: { db: Db; audit: AuditService; clock
         if (!row) throw new NotFound('recommendation');
         if (row.status !== 'draft' || (await openItemOf(trx, id)))
           throw new Conflict('not a draft', { reason: 'notDraft' });
-        const cases = await casesNamed(trx, input.cases);
+        // Someone who may not link cases leaves the links as they are.
+        const cases = linksCases(viewer) ? await casesNamed(trx, viewer, input.cases) : undefined;
+        if (!linksCases(viewer) && input.cases.length > 0)
+          throw new InvalidField('cases', 'recommendations.field.casesNotYours');
         await updateRecommendation(trx, id, { ...texts(input), updated_at: deps.clock() });
-        await replaceLinkedCases(trx, id, cases);
-        await audit(trx, viewer, 'recommendation.edit', id, { cases: cases.length }, requestId);
+        if (cases) await replaceLinkedCases(trx, id, cases);
+        await audit(trx, viewer, 'recommendation.edit', id, cases ? { cases } : {}, requestId);
       });
     },
 

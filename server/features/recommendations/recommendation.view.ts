@@ -53,17 +53,25 @@ export interface RecommendationView {
   responseDueAt: Date | null;
   /** For an adopted recommendation, where it stands now; null before. */
   status: TrackerStatus | null;
+  /** The day of the response or update that says so; null before any. */
+  statusSince: string | null;
   /** The board's vote that decided it, if any. */
   decision: { outcome: string; votesFor: number; votesAgainst: number; meetingAt: Date } | null;
   updates: UpdateView[];
 }
 
-export function statusOf(row: Pick<RecommendationRow, 'status' | 'response_due_at'>, updates: UpdateView[], now: Date) {
+/** Where it stands, and since when: the last implementation update recorded, else the last response. */
+export function statusOf(
+  row: Pick<RecommendationRow, 'status' | 'response_due_at'>,
+  updates: UpdateView[],
+  now: Date,
+): { status: TrackerStatus; since: string | null } | null {
   if (row.status !== 'adopted') return null;
   const latest = (kind: UpdateView['kind']) => updates.filter((u) => u.kind === kind).at(-1);
-  const status = latest('implementation')?.status ?? latest('response')?.status;
-  if (status) return status as TrackerStatus;
-  return row.response_due_at && now >= row.response_due_at ? 'response_overdue' : 'awaiting_response';
+  const inForce = latest('implementation') ?? latest('response');
+  if (inForce) return { status: inForce.status as TrackerStatus, since: inForce.occurredOn };
+  const overdue = row.response_due_at && now >= row.response_due_at;
+  return { status: overdue ? 'response_overdue' : 'awaiting_response', since: null };
 }
 
 export function recommendationView(
@@ -78,6 +86,7 @@ export function recommendationView(
     .map((u) => ({ kind: u.kind, status: u.status, body: u.body, occurredOn: u.occurred_on }));
   const decided = decisions.filter((d) => d.recommendation_id === row.id && d.outcome !== 'no_quorum').at(-1);
   const es = language === 'es';
+  const standing = statusOf(row, mine, now);
   return {
     id: row.id,
     reference: row.reference,
@@ -88,7 +97,8 @@ export function recommendationView(
     boardStatus: row.status,
     adoptedAt: row.adopted_at,
     responseDueAt: row.response_due_at,
-    status: statusOf(row, mine, now),
+    status: standing?.status ?? null,
+    statusSince: standing?.since ?? null,
     decision: decided
       ? {
           outcome: decided.outcome!,

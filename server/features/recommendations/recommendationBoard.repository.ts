@@ -11,6 +11,15 @@ export async function meetingOf(db: Executor, meetingId: string) {
     .executeTakeFirst();
 }
 
+/**
+ * The meeting, locked: for an agenda change (FOR UPDATE, as the board's own cases do) or a vote
+ * (FOR SHARE), so that the meeting's close, which locks it first, waits for both and sees them.
+ */
+export async function lockMeeting(trx: Executor, meetingId: string, mode: 'update' | 'share') {
+  const query = trx.selectFrom('board_meetings').select(['id', 'scheduled_for', 'status']).where('id', '=', meetingId);
+  return (mode === 'update' ? query.forUpdate() : query.forShare()).executeTakeFirst();
+}
+
 /** The meetings a recommendation can still be put on, soonest first. */
 export async function meetingsNotClosed(db: Executor) {
   return db

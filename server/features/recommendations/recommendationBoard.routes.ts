@@ -76,6 +76,7 @@ export function recommendationBoardRoutes(services: Deps): Router {
       async () => {
         const { outcome } = await recommendationVotes.vote(
           viewerOf(req),
+          meetingId,
           itemId,
           parsed.data.choice,
           parsed.data.reason,

@@ -14,6 +14,7 @@ import {
   insertItem,
   itemsOfMeeting,
   lockItem,
+  lockMeeting,
   lockOpenItems,
   meetingOf,
   openItemOf,
@@ -107,7 +108,9 @@ export function recommendationVoteService(deps: {
           title: language === 'es' ? item.title_es : item.title_en,
           body: language === 'es' ? item.body_es : item.body_en,
           outcome: item.outcome,
-          count,
+          // While open, how many have voted, not how: as on a case's ballot. Decided, the count kept.
+          progress: { voted: count.votesFor + count.votesAgainst, eligible: count.eligible, quorum: count.quorum },
+          result: item.outcome ? { votesFor: item.votes_for ?? 0, votesAgainst: item.votes_against ?? 0 } : null,
           open: meeting.status === 'voting' && item.outcome === null,
           myVote: mine ? { choice: mine.choice, reason: mine.reason } : null,
         });
@@ -132,7 +135,7 @@ export function recommendationVoteService(deps: {
     async addToAgenda(viewer: Viewer, meetingId: string, recommendationId: string, requestId?: string) {
       if (!may(viewer, 'board.organise') || !isId(meetingId)) throw new NotFound('meeting');
       return db.transaction().execute(async (trx) => {
-        const meeting = await meetingOf(trx, meetingId);
+        const meeting = await lockMeeting(trx, meetingId, 'update');
         if (!meeting) throw new NotFound('meeting');
         if (meeting.status === 'closed') throw new Conflict('meeting closed', { reason: 'closed' });
         const row = isId(recommendationId) ? await lockRecommendation(trx, recommendationId) : undefined;
@@ -152,23 +155,30 @@ export function recommendationVoteService(deps: {
       });
     },
 
-    /** A seated member's vote (or recusal, with a reason) on an open item; the item may be decided by it. */
+    /**
+     * A seated member's vote (or recusal, with a reason) on an item of this meeting; the item may be
+     * decided by it. A recusal is final, as on a case, and can be made before the vote opens. Locks
+     * the meeting (shared) before the item, in the order the meeting's close takes them.
+     */
     async vote(
       viewer: Viewer,
+      meetingId: string,
       itemId: string,
       choice: RecommendationChoice,
       reason: string | null,
       requestId?: string,
     ) {
-      if (!may(viewer, 'board.vote') || !isId(itemId)) throw new NotFound('item');
+      if (!may(viewer, 'board.vote') || !isId(itemId) || !isId(meetingId)) throw new NotFound('item');
       return db.transaction().execute(async (trx) => {
         const settings = await boardSettingsIn(trx);
         if (!settings.seated.includes(viewer.userId)) throw new NotFound('item');
+        if (!(await lockMeeting(trx, meetingId, 'share'))) throw new NotFound('item');
         const item = await lockItem(trx, itemId);
-        if (!item) throw new NotFound('item');
-        if (item.meeting_status !== 'voting' || item.outcome !== null) {
-          throw new Conflict('voting closed', { reason: 'votingClosed' });
-        }
+        if (!item || item.meeting_id !== meetingId) throw new NotFound('item');
+        const open = item.meeting_status === 'voting' || (choice === 'recused' && item.meeting_status === 'scheduled');
+        if (!open || item.outcome !== null) throw new Conflict('voting closed', { reason: 'votingClosed' });
+        const before = (await votesOn(trx, itemId)).find((v) => v.member_id === viewer.userId);
+        if (before?.choice === 'recused') throw new Conflict('recused', { reason: 'recused' });
         await putVote(trx, { itemId, memberId: viewer.userId, choice, reason, at: deps.clock() });
         await record(
           trx,
@@ -179,7 +189,8 @@ export function recommendationVoteService(deps: {
           requestId,
         );
         const count = countRecommendation(await votesOn(trx, itemId), settings.seated, settings.quorum);
-        return { outcome: decidesNow(count) ? await conclude(trx, item, count, requestId) : null };
+        const decides = item.meeting_status === 'voting' && decidesNow(count);
+        return { outcome: decides ? await conclude(trx, item, count, requestId) : null };
       });
     },
 

@@ -116,7 +116,7 @@ export function recommendationRows(entries: readonly TrackerEntry[], timeZone: s
     votes_against: e.decision?.votesAgainst ?? 0,
     response_due_on: lastDayOf(e.responseDueAt!, timeZone),
     status: e.status!,
-    status_since: e.updates.at(-1)?.occurredOn ?? '',
+    status_since: e.statusSince ?? '',
     title_en: e.titles.en,
     title_es: e.titles.es,
   }));
