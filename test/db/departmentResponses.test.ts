@@ -8,18 +8,13 @@ import { services as buildServices, type Services } from '../../server/compose.j
 import { testConfig } from '../support/app.js';
 import { ballotFor, organiserFor, votingCase } from '../support/board.js';
 import { useDatabase } from '../support/database.js';
+import { rejection } from '../support/rejection.js';
 import { silentLogger } from '../support/logger.js';
 import { createStaff } from '../support/staff.js';
 import { statusRow } from '../../server/features/residents/status.repository.js';
 
 const DAY = 86_400_000;
 const today = () => new Date().toISOString().slice(0, 10);
-/** What the promise was rejected with (undefined if it was not). */
-const rejection = (work: Promise<unknown>) =>
-  work.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
 
 describe("the department's response to sustained findings (#19 part 1)", () => {
   const database = useDatabase();

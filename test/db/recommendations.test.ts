@@ -7,15 +7,11 @@ import { services as buildServices, type Services } from '../../server/compose.j
 import { testConfig } from '../support/app.js';
 import { boardMembersFor, boardReviewCase, organiserFor, seatBoard } from '../support/board.js';
 import { useDatabase } from '../support/database.js';
+import { rejection } from '../support/rejection.js';
 import { silentLogger } from '../support/logger.js';
 import { createStaff } from '../support/staff.js';
 
 const DAY = 86_400_000;
-const rejection = (work: Promise<unknown>) =>
-  work.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
 const today = () => new Date().toISOString().slice(0, 10);
 
 describe('policy recommendations: drafted, voted with quorum and recusal, answered (#19 part 3)', () => {

@@ -36,6 +36,27 @@ export async function adoptedRecommendations(db: Executor) {
     .execute();
 }
 
+/** The drafts not waiting on any agenda: those an organiser may put on one, newest first. */
+export async function draftsOffAgenda(db: Executor) {
+  return db
+    .selectFrom('recommendations as r')
+    .select(COLUMNS)
+    .where('r.status', '=', 'draft')
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('recommendation_items as i')
+            .select('i.id')
+            .whereRef('i.recommendation_id', '=', 'r.id')
+            .where('i.outcome', 'is', null),
+        ),
+      ),
+    )
+    .orderBy('r.created_at', 'desc')
+    .execute();
+}
+
 export async function recommendationById(db: Executor, id: string) {
   return db.selectFrom('recommendations as r').select(COLUMNS).where('r.id', '=', id).executeTakeFirst();
 }

@@ -9,7 +9,7 @@ import { Conflict, NotFound } from '../../domain/errors.js';
 import type { Language } from '../../domain/vocabulary.js';
 import { isId } from '../../domain/ids.js';
 import { boardSettingsIn } from '../board/boardSettings.service.js';
-import { allRecommendations, lockRecommendation, updateRecommendation } from './recommendation.repository.js';
+import { draftsOffAgenda, lockRecommendation, updateRecommendation } from './recommendation.repository.js';
 import {
   insertItem,
   itemsOfMeeting,
@@ -116,9 +116,7 @@ export function recommendationVoteService(deps: {
         });
       }
       const organiser = may(viewer, 'board.organise') && meeting.status !== 'closed';
-      const drafts = organiser ? (await allRecommendations(db)).filter((r) => r.status === 'draft') : [];
-      const waiting = [];
-      for (const d of drafts) if (!(await openItemOf(db, d.id))) waiting.push(d);
+      const waiting = organiser ? await draftsOffAgenda(db) : [];
       return {
         meeting: { id: meeting.id, at: meeting.scheduled_for, status: meeting.status },
         items: views,
